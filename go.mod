@@ -1,0 +1,3 @@
+module github.com/netbuf-go/netbuf
+
+go 1.26

@@ -1,0 +1,103 @@
+package netbuf
+
+import "math"
+
+// MaxRingCapacity is the largest capacity NewRing accepts.
+const MaxRingCapacity = math.MaxInt32
+
+// Ring is a fixed-capacity FIFO queue of T values. Push and Pop are O(1)
+// and never allocate: the only allocation is the backing array made by
+// NewRing. The zero value is a ring of capacity zero that rejects every
+// Push; use NewRing.
+//
+// A Ring is not safe for concurrent use.
+type Ring[T any] struct {
+	buf  []T // len(buf) is the capacity
+	head int // index of the oldest element, in [0, len(buf))
+	n    int // elements held, in [0, len(buf)]
+}
+
+// NewRing returns an empty ring holding up to capacity values.
+// capacity must be in [1, MaxRingCapacity], else ErrInvalidSize.
+func NewRing[T any](capacity int) (*Ring[T], error) {
+	if capacity < 1 || capacity > MaxRingCapacity {
+		return nil, ErrInvalidSize
+	}
+	return &Ring[T]{buf: make([]T, capacity)}, nil
+}
+
+// Len returns the number of values held.
+func (r *Ring[T]) Len() int { return r.n }
+
+// Cap returns the capacity given to NewRing.
+func (r *Ring[T]) Cap() int { return len(r.buf) }
+
+// Full reports whether Push would return ErrWouldBlock.
+func (r *Ring[T]) Full() bool { return r.n == len(r.buf) }
+
+// Push appends v as the newest value, or returns ErrWouldBlock if the ring
+// is full.
+func (r *Ring[T]) Push(v T) error {
+	if r.n == len(r.buf) {
+		return ErrWouldBlock
+	}
+	r.buf[r.index(r.n)] = v
+	r.n++
+	return nil
+}
+
+// Pop removes and returns the oldest value, or returns ErrEmpty.
+func (r *Ring[T]) Pop() (T, error) {
+	var zero T
+	if r.n == 0 {
+		return zero, ErrEmpty
+	}
+	v := r.buf[r.head]
+	r.buf[r.head] = zero // drop the reference so the garbage collector can free it
+	r.head = r.index(1)
+	r.n--
+	return v, nil
+}
+
+// Peek returns the oldest value without removing it, or returns ErrEmpty.
+func (r *Ring[T]) Peek() (T, error) {
+	if r.n == 0 {
+		var zero T
+		return zero, ErrEmpty
+	}
+	return r.buf[r.head], nil
+}
+
+// Reset removes every value.
+func (r *Ring[T]) Reset() {
+	clear(r.buf)
+	r.head, r.n = 0, 0
+}
+
+// index returns the backing-array index of the i-th value from the oldest,
+// for 0 <= i <= len(buf). head+i < 2*len(buf), so one subtraction replaces
+// a modulo.
+func (r *Ring[T]) index(i int) int {
+	j := r.head + i
+	if j >= len(r.buf) {
+		j -= len(r.buf)
+	}
+	return j
+}
+
+// front returns the oldest value in place. The ring must not be empty.
+func (r *Ring[T]) front() *T { return &r.buf[r.head] }
+
+// back returns the newest value in place. The ring must not be empty.
+func (r *Ring[T]) back() *T { return &r.buf[r.index(r.n-1)] }
+
+// at returns the i-th value from the oldest in place, for 0 <= i < Len().
+func (r *Ring[T]) at(i int) *T { return &r.buf[r.index(i)] }
+
+// dropFront removes the oldest value without reading it. The ring must not
+// be empty. T is only instantiated with pointer-free types where this is
+// used, so the slot is not cleared.
+func (r *Ring[T]) dropFront() {
+	r.head = r.index(1)
+	r.n--
+}

@@ -1,0 +1,306 @@
+package netbuf
+
+import (
+	"fmt"
+	"io"
+	"math"
+)
+
+// MaxCapacity is the largest capacityBytes and the largest maxPackets that
+// NewUnorderedBuffer accepts. Offsets, lengths and padding are stored as
+// uint32 in a 12-byte metadata entry; the limit is MaxInt32 rather than
+// MaxUint32 so that every size is also an int on 32-bit platforms.
+const MaxCapacity = math.MaxInt32
+
+// slot is one metadata entry: where a packet lies in the storage ring and
+// how many unused bytes follow it before the wrap to offset 0.
+type slot struct {
+	off uint32 // first byte, in [0, C)
+	len uint32 // packet length; 0 is a real (empty) packet
+	pad uint32 // bytes skipped after the packet; > 0 only before a wrap, and then off+len+pad == C
+}
+
+// UnorderedBuffer stores variable-length datagrams back to back in one byte
+// ring, indexed by a ring of metadata entries, and hands them out in arrival
+// order. A producer reserves room for the largest datagram it may receive
+// and commits only what its fill function wrote; a packet that does not fit
+// at the tail goes to offset 0, and the bytes it skipped become padding of
+// the packet before it. Push and pop are O(1) and allocate nothing.
+//
+// The exact placement rules are in the project's CONTRACT.md; in short,
+// with C = Cap(), head h (offset of the oldest packet) and used u (bytes
+// held, padding included):
+//
+//	not wrapped (h+u <= C):  [....h#####t......]  tail window C-t, head window h
+//	wrapped     (h+u >  C):  [###t......h####pp]  tail window C-u, head window 0
+//
+// Every failure is atomic: an error or a panic from fill or consume, or
+// bad input, leaves the buffer exactly as it was.
+//
+// A buffer is owned by one goroutine at a time; it has no lock.
+type UnorderedBuffer struct {
+	data []byte     // storage ring; len(data) is C
+	meta Ring[slot] // one entry per held packet, oldest first
+	head int        // h: offset of the oldest packet's first byte; 0 when empty
+	used int        // u: bytes held, padding included
+	busy bool       // inside a fill or consume callback
+}
+
+// NewUnorderedBuffer returns an empty buffer with capacityBytes bytes of
+// storage and room for maxPackets packets. Both must be in [1, MaxCapacity],
+// else ErrInvalidSize. It makes exactly two allocations: storage and
+// metadata.
+func NewUnorderedBuffer(capacityBytes, maxPackets int) (*UnorderedBuffer, error) {
+	if capacityBytes < 1 || capacityBytes > MaxCapacity || maxPackets < 1 || maxPackets > MaxCapacity {
+		return nil, ErrInvalidSize
+	}
+	return &UnorderedBuffer{
+		data: make([]byte, capacityBytes),
+		meta: Ring[slot]{buf: make([]slot, maxPackets)},
+	}, nil
+}
+
+// Len returns the number of packets held.
+func (b *UnorderedBuffer) Len() int { return b.meta.n }
+
+// Used returns the storage bytes held, padding included.
+func (b *UnorderedBuffer) Used() int { return b.used }
+
+// Cap returns the storage size in bytes, as given to NewUnorderedBuffer.
+func (b *UnorderedBuffer) Cap() int { return len(b.data) }
+
+// MaxPackets returns the number of metadata slots, as given to
+// NewUnorderedBuffer.
+func (b *UnorderedBuffer) MaxPackets() int { return len(b.meta.buf) }
+
+// Reset drops every packet. Called from inside a fill or consume callback
+// of the same buffer it does nothing.
+func (b *UnorderedBuffer) Reset() {
+	if b.busy {
+		return
+	}
+	b.meta.head, b.meta.n = 0, 0
+	b.head, b.used = 0, 0
+}
+
+// reserve finds room for a packet of up to maxSize bytes, following the
+// contract's checks in order. It returns the packet's offset and the padding
+// that the newest held packet gets if this one is committed. It changes
+// nothing.
+func (b *UnorderedBuffer) reserve(maxSize int) (off, pad int, err error) {
+	c := len(b.data)
+	switch {
+	case b.busy:
+		return 0, 0, ErrBusy
+	case maxSize < 0:
+		return 0, 0, ErrInvalidSize
+	case maxSize > c:
+		return 0, 0, ErrTooLarge
+	case b.meta.n == len(b.meta.buf):
+		return 0, 0, ErrWouldBlock
+	}
+	tail := b.head + b.used // t; in [0, 2C)
+	if tail > c {
+		// Wrapped: the free room is the gap between the wrapped tail
+		// (tail-c) and head, which is c-used bytes; nothing fits at 0.
+		if c-b.used >= maxSize {
+			return tail - c, 0, nil
+		}
+		return 0, 0, ErrWouldBlock
+	}
+	if c-tail >= maxSize {
+		// Fits at the tail. tail == c only when maxSize == 0 or the
+		// buffer is exactly full; the packet then starts at offset 0.
+		if tail == c {
+			tail = 0
+		}
+		return tail, 0, nil
+	}
+	if b.head >= maxSize {
+		// Wrap: skip the tail window; the newest packet carries it as
+		// padding. head > 0 here, so the buffer is not empty and that
+		// packet exists.
+		return 0, c - tail, nil
+	}
+	return 0, 0, ErrWouldBlock
+}
+
+// commit records a packet of n bytes at off, and pads the newest packet
+// held by pad bytes (a wrap). Only called after a successful reserve.
+func (b *UnorderedBuffer) commit(off, n, pad int) {
+	if pad > 0 {
+		b.meta.back().pad += uint32(pad)
+	}
+	b.meta.buf[b.meta.index(b.meta.n)] = slot{off: uint32(off), len: uint32(n)}
+	b.meta.n++
+	b.used += n + pad
+}
+
+// PushWith reserves maxSize contiguous bytes, passes exactly those bytes to
+// fill (len(p) == cap(p) == maxSize) and commits p[:n] as one packet. fill
+// has the shape of io.Reader.Read, so a socket's Read can be passed as is:
+//
+//	n, err := buf.PushWith(mtu, conn.Read)
+//
+// On success it returns n and nil. Otherwise it returns 0 and, the first that
+// applies: ErrBusy if called from inside a callback of this buffer;
+// ErrInvalidSize if maxSize < 0; ErrTooLarge if maxSize > Cap();
+// ErrWouldBlock if no room is free for maxSize bytes or a metadata slot;
+// ErrNilFunc if fill is nil (fill is not called in any of these cases);
+// the error fill returned, unchanged,
+// whatever n it gave; or ErrInvalidLength if fill reported n < 0 or
+// n > maxSize. Nothing is committed on failure, and a panic in fill
+// propagates with the buffer unchanged.
+func (b *UnorderedBuffer) PushWith(maxSize int, fill func(p []byte) (n int, err error)) (int, error) {
+	off, pad, err := b.reserve(maxSize)
+	if err != nil {
+		return 0, err
+	}
+	if fill == nil {
+		return 0, ErrNilFunc
+	}
+	end := off + maxSize
+	b.busy = true
+	n, err := b.callFill(fill, b.data[off:end:end])
+	if err != nil {
+		return 0, err
+	}
+	if uint(n) > uint(maxSize) { // catches n < 0 too
+		return 0, ErrInvalidLength
+	}
+	b.commit(off, n, pad)
+	return n, nil
+}
+
+// callFill runs fill with the buffer marked busy, clearing the mark even if
+// fill panics.
+func (b *UnorderedBuffer) callFill(fill func([]byte) (int, error), p []byte) (int, error) {
+	defer b.release()
+	return fill(p)
+}
+
+func (b *UnorderedBuffer) release() { b.busy = false }
+
+// Push copies p in as one packet. It fails, changing nothing, as PushWith
+// does with maxSize = len(p).
+func (b *UnorderedBuffer) Push(p []byte) error {
+	off, pad, err := b.reserve(len(p))
+	if err != nil {
+		return err
+	}
+	copy(b.data[off:], p)
+	b.commit(off, len(p), pad)
+	return nil
+}
+
+// PopWith passes the oldest packet to consume and removes it if consume
+// returns nil. The slice aliases the buffer (len == cap == the packet's
+// length) and is valid only during the call. It returns ErrBusy if called
+// from inside a callback of this buffer, ErrNilFunc if consume is nil,
+// ErrEmpty if no packet is held, or consume's error unchanged, in which
+// case the packet stays. A panic in consume propagates and the packet stays.
+func (b *UnorderedBuffer) PopWith(consume func(p []byte) error) error {
+	switch {
+	case b.busy:
+		return ErrBusy
+	case consume == nil:
+		return ErrNilFunc
+	case b.meta.n == 0:
+		return ErrEmpty
+	}
+	s := b.meta.front()
+	off, end := int(s.off), int(s.off)+int(s.len)
+	b.busy = true
+	if err := b.callConsume(consume, b.data[off:end:end]); err != nil {
+		return err
+	}
+	b.drop()
+	return nil
+}
+
+func (b *UnorderedBuffer) callConsume(consume func([]byte) error, p []byte) error {
+	defer b.release()
+	return consume(p)
+}
+
+// Pop copies the oldest packet into dst, removes it and returns its length.
+// It returns ErrBusy if called from inside a callback of this buffer,
+// ErrEmpty if no packet is held, or io.ErrShortBuffer if len(dst) is less
+// than the packet's length, in which case the packet stays.
+func (b *UnorderedBuffer) Pop(dst []byte) (int, error) {
+	switch {
+	case b.busy:
+		return 0, ErrBusy
+	case b.meta.n == 0:
+		return 0, ErrEmpty
+	}
+	s := b.meta.front()
+	n := int(s.len)
+	if len(dst) < n {
+		return 0, io.ErrShortBuffer
+	}
+	copy(dst, b.data[s.off:int(s.off)+n])
+	b.drop()
+	return n, nil
+}
+
+// drop removes the oldest packet, freeing its length and its padding.
+func (b *UnorderedBuffer) drop() {
+	s := b.meta.front()
+	size := int(s.len) + int(s.pad)
+	b.meta.dropFront()
+	if b.meta.n == 0 {
+		// Empty: start again at 0, so the whole storage is one window.
+		b.head, b.used = 0, 0
+		return
+	}
+	b.used -= size
+	b.head += size // the packet plus its padding end at or before C
+	if b.head == len(b.data) {
+		b.head = 0
+	}
+}
+
+// Check verifies the buffer's internal invariants and returns a description
+// of the first one broken, or nil. It walks every held packet, so it costs
+// O(Len()); it is a debugging aid for tests and fuzzing, not for the hot
+// path. A correct buffer always returns nil.
+func (b *UnorderedBuffer) Check() error {
+	c, n := len(b.data), b.meta.n
+	switch {
+	case c < 1 || len(b.meta.buf) < 1:
+		return fmt.Errorf("netbuf: check: zero capacity (%d bytes, %d slots): not made by NewUnorderedBuffer", c, len(b.meta.buf))
+	case n < 0 || n > len(b.meta.buf) || b.meta.head < 0 || b.meta.head >= len(b.meta.buf):
+		return fmt.Errorf("netbuf: check: metadata ring head %d len %d outside capacity %d", b.meta.head, n, len(b.meta.buf))
+	case b.used < 0 || b.used > c:
+		return fmt.Errorf("netbuf: check: used %d outside [0, %d]", b.used, c)
+	case b.busy:
+		return fmt.Errorf("netbuf: check: busy outside a callback")
+	case n == 0 && (b.head != 0 || b.used != 0):
+		return fmt.Errorf("netbuf: check: empty but head %d used %d (want 0, 0)", b.head, b.used)
+	}
+	pos, sum := b.head, 0 // where the next packet must start; bytes walked
+	for i := range n {
+		s := *b.meta.at(i)
+		off, ln, pad := int(s.off), int(s.len), int(s.pad)
+		switch {
+		case off != pos:
+			return fmt.Errorf("netbuf: check: packet %d of %d at offset %d, want %d", i, n, off, pos)
+		case off >= c || off+ln > c:
+			return fmt.Errorf("netbuf: check: packet %d [%d, %d) outside [0, %d)", i, off, off+ln, c)
+		case pad > 0 && off+ln+pad != c:
+			return fmt.Errorf("netbuf: check: packet %d [%d, %d) padding %d does not end at %d", i, off, off+ln, pad, c)
+		case pad > 0 && i == n-1:
+			return fmt.Errorf("netbuf: check: newest packet %d carries padding %d with no wrap after it", i, pad)
+		}
+		sum += ln + pad
+		pos = off + ln + pad
+		if pos == c {
+			pos = 0
+		}
+	}
+	if sum != b.used {
+		return fmt.Errorf("netbuf: check: used %d but packets and padding sum to %d", b.used, sum)
+	}
+	return nil
+}
