@@ -167,7 +167,8 @@ func (m *Unordered) PopWith(consume func(p []byte) error) error {
 	if len(m.Packets) == 0 {
 		return ErrEmpty
 	}
-	p := append([]byte{}, m.Packets[0].Data...)
+	p := make([]byte, len(m.Packets[0].Data)) // a copy: len == cap == the packet's length
+	copy(p, m.Packets[0].Data)
 	m.busy = true
 	err := func() error {
 		defer func() { m.busy = false }()
