@@ -1,0 +1,59 @@
+package scenario_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/netbuf-go/netbuf/netbuf"
+	"github.com/netbuf-go/netbuf/properties"
+	"github.com/netbuf-go/netbuf/scenario"
+)
+
+// newBuffer is netbuf's constructor as a properties.Factory.
+func newBuffer(c, n int) (properties.Buffer, error) { return netbuf.NewUnorderedBuffer(c, n) }
+
+// TestCorpus replays the regression corpus: every scenario in testdata/
+// against netbuf and the model.
+func TestCorpus(t *testing.T) {
+	scenario.CheckCorpus(t, newBuffer, "../testdata")
+}
+
+// lyingBuffer is netbuf with Used off by one once it holds a packet: the
+// replay must catch it.
+type lyingBuffer struct{ *netbuf.UnorderedBuffer }
+
+func (b lyingBuffer) Used() int { return b.UnorderedBuffer.Used() + min(b.Len(), 1) }
+
+// TestReplayFails checks that the replay can fail: on a wrong expected
+// answer (the model disagrees), and on a buffer that differs from the model.
+func TestReplayFails(t *testing.T) {
+	cases := []struct {
+		name, text, want string
+		factory          properties.Factory
+	}{
+		{"wrong answer", "new 4 1\npush 5 -> ok\n", "model answered \"ErrTooLarge", newBuffer},
+		{"wrong bytes", "new 4 1\npush 2\npop 4 -> 3 bytes\n", "model answered \"2 bytes", newBuffer},
+		{"wrong query", "new 4 1\npush 2\nused -> 3\n", "model answered 2", newBuffer},
+		{"wrong new", "new 0 1 -> ok\n", "want \"\"", newBuffer},
+		{"buffer differs", "new 4 2\npush 2 -> ok used=2\n", "buffer answered \"2 bytes used=3", func(c, n int) (properties.Buffer, error) {
+			b, err := netbuf.NewUnorderedBuffer(c, n)
+			return lyingBuffer{b}, err
+		}},
+		{"buffer differs, no answer given", "new 4 2\npush 2\n", "buffer differs from model", func(c, n int) (properties.Buffer, error) {
+			b, err := netbuf.NewUnorderedBuffer(c, n)
+			return lyingBuffer{b}, err
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ss, err := scenario.Parse(c.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = scenario.Replay(ss[0], c.factory)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("Replay = %v, want an error containing %q", err, c.want)
+			}
+		})
+	}
+}
