@@ -4,7 +4,7 @@ GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: test fmt-check vet staticcheck unit verify bench
+.PHONY: test fmt-check vet staticcheck unit verify bench bench-compare
 
 ## test: the CI gate (formatting, vet, staticcheck, every test under -race).
 test: fmt-check vet staticcheck unit
@@ -24,7 +24,23 @@ unit:
 ## verify: the verification suite with its report (grows with each issue).
 verify: test
 
-## bench: benchmarks in benchstat-readable form.
+## bench: netbuf's benchmarks, benchstat-readable, in bench.txt. BENCHCOUNT
+## rounds of every benchmark (not -count N in a row), so that a load shift on
+## a shared machine hits every impl alike; benchstat then puts each impl
+## beside the floor.
+BENCHCOUNT ?= 6
+BENCHTIME  ?= 300ms
+BENCH      ?= .
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./netbuf | tee bench.txt
-	$(GO) run $(BENCHSTAT) bench.txt
+	$(GO) test -c -o netbuf-bench.test ./netbuf
+	@: > bench.txt; for i in $$(seq $(BENCHCOUNT)); do \
+		./netbuf-bench.test -test.run '^$$' -test.bench '$(BENCH)' -test.benchmem \
+			-test.benchtime $(BENCHTIME) > bench.round || exit 1; \
+		cat bench.round; cat bench.round >> bench.txt; done; rm -f bench.round netbuf-bench.test
+	$(GO) run $(BENCHSTAT) -col /impl bench.txt
+
+## bench-compare: netbuf's ratios to the floor and to each baseline, and the
+## issue-5 targets, all from the one bench.txt (made by `make bench` if absent).
+bench-compare:
+	@test -f bench.txt || $(MAKE) bench
+	$(GO) run ./cmd/benchratio bench.txt

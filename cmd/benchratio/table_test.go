@@ -1,0 +1,48 @@
+package main
+
+import (
+	"bufio"
+	"strings"
+	"testing"
+)
+
+const sampleOutput = `goos: linux
+BenchmarkPushPop/impl=floor/size=64-2     100  10.0 ns/op  6400 MB/s  0 B/op  0 allocs/op
+BenchmarkPushPop/impl=netbuf/size=64-2    100  19.0 ns/op  3368 MB/s  0 B/op  0 allocs/op
+BenchmarkPushPop/impl=chanpool/size=64-2  100  60.0 ns/op  1066 MB/s  0 B/op  0 allocs/op
+BenchmarkPushPop/impl=floor/size=64-2     100  12.0 ns/op  6400 MB/s  0 B/op  0 allocs/op
+BenchmarkPushPop/impl=netbuf/size=64-2    100  21.0 ns/op  3368 MB/s  0 B/op  0 allocs/op
+BenchmarkPushPop/impl=chanpool/size=64-2  100  62.0 ns/op  1066 MB/s  0 B/op  0 allocs/op
+BenchmarkPushPop/impl=floor/size=1500-2   100  40.0 ns/op
+BenchmarkPushPop/impl=netbuf/size=1500-2  100  50.0 ns/op  0 B/op  1 allocs/op
+BenchmarkPushPop/impl=naive/size=1500-2   100  500 ns/op
+PASS
+`
+
+func TestParseAndRatios(t *testing.T) {
+	tb, err := parse(bufio.NewScanner(strings.NewReader(sampleOutput)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"PushPop/size=64", "PushPop/size=1500"}; strings.Join(tb.rows, ",") != strings.Join(want, ",") {
+		t.Fatalf("rows %q, want %q", tb.rows, want)
+	}
+	if m, _, _ := tb.median("PushPop/size=64", netbuf); m != 20 {
+		t.Errorf("median netbuf 64 = %v, want 20 (mean of the middle two)", m)
+	}
+	if r, _ := tb.ratio("PushPop/size=64", netbuf, floor); r != 20.0/11 {
+		t.Errorf("netbuf/floor 64 = %v, want %v", r, 20.0/11)
+	}
+	got := strings.Join(tb.targets(), "\n")
+	for _, want := range []string{
+		"0 allocs/op everywhere: max 1 over 2 benchmarks: NOT MET",
+		"PushPop/size=1500 netbuf/floor <= 1.15x: measured 1.25x: NOT MET",
+		"PushPop/size=64 netbuf/floor <= 2.00x: measured 1.82x: met",
+		"PushPop/size=64 chanpool/netbuf >= 3.00x: measured 3.05x: met",
+		"PushPop/size=1500 naive/netbuf >= 8.00x: measured 10.00x: met",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("targets lack %q; got:\n%s", want, got)
+		}
+	}
+}
