@@ -93,11 +93,3 @@ func (r *Ring[T]) back() *T { return &r.buf[r.index(r.n-1)] }
 
 // at returns the i-th value from the oldest in place, for 0 <= i < Len().
 func (r *Ring[T]) at(i int) *T { return &r.buf[r.index(i)] }
-
-// dropFront removes the oldest value without reading it. The ring must not
-// be empty. T is only instantiated with pointer-free types where this is
-// used, so the slot is not cleared.
-func (r *Ring[T]) dropFront() {
-	r.head = r.index(1)
-	r.n--
-}

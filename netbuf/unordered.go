@@ -83,11 +83,54 @@ func (b *UnorderedBuffer) Reset() {
 	b.head, b.used = 0, 0
 }
 
+// The hot path. PushWith and PopWith are the only calls a packet makes into
+// the buffer besides its own fill and consume: the common case (room at the
+// tail; a packet to pop) is decided by small helpers that inline, and
+// everything rare (errors in the contract's order, the wrap to offset 0) is
+// out of line. See the README's Benchmarks section for what each step bought.
+
+// tailRoom returns where a packet goes if it fits at the tail, and how many
+// bytes fit there (always >= 0).
+func (b *UnorderedBuffer) tailRoom() (off, win int) {
+	c := len(b.data)
+	off = b.head + b.used // t, in [0, 2C)
+	win = c - off         // tail window when not wrapped
+	if win <= 0 {
+		// Wrapped (t > C), or t == C, which behaves the same: the room is
+		// the gap from the wrapped tail up to head, C-u bytes. (At t == C
+		// the contract pads the newest packet by C-t = 0 bytes and starts
+		// at 0: the same packet at the same place.)
+		off -= c
+		win = c - b.used
+	}
+	return off, win
+}
+
+// fitsTail reports whether a packet of up to maxSize bytes can be pushed at
+// the tail now, win being tailRoom's window. Since win >= 0, the unsigned
+// compare also rejects maxSize < 0.
+func (b *UnorderedBuffer) fitsTail(maxSize, win int) bool {
+	return uint(maxSize) <= uint(win) && !b.busy && b.meta.n < len(b.meta.buf)
+}
+
 // reserve finds room for a packet of up to maxSize bytes, following the
 // contract's checks in order. It returns the packet's offset and the padding
 // that the newest held packet gets if this one is committed. It changes
 // nothing.
 func (b *UnorderedBuffer) reserve(maxSize int) (off, pad int, err error) {
+	off, win := b.tailRoom()
+	if b.fitsTail(maxSize, win) {
+		return off, 0, nil
+	}
+	return b.reserveSlow(maxSize)
+}
+
+// reserveSlow is reserve when the packet does not fit at the tail: it
+// returns the first error that applies in the contract's order, or the wrap
+// to offset 0 that pads the newest packet.
+//
+//go:noinline
+func (b *UnorderedBuffer) reserveSlow(maxSize int) (off, pad int, err error) {
 	c := len(b.data)
 	switch {
 	case b.busy:
@@ -99,24 +142,9 @@ func (b *UnorderedBuffer) reserve(maxSize int) (off, pad int, err error) {
 	case b.meta.n == len(b.meta.buf):
 		return 0, 0, ErrWouldBlock
 	}
-	tail := b.head + b.used // t; in [0, 2C)
-	if tail > c {
-		// Wrapped: the free room is the gap between the wrapped tail
-		// (tail-c) and head, which is c-used bytes; nothing fits at 0.
-		if c-b.used >= maxSize {
-			return tail - c, 0, nil
-		}
-		return 0, 0, ErrWouldBlock
-	}
-	if c-tail >= maxSize {
-		// Fits at the tail. tail == c only when maxSize == 0 or the
-		// buffer is exactly full; the packet then starts at offset 0.
-		if tail == c {
-			tail = 0
-		}
-		return tail, 0, nil
-	}
-	if b.head >= maxSize {
+	// The tail window is too small (fitsTail said so). Only a buffer that
+	// is not wrapped, t < C, has a head window.
+	if tail := b.head + b.used; tail < c && b.head >= maxSize {
 		// Wrap: skip the tail window; the newest packet carries it as
 		// padding. head > 0 here, so the buffer is not empty and that
 		// packet exists.
@@ -129,11 +157,25 @@ func (b *UnorderedBuffer) reserve(maxSize int) (off, pad int, err error) {
 // held by pad bytes (a wrap). Only called after a successful reserve.
 func (b *UnorderedBuffer) commit(off, n, pad int) {
 	if pad > 0 {
-		b.meta.back().pad += uint32(pad)
+		b.padNewest(pad)
 	}
+	b.record(off, n)
+}
+
+// padNewest adds pad bytes of padding to the newest packet held: once per
+// lap of the storage, so out of line.
+//
+//go:noinline
+func (b *UnorderedBuffer) padNewest(pad int) {
+	b.meta.back().pad += uint32(pad)
+	b.used += pad
+}
+
+// record appends a packet of n bytes at off to the metadata ring.
+func (b *UnorderedBuffer) record(off, n int) {
 	b.meta.buf[b.meta.index(b.meta.n)] = slot{off: uint32(off), len: uint32(n)}
 	b.meta.n++
-	b.used += n + pad
+	b.used += n
 }
 
 // PushWith reserves maxSize contiguous bytes, passes exactly those bytes to
@@ -152,31 +194,37 @@ func (b *UnorderedBuffer) commit(off, n, pad int) {
 // n > maxSize. Nothing is committed on failure, and a panic in fill
 // propagates with the buffer unchanged.
 func (b *UnorderedBuffer) PushWith(maxSize int, fill func(p []byte) (n int, err error)) (int, error) {
-	off, pad, err := b.reserve(maxSize)
-	if err != nil {
-		return 0, err
+	off, win := b.tailRoom()
+	pad := 0
+	if !b.fitsTail(maxSize, win) {
+		var err error
+		if off, pad, err = b.reserveSlow(maxSize); err != nil {
+			return 0, err
+		}
 	}
 	if fill == nil {
 		return 0, ErrNilFunc
 	}
 	end := off + maxSize
+	p := b.data[off:end:end]
 	b.busy = true
-	n, err := b.callFill(fill, b.data[off:end:end])
+	// The deferred release clears busy even if fill panics, so the buffer
+	// stays usable (and unchanged: nothing is committed before fill
+	// returns). Deferred here rather than in a helper, it is open-coded and
+	// costs no extra call.
+	defer b.release()
+	n, err := fill(p)
 	if err != nil {
 		return 0, err
 	}
 	if uint(n) > uint(maxSize) { // catches n < 0 too
 		return 0, ErrInvalidLength
 	}
-	b.commit(off, n, pad)
+	if pad > 0 {
+		b.padNewest(pad)
+	}
+	b.record(off, n)
 	return n, nil
-}
-
-// callFill runs fill with the buffer marked busy, clearing the mark even if
-// fill panics.
-func (b *UnorderedBuffer) callFill(fill func([]byte) (int, error), p []byte) (int, error) {
-	defer b.release()
-	return fill(p)
 }
 
 func (b *UnorderedBuffer) release() { b.busy = false }
@@ -210,17 +258,14 @@ func (b *UnorderedBuffer) PopWith(consume func(p []byte) error) error {
 	}
 	s := b.meta.front()
 	off, end := int(s.off), int(s.off)+int(s.len)
+	p := b.data[off:end:end]
 	b.busy = true
-	if err := b.callConsume(consume, b.data[off:end:end]); err != nil {
+	defer b.release() // as in PushWith: a panicking consume leaves the buffer usable
+	if err := consume(p); err != nil {
 		return err
 	}
 	b.drop()
 	return nil
-}
-
-func (b *UnorderedBuffer) callConsume(consume func([]byte) error, p []byte) error {
-	defer b.release()
-	return consume(p)
 }
 
 // Pop copies the oldest packet into dst, removes it and returns its length.
@@ -244,19 +289,22 @@ func (b *UnorderedBuffer) Pop(dst []byte) (int, error) {
 	return n, nil
 }
 
-// drop removes the oldest packet, freeing its length and its padding.
+// drop removes the oldest packet, freeing its length and its padding. The
+// ring's dropFront is spelled out so that drop stays within the inlining
+// budget.
 func (b *UnorderedBuffer) drop() {
-	s := b.meta.front()
-	size := int(s.len) + int(s.pad)
-	b.meta.dropFront()
-	if b.meta.n == 0 {
-		// Empty: start again at 0, so the whole storage is one window.
-		b.head, b.used = 0, 0
-		return
+	m := &b.meta
+	s := m.buf[m.head]
+	if m.head++; m.head == len(m.buf) {
+		m.head = 0
 	}
+	m.n--
+	size := int(s.len) + int(s.pad)
 	b.used -= size
 	b.head += size // the packet plus its padding end at or before C
-	if b.head == len(b.data) {
+	if b.head == len(b.data) || m.n == 0 {
+		// Wrapped to 0; or empty: start again at 0, so the whole storage
+		// is one window (used is 0 then: it is the sum over held packets).
 		b.head = 0
 	}
 }
