@@ -44,3 +44,9 @@ bench:
 bench-compare:
 	@test -f bench.txt || $(MAKE) bench
 	$(GO) run ./cmd/benchratio bench.txt
+
+## e2e: the UDP receive path end to end: cmd/udpsink on loopback fed by socat
+## (installed with apt-get if missing), datagram and byte counts checked.
+.PHONY: e2e
+e2e:
+	GO="$(GO)" ./scripts/e2e.sh
