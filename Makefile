@@ -4,7 +4,7 @@ GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: test fmt-check vet staticcheck unit verify bench bench-compare
+.PHONY: test fmt-check vet staticcheck unit verify bench bench-compare fuzz fuzz-smoke corpus
 
 ## test: the CI gate (formatting, vet, staticcheck, every test under -race).
 test: fmt-check vet staticcheck unit
@@ -22,7 +22,7 @@ unit:
 	$(GO) test -race -count=1 ./...
 
 ## verify: the verification suite with its report (grows with each issue).
-verify: test
+verify: test fuzz-smoke
 
 ## bench: netbuf's benchmarks, benchstat-readable, in bench.txt. BENCHCOUNT
 ## rounds of every benchmark (not -count N in a row), so that a load shift on
@@ -44,6 +44,27 @@ bench:
 bench-compare:
 	@test -f bench.txt || $(MAKE) bench
 	$(GO) run ./cmd/benchratio bench.txt
+
+## fuzz: every native fuzz target in turn, FUZZTIME each (one -fuzz per go
+## test), then a summary line per target (execs/s). FUZZMINIMIZETIME bounds
+## the fuzzer's minimization of each new input, which otherwise stalls the
+## search for up to a minute at a time (`make corpus` shrinks failures).
+## FUZZFLAGS is passed on, e.g. FUZZFLAGS=-parallel=1 on a shared machine.
+FUZZTIME         ?= 30s
+FUZZMINIMIZETIME ?= 1000x
+FUZZTARGETS      ?= FuzzUnordered FuzzRing FuzzScenario
+fuzz:
+	GO="$(GO)" FUZZTIME=$(FUZZTIME) FUZZMINIMIZETIME=$(FUZZMINIMIZETIME) FUZZFLAGS="$(FUZZFLAGS)" \
+		./fuzz/fuzz.sh $(FUZZTARGETS)
+
+## fuzz-smoke: the short fuzz run of every target that `make verify` includes.
+fuzz-smoke:
+	$(MAKE) fuzz FUZZTIME=5s
+
+## corpus: turn the failures saved under fuzz/testdata/fuzz/ into readable
+## scenarios in testdata/ (shrunk, with the model's answers).
+corpus:
+	$(GO) run ./fuzz/cmd/corpus
 
 ## e2e: the UDP receive path end to end: cmd/udpsink on loopback fed by socat
 ## (installed with apt-get if missing), datagram and byte counts checked.

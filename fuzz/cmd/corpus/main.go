@@ -1,0 +1,153 @@
+// Command corpus turns the failing inputs the fuzzers saved under
+// fuzz/testdata/fuzz/ into readable regression scenarios in testdata/ (it is
+// `make corpus`). For each FuzzUnordered input, and each FuzzScenario input
+// that parses, it decodes the program, shrinks it while it still fails on
+// the current netbuf, records the model's answers and writes
+// testdata/found-<target>-<id>.scn; the raw input is then removed (the
+// scenario seeds the fuzzers with the same program). Inputs it cannot turn
+// into a scenario (a FuzzRing input, or text that crashes the parser) stay
+// where they are, where `go test` replays them; it prints what they do.
+// Existing scenarios are never overwritten.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/netbuf-go/netbuf/fuzz"
+	"github.com/netbuf-go/netbuf/netbuf"
+	"github.com/netbuf-go/netbuf/properties"
+	"github.com/netbuf-go/netbuf/scenario"
+)
+
+func newBuffer(c, n int) (properties.Buffer, error) { return netbuf.NewUnorderedBuffer(c, n) }
+
+func main() {
+	in := flag.String("in", "fuzz/testdata/fuzz", "the fuzzers' saved inputs")
+	out := flag.String("out", "testdata", "where scenarios go")
+	keep := flag.Bool("keep", false, "keep the raw inputs that became scenarios")
+	flag.Parse()
+	files, _ := filepath.Glob(filepath.Join(*in, "Fuzz*", "*"))
+	if len(files) == 0 {
+		fmt.Printf("corpus: no saved fuzz inputs under %s\n", *in)
+	}
+	failed := false
+	for _, file := range files {
+		msg, converted, err := convert(file, *out)
+		if err != nil {
+			failed = true
+			fmt.Fprintf(os.Stderr, "corpus: %s: %v\n", file, err)
+			continue
+		}
+		fmt.Printf("%s: %s\n", file, msg)
+		if converted && !*keep {
+			if err := os.Remove(file); err != nil {
+				failed = true
+				fmt.Fprintln(os.Stderr, "corpus:", err)
+			}
+		}
+	}
+	if failed {
+		os.Exit(1)
+	}
+}
+
+// convert handles one saved input; converted reports that a scenario now
+// holds it.
+func convert(file, out string) (msg string, converted bool, err error) {
+	target, id := filepath.Base(filepath.Dir(file)), filepath.Base(file)
+	value, err := readInput(file)
+	if err != nil {
+		return "", false, err
+	}
+	var programs []fuzz.Program
+	switch target {
+	case "FuzzUnordered":
+		p, err := fuzz.Decode([]byte(value))
+		if err != nil {
+			return "", false, err
+		}
+		programs = []fuzz.Program{p}
+	case "FuzzScenario":
+		ss, err := scenario.Parse(value)
+		if err != nil {
+			return "kept: text the parser refuses (" + err.Error() + "); it stays a FuzzScenario regression input", false, nil
+		}
+		programs = fuzz.Programs(ss)
+	case "FuzzRing":
+		err := fuzz.CheckRing([]byte(value))
+		return fmt.Sprintf("kept: a Ring input (go test replays it); now: %v", orPass(err)), false, nil
+	default:
+		return "kept: unknown target", false, nil
+	}
+	return write(target, id, programs, out)
+}
+
+// write shrinks each failing program and writes them all as one scenario
+// file.
+func write(target, id string, programs []fuzz.Program, out string) (string, bool, error) {
+	var ss []scenario.Scenario
+	var notes []string
+	for _, p := range programs {
+		before := len(p.Ops)
+		p = fuzz.Shrink(newBuffer, p)
+		err := fuzz.CheckUnordered(newBuffer, p)
+		notes = append(notes, fmt.Sprintf("# %d operations, shrunk to %d; on netbuf at conversion: %s",
+			before, len(p.Ops), firstLine(orPass(err))))
+		ss = append(ss, scenario.Record(p.Cap, p.Slots, p.Ops))
+	}
+	if len(ss) == 0 {
+		return "kept: no operation to replay (a parser or format failure?)", false, nil
+	}
+	name := filepath.Join(out, fmt.Sprintf("found-%s-%s.scn", strings.TrimPrefix(strings.ToLower(target), "fuzz"), id[:min(len(id), 12)]))
+	header := fmt.Sprintf("# Found by %s (fuzz/testdata/fuzz/%s/%s), converted by `make corpus`.\n# The answers are the model's: what the contract requires.\n%s\n",
+		target, target, id, strings.Join(notes, "\n"))
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, os.ErrExist) {
+		return "already converted to " + name, true, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	if _, err := f.WriteString(header + scenario.Format(ss)); err != nil {
+		f.Close()
+		return "", false, err
+	}
+	return "wrote " + name, true, f.Close()
+}
+
+// readInput reads the single value of a `go test fuzz v1` file.
+func readInput(file string) (string, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 2 || lines[0] != "go test fuzz v1" {
+		return "", fmt.Errorf("not a one-value `go test fuzz v1` file")
+	}
+	v := lines[1]
+	for _, prefix := range []string{"[]byte(", "string("} {
+		if strings.HasPrefix(v, prefix) && strings.HasSuffix(v, ")") {
+			return strconv.Unquote(v[len(prefix) : len(v)-1])
+		}
+	}
+	return "", fmt.Errorf("unexpected value %.40q", v)
+}
+
+func orPass(err error) string {
+	if err == nil {
+		return "passes"
+	}
+	return "FAILS: " + err.Error()
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/netbuf-go/netbuf/fuzz"
+	"github.com/netbuf-go/netbuf/properties"
+	"github.com/netbuf-go/netbuf/scenario"
+)
+
+// save writes a `go test fuzz v1` file as the fuzzer does.
+func save(t *testing.T, dir, target, id, value string) string {
+	t.Helper()
+	path := filepath.Join(dir, target, id)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	body := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", value)
+	if target == "FuzzScenario" {
+		body = fmt.Sprintf("go test fuzz v1\nstring(%q)\n", value)
+	}
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestConvert(t *testing.T) {
+	in, out := t.TempDir(), t.TempDir()
+	data, err := fuzz.Encode(fuzz.Program{Cap: 5, Slots: 2, Ops: []properties.Op{
+		{Kind: properties.OpPush, MaxSize: 3, Seed: 1},
+		{Kind: properties.OpPushWith, MaxSize: 4, N: 2, Fill: properties.CallErr},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unordered := save(t, in, "FuzzUnordered", "0123456789abcdef", string(data))
+	msg, converted, err := convert(unordered, out)
+	if err != nil || !converted || !strings.Contains(msg, "wrote") {
+		t.Fatalf("convert = %q, %v, %v", msg, converted, err)
+	}
+	scn := filepath.Join(out, "found-unordered-0123456789ab.scn")
+	text, err := os.ReadFile(scn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"new 5 2\n", "push 3 seed=1 -> 3 bytes used=3 len=1\n", "fill=err seed=0 -> ErrWouldBlock used=3 len=1\n"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("scenario lacks %q:\n%s", want, text)
+		}
+	}
+	if err := scenario.ReplayFile(scn, func(c, n int) (properties.Buffer, error) { return newBuffer(c, n) }); err != nil {
+		t.Error(err)
+	}
+	if msg, _, _ := convert(unordered, out); !strings.Contains(msg, "already converted") {
+		t.Errorf("second convert = %q, want already converted", msg)
+	}
+
+	ring := save(t, in, "FuzzRing", "r1", "\x02\x00\x01\x04")
+	if msg, converted, err := convert(ring, out); err != nil || converted || !strings.Contains(msg, "passes") {
+		t.Errorf("ring convert = %q, %v, %v", msg, converted, err)
+	}
+	bad := save(t, in, "FuzzScenario", "s1", "push 1 -> ok")
+	if msg, converted, err := convert(bad, out); err != nil || converted || !strings.Contains(msg, "parser refuses") {
+		t.Errorf("scenario convert = %q, %v, %v", msg, converted, err)
+	}
+}

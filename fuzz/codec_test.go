@@ -1,0 +1,65 @@
+package fuzz_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/netbuf-go/netbuf/fuzz"
+	"github.com/netbuf-go/netbuf/properties"
+)
+
+// TestCodecRoundTrip checks that Encode is Decode's inverse on programs
+// decoded from random bytes (so every shape the fuzzer can reach), and on
+// values that need each escape.
+func TestCodecRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var programs []fuzz.Program
+	for range 2000 {
+		data := make([]byte, rng.IntN(64))
+		for i := range data {
+			data[i] = byte(rng.Uint32())
+		}
+		if p, err := fuzz.Decode(data); err == nil {
+			programs = append(programs, p)
+		}
+	}
+	programs = append(programs, fuzz.Program{Cap: 1000, Slots: 0, Ops: nil},
+		fuzz.Program{Cap: 300, Slots: 9, Ops: []properties.Op{
+			{Kind: properties.OpPushWith, MaxSize: 250, N: 251, Fill: properties.CallReenter, Reenter: properties.OpPop, Seed: 3},
+			{Kind: properties.OpPushWith, MaxSize: -7, N: -1, Fill: properties.CallReenter, Reenter: properties.OpReset},
+			{Kind: properties.OpPush, MaxSize: 314, Seed: 255},
+			{Kind: properties.OpPop, DstLen: -2},
+			{Kind: properties.OpPopWith, Consume: properties.CallPanic},
+		}})
+	for _, p := range programs {
+		data, err := fuzz.Encode(p)
+		if err != nil {
+			t.Fatalf("Encode(%+v): %v", p, err)
+		}
+		q, err := fuzz.Decode(data)
+		if err != nil {
+			t.Fatalf("Decode(Encode(%+v)): %v", p, err)
+		}
+		if d := cmp.Diff(p, q, cmpopts.EquateEmpty()); d != "" {
+			t.Fatalf("Decode(Encode(p)) != p (-p +decoded):\n%s", d)
+		}
+	}
+}
+
+// TestDecodeLimits checks that inputs too big to run are refused rather than
+// allocated.
+func TestDecodeLimits(t *testing.T) {
+	big := []byte{0xFF, 0, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF, 0} // Cap MaxInt32
+	if _, err := fuzz.Decode(big); err == nil {
+		t.Error("Decode accepted Cap = MaxInt32")
+	}
+	hugePush := []byte{0, 0, 1, 0xFF, 0, 0, 0, 0, 0x7F, 0, 0, 0, 0}
+	if _, err := fuzz.Decode(hugePush); err == nil {
+		t.Error("Decode accepted a 2 GB Push")
+	}
+	if err := fuzz.CheckRing([]byte{0xFF, 0, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF}); err != nil {
+		t.Error(err)
+	}
+}

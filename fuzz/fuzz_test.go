@@ -1,0 +1,125 @@
+package fuzz_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/netbuf-go/netbuf/fuzz"
+	"github.com/netbuf-go/netbuf/netbuf"
+	"github.com/netbuf-go/netbuf/properties"
+	"github.com/netbuf-go/netbuf/scenario"
+)
+
+// corpusDir is the regression corpus the targets seed from.
+const corpusDir = "../testdata"
+
+func newBuffer(c, n int) (properties.Buffer, error) { return netbuf.NewUnorderedBuffer(c, n) }
+
+// corpus returns the text of every scenario file, by name.
+func corpus(f *testing.F) map[string]string {
+	f.Helper()
+	files, err := filepath.Glob(filepath.Join(corpusDir, "*.scn"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no scenarios in %s (%v)", corpusDir, err)
+	}
+	texts := map[string]string{}
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		texts[file] = string(b)
+	}
+	return texts
+}
+
+// FuzzUnordered drives UnorderedBuffer and the model with every operation
+// and failure kind of the contract, decoded from the fuzzer's bytes (see
+// package fuzz for the format), and fails on any difference or broken
+// invariant. Its seeds are the scenarios of testdata/.
+func FuzzUnordered(f *testing.F) {
+	for file, text := range corpus(f) {
+		ss, err := scenario.Parse(text)
+		if err != nil {
+			f.Fatalf("%s: %v", file, err)
+		}
+		for _, p := range fuzz.Programs(ss) {
+			data, err := fuzz.Encode(p)
+			if err != nil {
+				f.Fatalf("%s: %v", file, err)
+			}
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := fuzz.Decode(data)
+		if err != nil {
+			return // too big to run: not a failure
+		}
+		if err := fuzz.CheckUnordered(newBuffer, p); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// FuzzRing drives netbuf.Ring[int] and model.Ring[int] in lockstep.
+func FuzzRing(f *testing.F) {
+	f.Add([]byte{2, 0, 1, 1, 2, 2, 3, 3, 4, 4, 4, 4, 0, 5, 1, 6, 6, 4, 4, 4})          // cap 3: fill, overfill, drain, wrap
+	f.Add([]byte{0, 0, 7, 4, 6, 0, 9, 6, 7, 0, 8, 4, 4})                               // cap 1
+	f.Add([]byte{7, 0, 1, 0, 2, 0, 3, 4, 4, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 7, 6}) // cap 8
+	f.Add([]byte{0xFF, 0, 0, 0, 0, 0, 0, 0, 0})                                        // cap 0: refused by both
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := fuzz.CheckRing(data); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// FuzzScenario feeds untrusted text to the scenario parser. The parser must
+// never panic; text it accepts must print back (Format) to text it reads as
+// the same scenarios; each scenario must survive the fuzz byte format
+// (Decode(Encode(p)) == p), and its operations must run on netbuf exactly
+// as on the model (its expected answers are not checked: the text is random).
+func FuzzScenario(f *testing.F) {
+	for _, text := range corpus(f) {
+		f.Add(text)
+	}
+	f.Add("new 3 2\npushwith 2 n=3 fill=reenter reenter=pop seed=4 -> ErrInvalidLength used=0\n")
+	f.Add("new 1 1 -> ok\npush -1 -> 0 bytes # negative sizes\npop -5 -> io.ErrShortBuffer\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		ss, err := scenario.Parse(text)
+		if err != nil {
+			return
+		}
+		again, err := scenario.Parse(scenario.Format(ss))
+		if err != nil {
+			t.Fatalf("Format printed text Parse refuses: %v\n%s", err, scenario.Format(ss))
+		}
+		lines := []cmp.Option{
+			cmpopts.IgnoreFields(scenario.Scenario{}, "Line"),
+			cmpopts.IgnoreFields(scenario.Step{}, "Line"),
+		}
+		if d := cmp.Diff(ss, again, lines...); d != "" {
+			t.Fatalf("Parse(Format(s)) != s (-s +again):\n%s", d)
+		}
+		for _, p := range fuzz.Programs(ss) {
+			data, err := fuzz.Encode(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := fuzz.Decode(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(p, q, cmpopts.EquateEmpty()); d != "" {
+				t.Fatalf("Decode(Encode(p)) != p (-p +decoded):\n%s", d)
+			}
+			if err := fuzz.CheckUnordered(newBuffer, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
