@@ -112,6 +112,30 @@ func (t *table) median(row, impl string) (med, spread float64, ok bool) {
 	return med, (v[len(v)-1] - v[0]) / med, true
 }
 
+// minimum returns the fastest ns/op of row and impl: the run least
+// disturbed by other load on a shared machine.
+func (t *table) minimum(row, impl string) (float64, bool) {
+	ss := t.samples[row][impl]
+	if len(ss) == 0 {
+		return 0, false
+	}
+	m := ss[0].ns
+	for _, s := range ss[1:] {
+		m = min(m, s.ns)
+	}
+	return m, true
+}
+
+// minRatio is ratio over the fastest runs instead of the medians.
+func (t *table) minRatio(row, a, b string) (float64, bool) {
+	x, ok1 := t.minimum(row, a)
+	y, ok2 := t.minimum(row, b)
+	if !ok1 || !ok2 || y == 0 {
+		return 0, false
+	}
+	return x / y, true
+}
+
 // maxAllocs returns the largest allocs/op of row and impl, or -1.
 func (t *table) maxAllocs(row, impl string) float64 {
 	m := -1.0
