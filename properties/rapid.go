@@ -70,8 +70,8 @@ const realisticMTU = 1500
 // fails).
 type rapidMachine struct {
 	pair *Pair
-	mtu  int // typical maxSize: drawn for tiny configurations, realisticMTU otherwise
-	ops  []Op
+	mtu  int      // typical maxSize: drawn for tiny configurations, realisticMTU otherwise
+	ops  []string // every op applied, rendered
 }
 
 // newRapidMachine draws a configuration and builds the pair. Most are tiny
@@ -79,20 +79,21 @@ type rapidMachine struct {
 // times; some are realistic (64 KiB, 1500-byte packets); a few are invalid
 // constructor arguments, which both sides must refuse (it then returns nil).
 func newRapidMachine(t *rapid.T, newBuffer Factory, stats *Stats) *rapidMachine {
-	var c, slots, mtu int
-	switch kind := rapid.IntRange(0, 9).Draw(t, "config"); {
-	case kind <= 6:
-		c = rapid.IntRange(1, 64).Draw(t, "capacity")
-		slots = rapid.IntRange(1, 8).Draw(t, "slots")
-		mtu = rapid.IntRange(1, c).Draw(t, "mtu")
-	case kind <= 8:
-		c = 64 << 10
-		slots = rapid.SampledFrom([]int{44, 64, 1024}).Draw(t, "slots")
-		mtu = realisticMTU
-	default:
-		bad := []int{0, -1, 1, beyondLimit}
-		c = rapid.SampledFrom(bad).Draw(t, "capacity")
-		slots = rapid.SampledFrom(bad).Draw(t, "slots")
+	// Every draw is made whatever the kind, so that when rapid shrinks a
+	// realistic or invalid configuration to a tiny one, the draws after
+	// it keep their meaning.
+	kind := rapid.IntRange(0, 9).Draw(t, "config")
+	c := rapid.IntRange(1, 64).Draw(t, "capacity")
+	slots := rapid.IntRange(1, 8).Draw(t, "slots")
+	mtu := rapid.IntRange(1, c).Draw(t, "mtu")
+	realSlots := rapid.SampledFrom([]int{44, 64, 1024}).Draw(t, "realistic slots")
+	bad := []int{0, -1, 1, beyondLimit}
+	badC, badSlots := rapid.SampledFrom(bad).Draw(t, "bad capacity"), rapid.SampledFrom(bad).Draw(t, "bad slots")
+	switch {
+	case kind == 7 || kind == 8:
+		c, slots, mtu = 64<<10, realSlots, realisticMTU
+	case kind == 9:
+		c, slots = badC, badSlots
 	}
 	p, err := NewPair(newBuffer, c, slots)
 	if err != nil {
@@ -120,7 +121,7 @@ var beyondLimit = func() int {
 // on any difference or broken invariant.
 func (m *rapidMachine) apply(t *rapid.T, op Op) {
 	t.Helper()
-	m.ops = append(m.ops, op)
+	m.ops = append(m.ops, op.String())
 	if err := m.pair.Apply(op); err != nil {
 		t.Fatalf("%v\n%s", err, m.counterexample())
 	}
@@ -150,6 +151,8 @@ func (m *rapidMachine) actions() map[string]func(*rapid.T) {
 		"PopBurst":  m.popBurst,
 		"Reset":     m.reset,
 		"Stream":    m.stream,
+		"NilFunc":   m.nilFunc,
+		"PushBatch": m.pushBatch,
 	}
 }
 
@@ -166,6 +169,45 @@ func (m *rapidMachine) check(t *rapid.T) {
 		if err := c.Check(); err != nil {
 			t.Fatalf("invariant broken: %v\n%s", err, m.counterexample())
 		}
+	}
+}
+
+// nilFunc calls PushWith, PopWith (or PushBatch, if the buffer has it) with
+// a nil callback: both sides must give the same answer (the checks of the
+// contract first, then ErrNilFunc) and change nothing. The model stands for
+// PushBatch with PushWith: their answers to a nil fill are the same.
+func (m *rapidMachine) nilFunc(t *rapid.T) {
+	var op string
+	var run func(b Buffer, batch bool) error
+	switch kind := rapid.IntRange(0, 2).Draw(t, "nil kind"); kind {
+	case 0:
+		op, run = "popwith nil", func(b Buffer, _ bool) error { return b.PopWith(nil) }
+	default:
+		maxSize := m.drawMaxSize(t)
+		batcher, isBatcher := m.pair.Impl.(Batcher)
+		batch := kind == 2 && isBatcher
+		op = fmt.Sprintf("pushwith %d nil", maxSize)
+		if batch {
+			op = fmt.Sprintf("pushbatch %d bufs=1 nil", maxSize)
+		}
+		run = func(b Buffer, impl bool) error {
+			var n int
+			var err error
+			if impl && batch {
+				n, err = batcher.PushBatch(maxSize, make([][]byte, 1), nil)
+			} else {
+				n, err = b.PushWith(maxSize, nil)
+			}
+			if n != 0 {
+				return fmt.Errorf("n = %d", n)
+			}
+			return err
+		}
+	}
+	m.ops = append(m.ops, op)
+	want, got := errKind(run(m.pair.Ref, false)), errKind(run(m.pair.Impl, true))
+	if want != got {
+		t.Fatalf("%s: buffer says %q, model says %q\n%s", op, got, want, m.counterexample())
 	}
 }
 

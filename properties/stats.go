@@ -24,6 +24,7 @@ type Stats struct {
 	Empty      int // ErrEmpty answers
 	Short      int // io.ErrShortBuffer answers
 	Resets     int // Reset calls
+	Batches    int // PushBatch calls (buffers that have it; their packets count as pushes)
 }
 
 func (s *Stats) record(op Op, r Result, wrapped, padded bool) {
@@ -91,6 +92,7 @@ func (s *Stats) Add(o Stats) {
 	s.Empty += o.Empty
 	s.Short += o.Short
 	s.Resets += o.Resets
+	s.Batches += o.Batches
 }
 
 // String renders the counts as one line of name=value pairs.
@@ -104,7 +106,7 @@ func (s Stats) String() string {
 		{"zero-length", s.ZeroLength}, {"pops", s.Pops}, {"failed-fills", s.FillErrors},
 		{"invalid-n", s.InvalidN}, {"panics", s.Panics}, {"ErrBusy", s.Busy},
 		{"ErrWouldBlock", s.WouldBlock}, {"ErrTooLarge", s.TooLarge}, {"ErrInvalidSize", s.Invalid},
-		{"ErrEmpty", s.Empty}, {"ErrShortBuffer", s.Short}, {"resets", s.Resets},
+		{"ErrEmpty", s.Empty}, {"ErrShortBuffer", s.Short}, {"resets", s.Resets}, {"batches", s.Batches},
 	} {
 		fmt.Fprintf(&b, "%s=%d ", f.name, f.v)
 	}
