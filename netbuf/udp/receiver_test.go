@@ -223,13 +223,16 @@ func TestFullBufferStopsReading(t *testing.T) {
 			}
 			next := 0
 			for next < 10 {
-				for r.PopWith(func(p []byte, _ netip.AddrPort) error {
-					if len(p) != 100 || int(p[0]) != next {
-						return fmt.Errorf("got %d bytes from %d, want 100 from %d", len(p), p[0], next)
+				for r.Len() > 0 {
+					if err := r.PopWith(func(p []byte, _ netip.AddrPort) error {
+						if len(p) != 100 || int(p[0]) != next {
+							return fmt.Errorf("got %d bytes from %d, want 100 from %d", len(p), p[0], next)
+						}
+						next++
+						return nil
+					}); err != nil {
+						t.Fatal(err)
 					}
-					next++
-					return nil
-				}) == nil {
 				}
 				if next < 10 {
 					if _, err := m.read(r); err != nil {
@@ -415,5 +418,64 @@ func TestZeroAllocsPerPacket(t *testing.T) {
 				t.Fatalf("%.2f allocs per datagram, want 0", allocs)
 			}
 		})
+	}
+}
+
+// TestSourcesFollowPackets: three senders take turns, so a source ring out
+// of step with the packets (or a port read in the wrong byte order) shows:
+// each datagram names its sender, and PopWith must report that sender.
+func TestSourcesFollowPackets(t *testing.T) {
+	for _, host := range families {
+		for _, m := range modes {
+			t.Run(host+"/"+m.name, func(t *testing.T) {
+				rc, sc0 := pair(t, host)
+				senders := []*net.UDPConn{sc0}
+				for range 2 {
+					sc, err := net.DialUDP("udp", nil, rc.LocalAddr().(*net.UDPAddr))
+					if err != nil {
+						t.Fatal(err)
+					}
+					t.Cleanup(func() { sc.Close() })
+					senders = append(senders, sc)
+				}
+				r := newReceiver(t, rc, m, Config{MTU: 64, Capacity: 4096, MaxPackets: 32, Batch: 8})
+				rng := rand.New(rand.NewPCG(5, 6))
+				const n = 600
+				order := make([]int, n)
+				_ = rc.SetReadDeadline(time.Now().Add(10 * time.Second))
+				got := 0
+				for sent := 0; got < n; {
+					for ; sent < n && sent-got < 100; sent++ {
+						i := rng.IntN(len(senders))
+						order[sent] = i
+						if _, err := senders[i].Write([]byte{byte(i), byte(sent), byte(sent >> 8)}); err != nil {
+							t.Fatal(err)
+						}
+					}
+					if _, err := m.read(r); err != nil && !errors.Is(err, netbuf.ErrWouldBlock) {
+						t.Fatal(err)
+					}
+					for {
+						err := r.PopWith(func(p []byte, src netip.AddrPort) error {
+							i := order[got]
+							if len(p) != 3 || int(p[0]) != i || int(p[1])|int(p[2])<<8 != got {
+								return fmt.Errorf("datagram %d: %v, want sender %d", got, p, i)
+							}
+							if want := source(senders[i]); !sameSource(src, want) {
+								return fmt.Errorf("datagram %d from %v, want sender %d at %v", got, src, i, want)
+							}
+							got++
+							return nil
+						})
+						if errors.Is(err, netbuf.ErrEmpty) {
+							break
+						}
+						if err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+			})
+		}
 	}
 }
