@@ -4,8 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
-	"sort"
+	"runtime"
 	"testing"
 	"time"
 
@@ -21,18 +20,11 @@ import (
 // allocs/op is allocations per datagram.
 const benchChunk = 2048
 
-// benchRates holds each sub-benchmark's packets/s from its last (largest)
-// run, for the ratios TestMain prints.
-var benchRates = map[string]float64{}
-
 func BenchmarkReceive(b *testing.B) {
 	for _, size := range []int{64, 1400} {
 		for _, mode := range []string{"batch", "single", "xnet", "naive"} {
 			name := fmt.Sprintf("size=%d/mode=%s", size, mode)
-			b.Run(name, func(b *testing.B) {
-				benchReceive(b, mode, size)
-				benchRates[name] = float64(b.N) / b.Elapsed().Seconds()
-			})
+			b.Run(name, func(b *testing.B) { benchReceive(b, mode, size) })
 		}
 	}
 }
@@ -125,25 +117,61 @@ func naiveReceiver(rc *net.UDPConn) func(*testing.B, int) {
 	}
 }
 
-// TestMain prints the receive benchmarks' ratios, measured in this one run,
-// after they ran.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if len(benchRates) > 0 {
-		names := make([]string, 0, len(benchRates))
-		for k := range benchRates {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, size := range []int{64, 1400} {
-			rate := func(mode string) float64 { return benchRates[fmt.Sprintf("size=%d/mode=%s", size, mode)] }
-			if rate("batch") == 0 || rate("single") == 0 || rate("naive") == 0 {
-				continue
+// BenchmarkReceiveRatio measures the four receivers in one run, chunk by
+// chunk in turn (the first lane rotates), so that a load shift on a shared
+// machine hits them alike, and reports each one's packets/s and allocations
+// per datagram and the ratios between them. b.N datagrams go through each
+// receiver; the timed part of each chunk is the receive alone (the sender
+// fills the kernel queue before, as in BenchmarkReceive), and allocations
+// are counted with runtime.ReadMemStats outside the timed part.
+func BenchmarkReceiveRatio(b *testing.B) {
+	for _, size := range []int{64, 1400} {
+		b.Run(fmt.Sprintf("size=%d", size), func(b *testing.B) {
+			type lane struct {
+				name   string
+				send   func(testing.TB, int)
+				recv   func(*testing.B, int)
+				took   time.Duration
+				allocs uint64
 			}
-			fmt.Printf("RATIO size=%d batch/single %.2f (target >= 2 at 64 B)  batch/naive %.2f  single/naive %.2f  xnet/single %.2f  batch/xnet %.2f\n",
-				size, rate("batch")/rate("single"), rate("batch")/rate("naive"), rate("single")/rate("naive"),
-				rate("xnet")/rate("single"), rate("batch")/rate("xnet"))
-		}
+			var lanes []*lane
+			for _, name := range []string{"batch", "single", "xnet", "naive"} {
+				rc, sc := pair(b, "127.0.0.1")
+				_ = rc.SetReadDeadline(time.Now().Add(5 * time.Minute))
+				lanes = append(lanes, &lane{name: name, send: newBatchSender(sc, size), recv: receiverFor(b, rc, name)})
+			}
+			var ms runtime.MemStats
+			b.ResetTimer()
+			for round, done := 0, 0; done < b.N; round++ {
+				c := min(benchChunk, b.N-done)
+				for j := range lanes {
+					l := lanes[(round+j)%len(lanes)]
+					b.StopTimer()
+					l.send(b, c)
+					runtime.ReadMemStats(&ms)
+					before := ms.Mallocs
+					b.StartTimer()
+					start := time.Now()
+					l.recv(b, c)
+					l.took += time.Since(start)
+					b.StopTimer()
+					runtime.ReadMemStats(&ms)
+					l.allocs += ms.Mallocs - before
+					b.StartTimer()
+				}
+				done += c
+			}
+			b.StopTimer()
+			rate := map[string]float64{}
+			for _, l := range lanes {
+				rate[l.name] = float64(b.N) / l.took.Seconds()
+				b.ReportMetric(rate[l.name], l.name+"-pkts/s")
+				b.ReportMetric(float64(l.allocs)/float64(b.N), l.name+"-allocs/pkt")
+			}
+			b.ReportMetric(rate["batch"]/rate["single"], "batch/single")
+			b.ReportMetric(rate["batch"]/rate["naive"], "batch/naive")
+			b.ReportMetric(rate["single"]/rate["naive"], "single/naive")
+			b.ReportMetric(rate["batch"]/rate["xnet"], "batch/xnet")
+		})
 	}
-	os.Exit(code)
 }
