@@ -4,7 +4,7 @@ GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: test fmt-check vet staticcheck unit verify bench bench-compare fuzz fuzz-smoke corpus
+.PHONY: test fmt-check vet staticcheck unit verify verify-properties bench bench-compare fuzz fuzz-smoke corpus
 
 ## test: the CI gate (formatting, vet, staticcheck, every test under -race).
 test: fmt-check vet staticcheck unit
@@ -22,7 +22,21 @@ unit:
 	$(GO) test -race -count=1 ./...
 
 ## verify: the verification suite with its report (grows with each issue).
-verify: test fuzz-smoke
+verify: test verify-properties fuzz-smoke
+
+## verify-properties: the property suite (rapid and gopter engines, Ring) at
+## NETBUF_PROPERTY_SCALE=$(PROPERTY_SCALE), i.e. that many times the cases of
+## `make test`, verbose; then each engine's STATS line (steps, wraps,
+## paddings, failures exercised). SEED=<n> replays a rapid failure exactly
+## (forwarded as -rapid.seed; rapid prints the seed of a failing case).
+PROPERTY_SCALE ?= 10
+SEED           ?=
+verify-properties:
+	@log=$$(mktemp); \
+	NETBUF_PROPERTY_SCALE=$(PROPERTY_SCALE) $(GO) test -count=1 -v ./properties \
+		$(if $(SEED),-args -rapid.seed=$(SEED)) >$$log 2>&1; rc=$$?; \
+	cat $$log; echo "== property STATS per engine (NETBUF_PROPERTY_SCALE=$(PROPERTY_SCALE))"; \
+	grep -o 'STATS engine=.*' $$log; rm -f $$log; exit $$rc
 
 ## bench: netbuf's benchmarks, benchstat-readable, in bench.txt. BENCHCOUNT
 ## rounds of every benchmark (not -count N in a row), so that a load shift on
