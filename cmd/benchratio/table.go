@@ -21,7 +21,8 @@ var baselines = []string{"chanpool", "naive"}
 
 // sample is what one benchmark line reports.
 type sample struct {
-	ns     float64
+	ns     float64 // ns/op: wall time
+	cpu    float64 // cpu-ns/op: the benchmark thread's CPU time; -1 when absent
 	allocs float64 // -1 when the line has no allocs/op
 }
 
@@ -31,11 +32,28 @@ type table struct {
 	rows    []string
 	impls   []string
 	samples map[string]map[string][]sample
+	useCPU  bool // every sample has cpu-ns/op: compare those, not wall time
+}
+
+// unit names the figure the table compares.
+func (t *table) unit() string {
+	if t.useCPU {
+		return "cpu-ns/op"
+	}
+	return "ns/op"
+}
+
+// time is the figure of s that the table compares.
+func (t *table) time(s sample) float64 {
+	if t.useCPU {
+		return s.cpu
+	}
+	return s.ns
 }
 
 // parse reads benchmark lines, ignoring everything else (headers, PASS, ok).
 func parse(sc *bufio.Scanner) (*table, error) {
-	t := &table{samples: map[string]map[string][]sample{}}
+	t := &table{samples: map[string]map[string][]sample{}, useCPU: true}
 	for sc.Scan() {
 		row, impl, s, ok := parseLine(sc.Text())
 		if !ok {
@@ -49,6 +67,7 @@ func parse(sc *bufio.Scanner) (*table, error) {
 			t.impls = append(t.impls, impl)
 		}
 		t.samples[row][impl] = append(t.samples[row][impl], s)
+		t.useCPU = t.useCPU && s.cpu >= 0
 	}
 	return t, sc.Err()
 }
@@ -74,7 +93,7 @@ func parseLine(line string) (row, impl string, s sample, ok bool) {
 		}
 		parts = append(parts, p)
 	}
-	s.ns, s.allocs = -1, -1
+	s.ns, s.cpu, s.allocs = -1, -1, -1
 	for i := 2; i+1 < len(f); i += 2 {
 		v, err := strconv.ParseFloat(f[i], 64)
 		if err != nil {
@@ -83,6 +102,8 @@ func parseLine(line string) (row, impl string, s sample, ok bool) {
 		switch f[i+1] {
 		case "ns/op":
 			s.ns = v
+		case "cpu-ns/op":
+			s.cpu = v
 		case "allocs/op":
 			s.allocs = v
 		}
@@ -102,7 +123,7 @@ func (t *table) median(row, impl string) (med, spread float64, ok bool) {
 	}
 	v := make([]float64, len(ss))
 	for i, s := range ss {
-		v[i] = s.ns
+		v[i] = t.time(s)
 	}
 	slices.Sort(v)
 	med = v[len(v)/2]
@@ -119,9 +140,9 @@ func (t *table) minimum(row, impl string) (float64, bool) {
 	if len(ss) == 0 {
 		return 0, false
 	}
-	m := ss[0].ns
+	m := t.time(ss[0])
 	for _, s := range ss[1:] {
-		m = min(m, s.ns)
+		m = min(m, t.time(s))
 	}
 	return m, true
 }
@@ -162,7 +183,7 @@ func (t *table) print(w io.Writer) {
 		head = append(head, b+"/netbuf")
 	}
 	for _, im := range t.impls {
-		head = append(head, im+" ns/op")
+		head = append(head, im+" "+t.unit())
 	}
 	head = append(head, "netbuf allocs/op")
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
@@ -178,7 +199,10 @@ func (t *table) print(w io.Writer) {
 		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "ns/op: median ± (max-min)/median over the runs; ratios of medians (x/y: how many times y's time x takes).")
+	fmt.Fprintf(w, "%s: median ± (max-min)/median over the runs; ratios of medians (x/y: how many times y's time x takes).\n", t.unit())
+	if t.useCPU {
+		fmt.Fprintln(w, "cpu-ns/op is the benchmark thread's CPU time: time descheduled by other load is not in it.")
+	}
 }
 
 func (t *table) ratioCell(row, a, b string) string {

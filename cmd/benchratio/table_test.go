@@ -46,3 +46,22 @@ func TestParseAndRatios(t *testing.T) {
 		}
 	}
 }
+
+// With cpu-ns/op on every line, ratios use it rather than wall time.
+func TestPrefersCPUTime(t *testing.T) {
+	const out = `BenchmarkPushPop/impl=floor/size=64-2   100  30.0 ns/op  10.0 cpu-ns/op  0 allocs/op
+BenchmarkPushPop/impl=netbuf/size=64-2  100  90.0 ns/op  15.0 cpu-ns/op  0 allocs/op
+`
+	tb, err := parse(bufio.NewScanner(strings.NewReader(out)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := tb.ratio("PushPop/size=64", netbuf, floor); r != 1.5 || tb.unit() != "cpu-ns/op" {
+		t.Errorf("netbuf/floor = %v in %s, want 1.5 in cpu-ns/op", r, tb.unit())
+	}
+	// One line without it: wall time for all, so that every ratio is like for like.
+	tb, _ = parse(bufio.NewScanner(strings.NewReader(out + "BenchmarkPushPop/impl=floor/size=64-2 100 30.0 ns/op\n")))
+	if r, _ := tb.ratio("PushPop/size=64", netbuf, floor); r != 3 || tb.unit() != "ns/op" {
+		t.Errorf("netbuf/floor = %v in %s, want 3 in ns/op", r, tb.unit())
+	}
+}
