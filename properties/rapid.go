@@ -16,28 +16,55 @@ import (
 // lockstep, one Op at a time, then drains both. rapid shrinks any failure
 // to a short op list, printed in the failure message.
 //
-// It runs rapidChecksPerScale cases times scale() (1000 by default, in a
-// few seconds under -race), unless -rapid.checks is given, which then wins;
-// and logs one STATS line with what every case exercised together.
+// It runs two profiles in turn, each its own rapid.Check: "tiny" buffers
+// first, where a failure shrinks to a few ops, then "realistic" ones, only
+// if tiny passed (a realistic failure cannot shrink into a tiny buffer).
+// Each runs its cases per unit of scale() (see rapidProfiles), unless
+// -rapid.checks is given, which then wins. One STATS line reports what
+// every case exercised together.
 func checkRapid(t *testing.T, newBuffer Factory) {
 	t.Helper()
-	defer setRapidChecks(rapidChecksPerScale * scale())()
 	var total Stats
-	rapid.Check(t, func(rt *rapid.T) {
-		var stats Stats
-		defer func() { total.Add(stats) }()
-		m := newRapidMachine(rt, newBuffer, &stats)
-		if m == nil {
-			return // both sides refused the constructor arguments, as they should
+	for _, p := range rapidProfiles {
+		ok := t.Run(p.name, func(t *testing.T) {
+			defer setRapidChecks(p.checks * scale())()
+			var ps Stats
+			rapid.Check(t, func(rt *rapid.T) {
+				var stats Stats
+				defer func() { ps.Add(stats) }()
+				m := p.newMachine(rt, newBuffer, &stats)
+				if m == nil {
+					return // both sides refused the constructor arguments, as they should
+				}
+				rt.Repeat(m.actions())
+				m.drain(rt)
+			})
+			t.Logf("%s: %s", p.name, ps)
+			total.Add(ps)
+		})
+		if !ok {
+			return // its counterexample is the one to read
 		}
-		rt.Repeat(m.actions())
-		m.drain(rt)
-	})
+	}
 	report(t, "rapid", total)
 }
 
-// rapidChecksPerScale is how many rapid cases one unit of scale() runs.
-const rapidChecksPerScale = 1000
+// rapidProfile is a family of configurations and how many cases of it one
+// unit of scale() runs.
+type rapidProfile struct {
+	name       string
+	checks     int
+	newMachine func(t *rapid.T, newBuffer Factory, stats *Stats) *rapidMachine
+}
+
+// rapidProfiles: tiny buffers (1..64 bytes, 1..8 slots, and invalid
+// constructor arguments) wrap every few pushes; realistic ones (1500-byte
+// datagrams in 64 KiB) take longer cases, so fewer of them. 1000 + 200
+// cases take a few seconds under -race.
+var rapidProfiles = []rapidProfile{
+	{"tiny", 1000, newTinyMachine},
+	{"realistic", 200, newRealisticMachine},
+}
 
 // setRapidChecks sets rapid's -rapid.checks to n, unless the flag was given
 // on the command line (an explicit count wins), and returns a function that
@@ -74,27 +101,41 @@ type rapidMachine struct {
 	ops  []string // every op applied, rendered
 }
 
-// newRapidMachine draws a configuration and builds the pair. Most are tiny
-// (1..64 bytes, 1..8 slots), so a run of a few dozen steps wraps many
-// times; some are realistic (64 KiB, 1500-byte packets); a few are invalid
-// constructor arguments, which both sides must refuse (it then returns nil).
-func newRapidMachine(t *rapid.T, newBuffer Factory, stats *Stats) *rapidMachine {
-	// Every draw is made whatever the kind, so that when rapid shrinks a
-	// realistic or invalid configuration to a tiny one, the draws after
-	// it keep their meaning.
+// newTinyMachine draws a tiny configuration (1..64 bytes, 1..8 slots, a
+// typical packet size up to Cap), so a run of a few dozen steps wraps many
+// times; or, one time in ten, invalid constructor arguments, which both
+// sides must refuse (it then returns nil).
+func newTinyMachine(t *rapid.T, newBuffer Factory, stats *Stats) *rapidMachine {
+	// Every draw is made whatever the kind, so that when rapid shrinks an
+	// invalid configuration to a valid one, the draws after it keep their
+	// meaning.
 	kind := rapid.IntRange(0, 9).Draw(t, "config")
 	c := rapid.IntRange(1, 64).Draw(t, "capacity")
 	slots := rapid.IntRange(1, 8).Draw(t, "slots")
 	mtu := rapid.IntRange(1, c).Draw(t, "mtu")
-	realSlots := rapid.SampledFrom([]int{44, 64, 1024}).Draw(t, "realistic slots")
 	bad := []int{0, -1, 1, beyondLimit}
 	badC, badSlots := rapid.SampledFrom(bad).Draw(t, "bad capacity"), rapid.SampledFrom(bad).Draw(t, "bad slots")
-	switch {
-	case kind == 7 || kind == 8:
-		c, slots, mtu = 64<<10, realSlots, realisticMTU
-	case kind == 9:
+	if kind == 9 {
 		c, slots = badC, badSlots
 	}
+	return newMachine(t, newBuffer, stats, c, slots, mtu)
+}
+
+// newRealisticMachine draws a realistic configuration: 64 KiB (or, one time
+// in four, between 1500 bytes and 64 KiB) of 1500-byte datagrams, with 44
+// slots (about as many as fit), 64 or 1024.
+func newRealisticMachine(t *rapid.T, newBuffer Factory, stats *Stats) *rapidMachine {
+	c := 64 << 10
+	if rapid.IntRange(0, 3).Draw(t, "any capacity") == 3 {
+		c = rapid.IntRange(realisticMTU, 64<<10).Draw(t, "capacity")
+	}
+	slots := rapid.SampledFrom([]int{44, 64, 1024}).Draw(t, "slots")
+	return newMachine(t, newBuffer, stats, c, slots, realisticMTU)
+}
+
+// newMachine builds the pair for a configuration; nil if both sides refuse
+// it, a failed case if only one does.
+func newMachine(t *rapid.T, newBuffer Factory, stats *Stats, c, slots, mtu int) *rapidMachine {
 	p, err := NewPair(newBuffer, c, slots)
 	if err != nil {
 		t.Fatalf("%v", err)

@@ -30,7 +30,7 @@ type RingFactory func(capacity int) (Ring, error)
 // Capacities are mostly 1 to 8, so the ring's indices wrap many times.
 func CheckRing(t *testing.T, newRing RingFactory) {
 	t.Helper()
-	defer setRapidChecks(rapidChecksPerScale * scale())()
+	defer setRapidChecks(1000 * scale())()
 	rapid.Check(t, func(rt *rapid.T) {
 		m := newRingMachine(rt, newRing)
 		if m != nil {
