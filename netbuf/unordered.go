@@ -256,7 +256,7 @@ func (b *UnorderedBuffer) PopWith(consume func(p []byte) error) error {
 	case b.meta.n == 0:
 		return ErrEmpty
 	}
-	s := b.meta.front()
+	s := *b.meta.front()
 	off, end := int(s.off), int(s.off)+int(s.len)
 	p := b.data[off:end:end]
 	b.busy = true
@@ -264,7 +264,9 @@ func (b *UnorderedBuffer) PopWith(consume func(p []byte) error) error {
 	if err := consume(p); err != nil {
 		return err
 	}
-	b.drop()
+	// s is still the oldest packet: while busy, the buffer refused every
+	// change.
+	b.drop(s)
 	return nil
 }
 
@@ -279,22 +281,20 @@ func (b *UnorderedBuffer) Pop(dst []byte) (int, error) {
 	case b.meta.n == 0:
 		return 0, ErrEmpty
 	}
-	s := b.meta.front()
+	s := *b.meta.front()
 	n := int(s.len)
 	if len(dst) < n {
 		return 0, io.ErrShortBuffer
 	}
 	copy(dst, b.data[s.off:int(s.off)+n])
-	b.drop()
+	b.drop(s)
 	return n, nil
 }
 
-// drop removes the oldest packet, freeing its length and its padding. The
-// ring's dropFront is spelled out so that drop stays within the inlining
-// budget.
-func (b *UnorderedBuffer) drop() {
+// drop removes the oldest packet, s, freeing its length and its padding.
+// The caller has read s already, so drop does not index the ring again.
+func (b *UnorderedBuffer) drop(s slot) {
 	m := &b.meta
-	s := m.buf[m.head]
 	if m.head++; m.head == len(m.buf) {
 		m.head = 0
 	}
