@@ -32,6 +32,7 @@ type gopterProfile struct {
 	minSteps    int        // gopter grows the sequence length from minSteps...
 	maxSteps    int        // ...to maxSteps over the run
 	resetWeight int        // of Reset among ~1000: low where filling up takes long
+	drainWeight int        // of a full drain among ~1000
 	maxShrinks  int        // successful shrinks: each re-runs the sequence many times
 }
 
@@ -42,7 +43,7 @@ var gopterProfiles = []gopterProfile{
 	{
 		name:     "tiny",
 		capacity: gen.IntRange(1, 64), slots: gen.IntRange(1, 8),
-		tests: 600, minSteps: 10, maxSteps: 80, resetWeight: 10, maxShrinks: 1000,
+		tests: 600, minSteps: 10, maxSteps: 80, resetWeight: 10, drainWeight: 10, maxShrinks: 1000,
 	},
 	{
 		name: "realistic",
@@ -51,7 +52,7 @@ var gopterProfiles = []gopterProfile{
 			{Weight: 1, Gen: gen.IntRange(1500, 64<<10)},
 		}),
 		slots: gen.IntRange(16, 128),
-		tests: 40, minSteps: 100, maxSteps: 400, resetWeight: 2, maxShrinks: 100,
+		tests: 40, minSteps: 100, maxSteps: 400, resetWeight: 2, drainWeight: 2, maxShrinks: 100,
 	},
 }
 
@@ -134,9 +135,12 @@ func gopterCommands(newBuffer Factory, p gopterProfile, stats *Stats) *commands.
 			return gopterState{m: m}
 		}),
 		GenCommandFunc: func(s commands.State) gopter.Gen {
-			return gopterGenOp(s.(gopterState), p.resetWeight).
-				Map(func(op Op) commands.Command { return gopterCommand{op} }).
-				WithShrinker(gopterShrink)
+			return gen.Weighted([]gen.WeightedGen{
+				{Weight: 1000, Gen: gopterGenOp(s.(gopterState), p.resetWeight).
+					Map(func(op Op) commands.Command { return gopterCommand{op} })},
+				{Weight: p.drainWeight, Gen: gen.Const(true).
+					Map(func(bool) commands.Command { return gopterDrain{} })},
+			}).WithShrinker(gopterShrink)
 		},
 	}
 }
@@ -187,6 +191,51 @@ func (c gopterCommand) NextState(state commands.State) commands.State {
 func (c gopterCommand) PreCondition(commands.State) bool { return true }
 
 func (c gopterCommand) PostCondition(state commands.State, result commands.Result) *gopter.PropResult {
+	return gopterVerdict(c, state, result)
+}
+
+// String brackets the Op so that a printed sequence reads one step at a time.
+func (c gopterCommand) String() string { return "(" + c.op.String() + ")" }
+
+// gopterDrain pops every packet, each pop compared with the model, then
+// requires the buffer to hold no byte: nothing leaks (a contract invariant).
+type gopterDrain struct{}
+
+// drainOp pops any packet of a buffer of c bytes.
+func drainOp(c int) Op { return Op{Kind: OpPop, DstLen: c} }
+
+func (gopterDrain) Run(sut commands.SystemUnderTest) commands.Result {
+	s := sut.(*gopterSUT)
+	if s.err != nil {
+		return gopterOutcome{skipped: true}
+	}
+	for s.err == nil && s.pair.Ref.Len() > 0 {
+		s.err = s.pair.Apply(drainOp(s.pair.Ref.Cap()))
+	}
+	if s.err == nil && (s.pair.Impl.Len() != 0 || s.pair.Impl.Used() != 0) {
+		s.err = fmt.Errorf("drain: buffer still holds Len() = %d, Used() = %d", s.pair.Impl.Len(), s.pair.Impl.Used())
+	}
+	return gopterOutcome{err: s.err, len: s.pair.Ref.Len(), used: s.pair.Ref.Used()}
+}
+
+func (gopterDrain) NextState(state commands.State) commands.State {
+	st := state
+	for st.(gopterState).m.Len() > 0 {
+		st = gopterCommand{drainOp(st.(gopterState).m.C)}.NextState(st)
+	}
+	return st
+}
+
+func (gopterDrain) PreCondition(commands.State) bool { return true }
+
+func (d gopterDrain) PostCondition(state commands.State, result commands.Result) *gopter.PropResult {
+	return gopterVerdict(d, state, result)
+}
+
+func (gopterDrain) String() string { return "(drain)" }
+
+// gopterVerdict turns a step's outcome into gopter's verdict.
+func gopterVerdict(step fmt.Stringer, state commands.State, result commands.Result) *gopter.PropResult {
 	o := result.(gopterOutcome)
 	m := state.(gopterState).m
 	switch {
@@ -197,13 +246,10 @@ func (c gopterCommand) PostCondition(state commands.State, result commands.Resul
 	case o.len != m.Len() || o.used != m.Used():
 		// A bug of this engine (the state and the pair's model went apart), not of the buffer.
 		return gopter.NewPropResult(false, fmt.Sprintf("%s: gopter state (len %d used %d) and pair model (len %d used %d) diverged",
-			c.op, m.Len(), m.Used(), o.len, o.used))
+			step, m.Len(), m.Used(), o.len, o.used))
 	}
 	return &gopter.PropResult{Status: gopter.PropTrue}
 }
-
-// String brackets the Op so that a printed sequence reads one step at a time.
-func (c gopterCommand) String() string { return "(" + c.op.String() + ")" }
 
 // gopterWindows restates contract rule 3 for the generator only: the tail
 // and head windows, so that pushes can aim exactly at their edges. A
@@ -324,7 +370,11 @@ func gopterGenKind() gopter.Gen {
 // Seeds are not shrunk, as payload bytes rarely matter and each seed would
 // cost a restart.
 func gopterShrink(v interface{}) gopter.Shrink {
-	op := v.(gopterCommand).op
+	c, ok := v.(gopterCommand)
+	if !ok {
+		return gopter.NoShrinker(v) // a drain
+	}
+	op := c.op
 	var cands []Op
 	try := func(f func(o *Op)) {
 		o := op
