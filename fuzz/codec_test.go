@@ -33,6 +33,16 @@ func TestCodecRoundTrip(t *testing.T) {
 			{Kind: properties.OpPop, DstLen: -2},
 			{Kind: properties.OpPopWith, Consume: properties.CallPanic},
 		}})
+	// Every value around the edges of the number encoding, for a small and a
+	// large bound: in range, just over (B+1 to B+14), past that, -1, -2.
+	for _, c := range []int{7, 300} {
+		p := fuzz.Program{Cap: c, Slots: 1}
+		for _, v := range []int{0, c - 1, c, c + 1, c + 14, c + 15, 0xEF, 0xF0, 0xFE, 0xFF, -1, -2} {
+			p.Ops = append(p.Ops, properties.Op{Kind: properties.OpPop, DstLen: v},
+				properties.Op{Kind: properties.OpPushWith, MaxSize: 5, N: v})
+		}
+		programs = append(programs, p)
+	}
 	for _, p := range programs {
 		data, err := fuzz.Encode(p)
 		if err != nil {
