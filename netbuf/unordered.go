@@ -195,15 +195,8 @@ func (b *UnorderedBuffer) record(off, n int) {
 // propagates with the buffer unchanged.
 func (b *UnorderedBuffer) PushWith(maxSize int, fill func(p []byte) (n int, err error)) (int, error) {
 	off, win := b.tailRoom()
-	pad := 0
-	if !b.fitsTail(maxSize, win) {
-		var err error
-		if off, pad, err = b.reserveSlow(maxSize); err != nil {
-			return 0, err
-		}
-	}
-	if fill == nil {
-		return 0, ErrNilFunc
+	if !b.fitsTail(maxSize, win) || fill == nil {
+		return b.pushSlow(maxSize, fill)
 	}
 	end := off + maxSize
 	p := b.data[off:end:end]
@@ -220,11 +213,41 @@ func (b *UnorderedBuffer) PushWith(maxSize int, fill func(p []byte) (n int, err 
 	if uint(n) > uint(maxSize) { // catches n < 0 too
 		return 0, ErrInvalidLength
 	}
-	if pad > 0 {
-		b.padNewest(pad)
-	}
 	b.record(off, n)
 	return n, nil
+}
+
+// pushSlow is PushWith when the packet does not go at the tail: an error,
+// or a wrap to offset 0 that pads the newest packet. It is out of line so
+// that PushWith's common case carries no padding or error bookkeeping.
+//
+//go:noinline
+func (b *UnorderedBuffer) pushSlow(maxSize int, fill func(p []byte) (n int, err error)) (int, error) {
+	off, pad, err := b.reserve(maxSize)
+	if err != nil {
+		return 0, err
+	}
+	if fill == nil {
+		return 0, ErrNilFunc
+	}
+	end := off + maxSize
+	b.busy = true
+	n, err := b.callFill(fill, b.data[off:end:end])
+	if err != nil {
+		return 0, err
+	}
+	if uint(n) > uint(maxSize) {
+		return 0, ErrInvalidLength
+	}
+	b.commit(off, n, pad)
+	return n, nil
+}
+
+// callFill runs fill with the buffer marked busy, clearing the mark even if
+// fill panics.
+func (b *UnorderedBuffer) callFill(fill func([]byte) (int, error), p []byte) (int, error) {
+	defer b.release()
+	return fill(p)
 }
 
 func (b *UnorderedBuffer) release() { b.busy = false }
