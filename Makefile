@@ -22,7 +22,7 @@ unit:
 	$(GO) test -race -count=1 ./...
 
 ## verify: the verification suite with its report (grows with each issue).
-verify: test verify-properties fuzz-smoke
+verify: test verify-properties fuzz-smoke mutate
 
 ## verify-properties: the property suite (rapid and gopter engines, Ring) at
 ## NETBUF_PROPERTY_SCALE=$(PROPERTY_SCALE), i.e. that many times the cases of
@@ -85,3 +85,15 @@ corpus:
 .PHONY: e2e
 e2e:
 	GO="$(GO)" ./scripts/e2e.sh
+
+## mutate: mutation testing of netbuf/ with gremlins v0.6.0 (pinned, built
+## with `go install`), netbuf's unit tests, the property suite, the fuzz
+## seeds and the regression replay run against every mutant; prints killed,
+## lived, not covered, timed out and the efficacy, and fails below
+## MUTATE_THRESHOLD % or on a survivor not listed, with its reason, in
+## mutation/equivalent.txt. See mutation/run.sh and the README.
+MUTATE_WORKERS   ?= 2
+MUTATE_THRESHOLD ?= 95
+.PHONY: mutate
+mutate:
+	GO="$(GO)" WORKERS=$(MUTATE_WORKERS) THRESHOLD=$(MUTATE_THRESHOLD) ./mutation/run.sh
