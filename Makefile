@@ -51,7 +51,7 @@ bench:
 		./netbuf-bench.test -test.run '^$$' -test.bench '$(BENCH)' -test.benchmem \
 			-test.benchtime $(BENCHTIME) > bench.round || exit 1; \
 		cat bench.round; cat bench.round >> bench.txt; done; rm -f bench.round netbuf-bench.test
-	$(GO) run $(BENCHSTAT) -col /impl bench.txt
+	$(GO) run $(BENCHSTAT) -col /impl -filter '/impl:(floor OR netbuf OR chanpool OR naive)' bench.txt
 
 ## bench-compare: netbuf's ratios to the floor and to each baseline, and the
 ## issue-5 targets, all from the one bench.txt (made by `make bench` if absent).
