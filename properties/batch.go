@@ -159,13 +159,7 @@ func (m *rapidMachine) modelBatch(t *rapid.T, op batchOp, k int) batchResult {
 func runBatch(b Batcher, op batchOp) (r batchResult) {
 	bufs := make([][]byte, op.Bufs)
 	defer func() {
-		if v := recover(); v != nil {
-			if pv, ok := v.(panicValue); ok && pv.seed == op.Seed {
-				r.Panic = "propagated"
-			} else {
-				r.Panic = fmt.Sprintf("unexpected panic: %v", v)
-			}
-		}
+		r.Panic = panicKind(recover(), op.Seed)
 	}()
 	var err error
 	r.M, err = b.PushBatch(op.MaxSize, bufs, func(w [][]byte) (int, error) {

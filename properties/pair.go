@@ -69,13 +69,7 @@ func errKind(err error) string {
 // not the callback's own is reported in Result.Panic, not propagated.
 func Run(b Buffer, op Op) (r Result) {
 	defer func() {
-		if v := recover(); v != nil {
-			if pv, ok := v.(panicValue); ok && pv.seed == op.Seed {
-				r.Panic = "propagated"
-			} else {
-				r.Panic = fmt.Sprintf("unexpected panic: %v", v)
-			}
-		}
+		r.Panic = panicKind(recover(), op.Seed)
 		r.Len, r.Used, r.Cap, r.MaxPackets = b.Len(), b.Used(), b.Cap(), b.MaxPackets()
 	}()
 	var err error
@@ -109,6 +103,19 @@ func Run(b Buffer, op Op) (r Result) {
 	return r
 }
 
+// panicKind names a recovered value: "" for none, "propagated" for the
+// callback's own panic (seeded with seed), else what came out instead.
+func panicKind(v any, seed byte) string {
+	switch pv, ok := v.(panicValue); {
+	case v == nil:
+		return ""
+	case ok && pv.seed == seed:
+		return "propagated"
+	default:
+		return fmt.Sprintf("unexpected panic: %v", v)
+	}
+}
+
 // callback finishes a fill or consume the way cb says.
 func callback(b Buffer, op Op, cb Callback, r *Result) error {
 	switch cb {
@@ -134,7 +141,7 @@ func reenter(b Buffer, k Kind) (kind string, ran bool) {
 	case OpPopWith:
 		err = b.PopWith(func([]byte) error { ran = true; return nil })
 	case OpPop:
-		_, err = b.Pop(make([]byte, 1<<16))
+		_, err = b.Pop(make([]byte, b.Cap())) // room for any packet: only ErrBusy may stop it
 	default:
 		b.Reset()
 		return "none", false
