@@ -13,8 +13,10 @@ import (
 	"io"
 	"os"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Statuses as gremlins v0.6.0 writes them.
@@ -47,7 +49,11 @@ type Mutant struct {
 	Mutator string
 	Status  string
 	Text    string // marked source line (see Entry.Text)
-	entry   *Entry // the equivalents entry that lists it, if any
+	// Retested: gremlins reported it NOT COVERED or TIMED OUT and Retest
+	// ran it (see retest.go); Status is then Retest's, Was gremlins'.
+	Retested bool
+	Was      string
+	entry    *Entry // the equivalents entry that lists it, if any
 }
 
 func (m Mutant) pos() string { return fmt.Sprintf("%s:%d:%d", m.File, m.Line, m.Col) }
@@ -61,7 +67,9 @@ func main() {
 		threshold  = flag.Float64("threshold", 95, "minimum efficacy in percent")
 		wall       = flag.String("wall", "", "wall time of the run, for the summary line")
 		workers    = flag.Int("workers", 0, "gremlins workers, for the summary line")
-		_          = flag.String("log", "", "gremlins log (kept for the record; counts come from -report)")
+		retest     = flag.Bool("retest", true, "run the mutants gremlins reports NOT COVERED (case-clause expressions) or TIMED OUT again")
+		coeff      = flag.Int("timeout-coefficient", 5, "a retested mutant may take this many times the baseline run (as in gremlins)")
+		logPath    = flag.String("log", "", "gremlins log, for its baseline (coverage) run time")
 	)
 	flag.Parse()
 	mutants, err := load(*reportPath, *src, *dir)
@@ -80,11 +88,43 @@ func main() {
 		fmt.Fprintf(os.Stderr, "mutation: %s: %v\n", *equivPath, err)
 		os.Exit(2)
 	}
+	gremlins := map[string]int{}
+	var again []*Mutant
+	for i, m := range mutants {
+		gremlins[m.Status]++
+		if m.Status == notCovered || m.Status == timedOut {
+			again = append(again, &mutants[i])
+		}
+	}
+	if *retest {
+		t0 := time.Now()
+		if err := Retest(again, *src, max(*workers, 1), *coeff, coverageTime(*logPath), os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "mutation: retest:", err)
+			os.Exit(2)
+		}
+		fmt.Printf("retest wall time %s\n", time.Since(t0).Round(time.Second))
+	}
 	res := Assess(mutants, entries, *threshold)
+	res.Gremlins = gremlins
 	res.Print(os.Stdout, *equivPath, *wall, *workers)
 	if !res.Pass() {
 		os.Exit(1)
 	}
+}
+
+// coverageTime returns how long gremlins' baseline (coverage) run took, as
+// its log says ("Gathering coverage... done in 7.75s"), or 0.
+func coverageTime(logPath string) time.Duration {
+	b, err := os.ReadFile(logPath)
+	if err != nil {
+		return 0
+	}
+	m := regexp.MustCompile(`Gathering coverage\.\.\. done in (\S+)`).FindSubmatch(b)
+	if m == nil {
+		return 0
+	}
+	d, _ := time.ParseDuration(string(m[1]))
+	return d
 }
 
 // load reads the gremlins report and locates each mutant's source line.
@@ -127,17 +167,19 @@ func load(reportPath, src, dir string) ([]Mutant, error) {
 
 // Result is the assessment of one run.
 type Result struct {
-	Counts      map[string]int // by status
+	Counts      map[string]int // by status, retested mutants included
+	Gremlins    map[string]int // by status, as gremlins reported them
 	Threshold   float64
 	Equivalent  []Mutant // lived, listed
 	Unexplained []Mutant // lived, not listed
 	Problems    []string // entries that match no survivor, ambiguous or duplicate entries
 	Notes       []string // entries matched on another line than written
+	mutants     []Mutant
 }
 
 // Assess matches the entries to the mutants and counts.
 func Assess(mutants []Mutant, entries []Entry, threshold float64) *Result {
-	res := &Result{Counts: map[string]int{}, Threshold: threshold}
+	res := &Result{Counts: map[string]int{}, Threshold: threshold, mutants: mutants}
 	for _, m := range mutants {
 		res.Counts[m.Status]++
 	}
@@ -240,7 +282,23 @@ func (r *Result) Print(w io.Writer, equivPath, wall string, workers int) {
 	for _, n := range c {
 		total += n
 	}
-	fmt.Fprintf(w, "killed %d, lived %d (equivalent %d, unexplained %d), not covered %d, timed out %d, not viable %d\n",
+	if g := r.Gremlins; g != nil {
+		fmt.Fprintf(w, "gremlins alone: killed %d, lived %d, not covered %d, timed out %d, not viable %d, efficacy %.2f%%\n",
+			g[killed], g[lived], g[notCovered], g[timedOut], g[notViable], percent(g[killed], g[killed]+g[lived]))
+	}
+	retested := map[string]int{}
+	n := 0
+	for _, m := range r.mutants {
+		if m.Retested {
+			retested[m.Status]++
+			n++
+		}
+	}
+	if n > 0 {
+		fmt.Fprintf(w, "retested %d (NOT COVERED or TIMED OUT in gremlins): killed %d, lived %d, timed out %d, not viable %d\n",
+			n, retested[killed], retested[lived], retested[timedOut], retested[notViable])
+	}
+	fmt.Fprintf(w, "total: killed %d, lived %d (equivalent %d, unexplained %d), not covered %d, timed out %d, not viable %d\n",
 		c[killed], c[lived], len(r.Equivalent), len(r.Unexplained), c[notCovered], c[timedOut], c[notViable])
 	fmt.Fprintf(w, "mutants tested %d of %d found", tested, total)
 	if wall != "" {

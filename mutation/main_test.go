@@ -2,9 +2,11 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 const testSrc = `package p
@@ -162,4 +164,76 @@ func TestAssess(t *testing.T) {
 			t.Errorf("pass=%v unexplained=%d problems=%q", r.Pass(), len(r.Unexplained), r.Problems)
 		}
 	})
+}
+
+func TestMutate(t *testing.T) {
+	got, err := mutate([]byte(testSrc), 4, 7, "CONDITIONALS_BOUNDARY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.Replace(testSrc, "if j >= n", "if j > n", 1); string(got) != want {
+		t.Errorf("mutate:\n%s\nwant:\n%s", got, want)
+	}
+	got, err = mutate([]byte(testSrc), 8, 5, "REMOVE_SELF_ASSIGNMENTS")
+	if err != nil || !strings.Contains(string(got), "\t\tj = n\n\t}\n\treturn j") {
+		t.Errorf("mutate line 8: %v\n%s", err, got)
+	}
+	if _, err := mutate([]byte(testSrc), 4, 7, "INVERT_LOGICAL"); err == nil {
+		t.Error("INVERT_LOGICAL applied to >=: no error")
+	}
+}
+
+// TestRetest runs the case-clause mutants of a tiny module: one that its
+// test kills, one equivalent.
+func TestRetest(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"go.mod":    "module m\n\ngo 1.26\n",
+		"m.go":      "package m\n\nfunc Max(a, b int) int {\n\tswitch {\n\tcase a > b:\n\t\treturn a\n\t}\n\treturn b\n}\n",
+		"m_test.go": "package m\n\nimport \"testing\"\n\nfunc TestMax(t *testing.T) {\n\tif Max(2, 1) != 2 || Max(1, 2) != 2 {\n\t\tt.Fatal(\"Max\")\n\t}\n}\n",
+	}
+	for name, text := range files {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ms := []Mutant{
+		{File: "m.go", Line: 5, Col: 9, Mutator: "CONDITIONALS_NEGATION", Status: notCovered},
+		{File: "m.go", Line: 5, Col: 9, Mutator: "CONDITIONALS_BOUNDARY", Status: timedOut},
+	}
+	ptrs := []*Mutant{&ms[0], &ms[1]}
+	var log strings.Builder
+	if err := Retest(ptrs, root, 2, 10, 0, &log); err != nil {
+		t.Fatal(err)
+	}
+	if ms[0].Status != killed || ms[1].Status != lived || !ms[0].Retested || ms[1].Was != timedOut {
+		t.Errorf("statuses %s, %s (was %s); want KILLED, LIVED (was TIMED OUT)\n%s", ms[0].Status, ms[1].Status, ms[1].Was, log.String())
+	}
+	if status, _ := runSuite(t.TempDir(), time.Minute); status != notViable {
+		t.Errorf("an empty directory: %s, want NOT VIABLE", status)
+	}
+}
+
+func TestClassify(t *testing.T) {
+	exit := exec.Command("false").Run()
+	cases := []struct {
+		deadline bool
+		err      error
+		out      string
+		want     string
+	}{
+		{false, nil, "ok  \tm\t0.1s\n", lived},
+		{false, exit, "--- FAIL: TestMax (0.00s)\nFAIL\nFAIL\tm\t0.003s\n", killed},
+		{false, exit, "FAIL\tm [build failed]\n", notViable},
+		{true, nil, "ok  \tm/a\t0.1s\n", timedOut},
+		{true, nil, "--- FAIL: FuzzRing (0.00s)\nFAIL\tm/fuzz\t0.7s\nok  \tm/model\t0.1s\n", killed},
+	}
+	for i, tc := range cases {
+		if got := classify(tc.deadline, tc.err, []byte(tc.out)); got != tc.want {
+			t.Errorf("case %d: %s, want %s", i, got, tc.want)
+		}
+	}
 }
