@@ -302,7 +302,7 @@ func (r *Result) Print(w io.Writer, equivPath, wall string, workers int) {
 		c[killed], c[lived], len(r.Equivalent), len(r.Unexplained), c[notCovered], c[timedOut], c[notViable])
 	fmt.Fprintf(w, "mutants tested %d of %d found", tested, total)
 	if wall != "" {
-		fmt.Fprintf(w, ", wall time %s", wall)
+		fmt.Fprintf(w, ", gremlins wall time %s", wall)
 	}
 	if workers > 0 {
 		fmt.Fprintf(w, ", %d workers", workers)

@@ -58,7 +58,7 @@ export RAPID_SEED=${RAPID_SEED:-20261125}
 export NETBUF_GOPTER_SEED=${NETBUF_GOPTER_SEED:-20261125}
 export RAPID_SHRINKTIME=${RAPID_SHRINKTIME:-100ms}
 export RAPID_NOFAILFILE=1
-unset NETBUF_PROPERTY_SCALE NETBUF_FUZZ_SEEDS
+unset NETBUF_PROPERTY_SCALE NETBUF_FUZZ_SEEDS GOFLAGS
 
 GOBIN=$work/bin "$GO" install "$GREMLINS"
 echo "== mutate: gremlins v0.6.0 over netbuf/, $WORKERS workers, per-mutant suite: $(cd "$src" && "$GO" list ./... | sed 's|^github.com/netbuf-go/netbuf/|./|' | tr '\n' ' ')"
