@@ -218,8 +218,7 @@ func ExampleRing() {
 	v, _ := r.Pop()
 	fmt.Println(v, r.Len(), r.Full())
 	_ = r.Push("c") // wraps around the backing array
-	for r.Len() > 0 {
-		v, _ := r.Pop()
+	for v, err := r.Pop(); err == nil; v, err = r.Pop() { // until ErrEmpty
 		fmt.Println(v)
 	}
 	// Output:
