@@ -217,7 +217,7 @@ func ExampleRing() {
 	fmt.Println(r.Len(), r.Full(), errors.Is(err, netbuf.ErrWouldBlock))
 	v, _ := r.Pop()
 	fmt.Println(v, r.Len(), r.Full())
-	_ = r.Push("c") // wraps around the backing array
+	_ = r.Push("c")                                       // wraps around the backing array
 	for v, err := r.Pop(); err == nil; v, err = r.Pop() { // until ErrEmpty
 		fmt.Println(v)
 	}
