@@ -217,8 +217,9 @@ func ExampleRing() {
 	fmt.Println(r.Len(), r.Full(), errors.Is(err, netbuf.ErrWouldBlock))
 	v, _ := r.Pop()
 	fmt.Println(v, r.Len(), r.Full())
-	_ = r.Push("c")                                       // wraps around the backing array
-	for v, err := r.Pop(); err == nil; v, err = r.Pop() { // until ErrEmpty
+	_ = r.Push("c") // wraps around the backing array
+	// Drain until ErrEmpty.
+	for v, err := r.Pop(); err == nil; v, err = r.Pop() {
 		fmt.Println(v)
 	}
 	// Output:
