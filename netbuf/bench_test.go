@@ -66,6 +66,10 @@ var shapes = []shape{
 
 // runner moves n packets through its queue, in batches of its k, and returns
 // the total length popped.
+//
+// Each impl writes its own push-k/pop-k loop rather than sharing one that
+// takes a pop callback: the pop stays inline, so no impl (the floor least of
+// all) pays an extra indirect call per packet that would skew the ratios.
 type runner func(n int) (total int)
 
 type impl struct {
