@@ -78,7 +78,7 @@ fuzz-smoke:
 ## corpus: turn the failures saved under fuzz/testdata/fuzz/ into readable
 ## scenarios in testdata/ (shrunk, with the model's answers).
 corpus:
-	$(GO) run ./fuzz/cmd/corpus
+	$(GO) run ./cmd/corpus
 
 ## e2e: the UDP receive path end to end: cmd/udpsink on loopback fed by socat
 ## (installed with apt-get if missing), datagram and byte counts checked.
@@ -91,9 +91,9 @@ e2e:
 ## seeds and the regression replay run against every mutant; prints killed,
 ## lived, not covered, timed out and the efficacy, and fails below
 ## MUTATE_THRESHOLD % or on a survivor not listed, with its reason, in
-## mutation/equivalent.txt. See mutation/run.sh and the README.
+## cmd/mutate/equivalent.txt. See cmd/mutate/run.sh and the README.
 MUTATE_WORKERS   ?= 2
 MUTATE_THRESHOLD ?= 95
 .PHONY: mutate
 mutate:
-	GO="$(GO)" WORKERS=$(MUTATE_WORKERS) THRESHOLD=$(MUTATE_THRESHOLD) ./mutation/run.sh
+	GO="$(GO)" WORKERS=$(MUTATE_WORKERS) THRESHOLD=$(MUTATE_THRESHOLD) ./cmd/mutate/run.sh

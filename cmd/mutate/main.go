@@ -1,9 +1,9 @@
-// Command mutation reads the JSON report of a gremlins run over netbuf/,
+// Command mutate reads the JSON report of a gremlins run over netbuf/,
 // checks every surviving mutant against the equivalents file, prints the
 // counts and the efficacy, and fails the gate (exit status 1) if the
 // efficacy is below the threshold, if a survivor is neither killed nor
 // listed as equivalent, or if an entry of the equivalents file no longer
-// describes a surviving mutant. mutation/run.sh (make mutate) runs it.
+// describes a surviving mutant. cmd/mutate/run.sh (make mutate) runs it.
 package main
 
 import (
@@ -61,7 +61,7 @@ func (m Mutant) pos() string { return fmt.Sprintf("%s:%d:%d", m.File, m.Line, m.
 func main() {
 	var (
 		reportPath = flag.String("report", "", "gremlins JSON report (-o)")
-		equivPath  = flag.String("equivalents", "mutation/equivalent.txt", "equivalents file")
+		equivPath  = flag.String("equivalents", "cmd/mutate/equivalent.txt", "equivalents file")
 		src        = flag.String("src", ".", "module root the mutants were made from")
 		dir        = flag.String("dir", "netbuf", "directory gremlins ran on, relative to -src")
 		threshold  = flag.Float64("threshold", 95, "minimum efficacy in percent")

@@ -4,7 +4,7 @@
 # mutant, `go test -failfast ./...` runs every test that verifies the
 # library (netbuf's unit tests and examples, the model's tests, the property
 # suite, the regression replay of testdata/, the fuzz targets' seeds).
-# Then `go run ./mutation` checks the result against mutation/equivalent.txt
+# Then `go run ./cmd/mutate` checks the result against cmd/mutate/equivalent.txt
 # and applies the gate (see the README section "Mutation testing").
 #
 # What runs per mutant, and why (documented reductions, nothing else):
@@ -32,7 +32,7 @@
 # the equivalents check; a real hang costs 5 baseline runs), KEEP (a directory to keep the gremlins
 # JSON report and log in).
 #
-# Usage: mutation/run.sh            (from the repository root; make mutate)
+# Usage: cmd/mutate/run.sh            (from the repository root; make mutate)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -78,8 +78,8 @@ if { [ "$rc" -ne 0 ] && [ "$rc" -ne 10 ]; } || [ ! -s "$work/gremlins.json" ]; t
 fi
 
 # The checker also runs the mutants gremlins cannot see as covered (the
-# expressions of case clauses: see mutation/retest.go) with the same suite.
-"$GO" run ./mutation -report "$work/gremlins.json" -log "$work/gremlins.log" -src "$src" -dir netbuf \
-	-equivalents mutation/equivalent.txt -threshold "$THRESHOLD" -wall "${wall}s" -workers "$WORKERS" \
+# expressions of case clauses: see cmd/mutate/retest.go) with the same suite.
+"$GO" run ./cmd/mutate -report "$work/gremlins.json" -log "$work/gremlins.log" -src "$src" -dir netbuf \
+	-equivalents cmd/mutate/equivalent.txt -threshold "$THRESHOLD" -wall "${wall}s" -workers "$WORKERS" \
 	-timeout-coefficient "$TIMEOUT_COEFFICIENT" || rc=1
 exit "$rc"
