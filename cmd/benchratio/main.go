@@ -1,16 +1,21 @@
-// Command benchratio reads `go test -bench` output of netbuf's benchmarks
-// (bench.txt from `make bench`) and prints, for each benchmark, the median
-// ns/op of every implementation and netbuf's ratio to the floor and to each
-// baseline, then netbuf's figures against the project's targets.
+// Command benchratio checks netbuf's benchmark results against the
+// project's targets (targets.go): ratios of medians between two
+// implementations of one benchmark, and 0 allocs/op. benchstat already
+// prints every figure and its spread (`make bench`); benchratio prints
+// only what benchstat does not: each target, the measured ratio, met or
+// not, and the ratio of the fastest runs beside it as a check on noise.
 //
 // Every figure comes from the one input, so all ratios are taken within a
 // single run: on a shared machine absolute times drift, ratios much less.
+// When every line has cpu-ns/op (the benchmark thread's CPU time, which
+// time descheduled by other load is not in), ratios use it, else ns/op.
 //
 //	go run ./cmd/benchratio bench.txt
 //
 // Benchmarks are grouped by name with the impl=NAME element removed, so
 // BenchmarkPushPop/impl=floor/size=64-2 and BenchmarkPushPop/impl=netbuf/size=64-2
-// form the row PushPop/size=64.
+// form the row PushPop/size=64. A target whose implementation is not in
+// the input is "not measured".
 package main
 
 import (
@@ -40,9 +45,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "benchratio: no impl=... benchmark lines in the input")
 		os.Exit(2)
 	}
-	t.print(os.Stdout)
-	fmt.Fprintln(os.Stdout)
+	fmt.Printf("targets, from ratios of median %s:\n", t.unit())
 	for _, r := range t.targets() {
-		fmt.Fprintln(os.Stdout, r)
+		fmt.Println(r)
 	}
 }
