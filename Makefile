@@ -1,8 +1,12 @@
 # netbuf: every target works on a fresh machine with only Go installed; tools
-# are run with `go run tool@version` at pinned versions.
+# are run with `go run tool@version` at pinned versions (gremlins, which
+# cmd/mutate's tables mirror, is pinned there and built with `go install`).
 GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+
+# CORPUS_DIR: the regression corpus of readable scenarios (*.scn).
+CORPUS_DIR ?= testdata
 
 .PHONY: test fmt-check vet staticcheck unit verify verify-properties bench bench-compare fuzz fuzz-smoke corpus
 
@@ -21,8 +25,14 @@ staticcheck:
 unit:
 	$(GO) test -race -count=1 ./...
 
-## verify: the verification suite with its report (grows with each issue).
-verify: test verify-properties fuzz-smoke mutate
+## verify: the verification suite, one stage after the other (a failed stage
+## does not stop the others), ending with one verdict: a table of every stage,
+## PASS or FAIL and its wall time, with the property engines' STATS lines, the
+## FUZZ lines and the MUTATE line under their stage; fails if any stage failed.
+## Stages, as NAME=TARGET (cmd/verify runs `make TARGET` for each).
+VERIFY_STAGES ?= gate=test properties=verify-properties fuzz=fuzz-smoke mutation=mutate
+verify:
+	@$(GO) run ./cmd/verify -make "$(MAKE_COMMAND)" $(VERIFY_STAGES)
 
 ## verify-properties: the property suite (rapid and gopter engines, Ring) at
 ## NETBUF_PROPERTY_SCALE=$(PROPERTY_SCALE), i.e. that many times the cases of
@@ -51,34 +61,37 @@ bench:
 		./netbuf-bench.test -test.run '^$$' -test.bench '$(BENCH)' -test.benchmem \
 			-test.benchtime $(BENCHTIME) > bench.round || exit 1; \
 		cat bench.round; cat bench.round >> bench.txt; done; rm -f bench.round netbuf-bench.test
-	$(GO) run $(BENCHSTAT) -col /impl -filter '/impl:(floor OR netbuf OR chanpool OR naive)' bench.txt
+	$(GO) run $(BENCHSTAT) -col /impl -filter '/impl:(floor OR netbuf OR twophase OR chanpool OR naive)' bench.txt
 
-## bench-compare: netbuf's ratios to the floor and to each baseline, and the
-## issue-5 targets, all from the one bench.txt (made by `make bench` if absent).
+## bench-compare: the performance targets (cmd/benchratio/targets.go), each
+## a ratio of medians between two impls, and 0 allocs/op, checked against the
+## one bench.txt (made by `make bench` if absent); the figures themselves are
+## benchstat's, in `make bench`.
 bench-compare:
 	@test -f bench.txt || $(MAKE) bench
 	$(GO) run ./cmd/benchratio bench.txt
 
 ## fuzz: every native fuzz target in turn, FUZZTIME each (one -fuzz per go
-## test), then a summary line per target (execs/s). FUZZMINIMIZETIME bounds
-## the fuzzer's minimization of each new input, which otherwise stalls the
-## search for up to a minute at a time (`make corpus` shrinks failures).
-## FUZZFLAGS is passed on, e.g. FUZZFLAGS=-parallel=1 on a shared machine.
+## test), then a summary line per target (execs/s), by cmd/fuzz.
+## FUZZMINIMIZETIME bounds the fuzzer's minimization of each new input, which
+## otherwise stalls the search for up to a minute at a time (`make corpus`
+## shrinks failures). FUZZFLAGS is passed on to go test, e.g.
+## FUZZFLAGS=-parallel=1 on a shared machine.
 FUZZTIME         ?= 30s
 FUZZMINIMIZETIME ?= 1000x
 FUZZTARGETS      ?= FuzzUnordered FuzzRing FuzzScenario
 fuzz:
-	GO="$(GO)" FUZZTIME=$(FUZZTIME) FUZZMINIMIZETIME=$(FUZZMINIMIZETIME) FUZZFLAGS="$(FUZZFLAGS)" \
-		./fuzz/fuzz.sh $(FUZZTARGETS)
+	GO="$(GO)" $(GO) run ./cmd/fuzz -fuzztime $(FUZZTIME) -minimizetime $(FUZZMINIMIZETIME) \
+		-flags "$(FUZZFLAGS)" $(FUZZTARGETS)
 
 ## fuzz-smoke: the short fuzz run of every target that `make verify` includes.
 fuzz-smoke:
 	$(MAKE) fuzz FUZZTIME=5s
 
 ## corpus: turn the failures saved under fuzz/testdata/fuzz/ into readable
-## scenarios in testdata/ (shrunk, with the model's answers).
+## scenarios in $(CORPUS_DIR)/ (shrunk, with the model's answers).
 corpus:
-	$(GO) run ./cmd/corpus
+	$(GO) run ./cmd/corpus -in fuzz/testdata/fuzz -out $(CORPUS_DIR)
 
 ## e2e: the UDP receive path end to end: cmd/udpsink on loopback fed by socat
 ## (installed with apt-get if missing), datagram and byte counts checked.
@@ -86,14 +99,17 @@ corpus:
 e2e:
 	GO="$(GO)" ./scripts/e2e.sh
 
-## mutate: mutation testing of netbuf/ with gremlins v0.6.0 (pinned, built
-## with `go install`), netbuf's unit tests, the property suite, the fuzz
-## seeds and the regression replay run against every mutant; prints killed,
-## lived, not covered, timed out and the efficacy, and fails below
-## MUTATE_THRESHOLD % or on a survivor not listed, with its reason, in
-## cmd/mutate/equivalent.txt. See cmd/mutate/run.sh and the README.
+## mutate: mutation testing of netbuf/ with gremlins (pinned in cmd/mutate,
+## built with `go install`): netbuf's unit tests, the property suite, the fuzz
+## seeds, the regression replay and every other package of the module but
+## netbuf/udp and cmd/ run against every mutant, with progress (mutants done /
+## total); prints killed, lived, not covered, timed out and the efficacy, and
+## fails below MUTATE_THRESHOLD % or on a survivor not listed, with its reason,
+## in cmd/mutate/equivalent.txt. MUTATE_FLAGS is passed on (e.g. -keep DIR to
+## keep gremlins' report and log). See cmd/mutate and the README.
 MUTATE_WORKERS   ?= 2
 MUTATE_THRESHOLD ?= 95
+MUTATE_FLAGS     ?=
 .PHONY: mutate
 mutate:
-	GO="$(GO)" WORKERS=$(MUTATE_WORKERS) THRESHOLD=$(MUTATE_THRESHOLD) ./cmd/mutate/run.sh
+	GO="$(GO)" $(GO) run ./cmd/mutate -workers $(MUTATE_WORKERS) -threshold $(MUTATE_THRESHOLD) $(MUTATE_FLAGS)

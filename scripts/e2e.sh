@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Shell, not Go: it drives outside programs (apt-get, socat) and a background sink.
 # End-to-end check of the UDP receive path: cmd/udpsink receives on loopback
 # what a real client (socat) sends, and the datagram and byte counts of its
 # SUMMARY line must match what was sent exactly.

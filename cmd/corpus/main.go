@@ -1,9 +1,10 @@
 // Command corpus turns the failing inputs the fuzzers saved under
-// fuzz/testdata/fuzz/ into readable regression scenarios in testdata/ (it is
-// `make corpus`). For each FuzzUnordered input, and each FuzzScenario input
-// that parses, it decodes the program, shrinks it while it still fails on
-// the current netbuf, records the model's answers and writes
-// testdata/found-<target>-<id>.scn; the raw input is then removed (the
+// fuzz/testdata/fuzz/ into readable regression scenarios in the scenario
+// corpus directory, -out (it is `make corpus`, which passes CORPUS_DIR).
+// For each FuzzUnordered input, and each FuzzScenario input that parses,
+// it decodes the program, shrinks it while it still fails on the current
+// netbuf, records the model's answers and writes
+// <out>/found-<target>-<id>.scn; the raw input is then removed (the
 // scenario seeds the fuzzers with the same program). Inputs it cannot turn
 // into a scenario (a FuzzRing input, or text that crashes the parser) stay
 // where they are, where `go test` replays them; it prints what they do.
@@ -29,9 +30,13 @@ func newBuffer(c, n int) (properties.Buffer, error) { return netbuf.NewUnordered
 
 func main() {
 	in := flag.String("in", "fuzz/testdata/fuzz", "the fuzzers' saved inputs")
-	out := flag.String("out", "testdata", "where scenarios go")
+	out := flag.String("out", "", "the scenario corpus directory, where scenarios go (required)")
 	keep := flag.Bool("keep", false, "keep the raw inputs that became scenarios")
 	flag.Parse()
+	if *out == "" {
+		fmt.Fprintln(os.Stderr, "usage: corpus -out DIR [-in DIR] [-keep]")
+		os.Exit(2)
+	}
 	files, _ := filepath.Glob(filepath.Join(*in, "Fuzz*", "*"))
 	if len(files) == 0 {
 		fmt.Printf("corpus: no saved fuzz inputs under %s\n", *in)
@@ -85,12 +90,12 @@ func convert(file, out string) (msg string, converted bool, err error) {
 	default:
 		return "kept: unknown target", false, nil
 	}
-	return write(target, id, programs, out)
+	return write(file, target, id, programs, out)
 }
 
 // write shrinks each failing program and writes them all as one scenario
 // file.
-func write(target, id string, programs []fuzz.Program, out string) (string, bool, error) {
+func write(file, target, id string, programs []fuzz.Program, out string) (string, bool, error) {
 	var ss []scenario.Scenario
 	var notes []string
 	for _, p := range programs {
@@ -105,8 +110,8 @@ func write(target, id string, programs []fuzz.Program, out string) (string, bool
 		return "kept: no operation to replay (a parser or format failure?)", false, nil
 	}
 	name := filepath.Join(out, fmt.Sprintf("found-%s-%s.scn", strings.TrimPrefix(strings.ToLower(target), "fuzz"), id[:min(len(id), 12)]))
-	header := fmt.Sprintf("# Found by %s (fuzz/testdata/fuzz/%s/%s), converted by `make corpus`.\n# The answers are the model's: what the contract requires.\n%s\n",
-		target, target, id, strings.Join(notes, "\n"))
+	header := fmt.Sprintf("# Found by %s (%s), converted by `make corpus`.\n# The answers are the model's: what docs/SPEC.md requires.\n%s\n",
+		target, filepath.ToSlash(file), strings.Join(notes, "\n"))
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, os.ErrExist) {
 		return "already converted to " + name, true, nil

@@ -1,92 +1,170 @@
-// Command mutate reads the JSON report of a gremlins run over netbuf/,
-// checks every surviving mutant against the equivalents file, prints the
-// counts and the efficacy, and fails the gate (exit status 1) if the
-// efficacy is below the threshold, if a survivor is neither killed nor
-// listed as equivalent, or if an entry of the equivalents file no longer
-// describes a surviving mutant. cmd/mutate/run.sh (make mutate) runs it.
+// Command mutate is `make mutate`: mutation testing of the library netbuf/
+// with gremlins, pinned, in integration mode, then a check of the result
+// against the equivalents file and the gate.
+//
+// For each mutant, `go test -failfast ./...` runs every test that verifies
+// the library: netbuf's unit tests and examples, the model's tests, the
+// property suite, the regression replay of the scenario corpus, the fuzz
+// targets' seeds, and whatever package the module grows. What runs per
+// mutant, and why (documented reductions, nothing else):
+//
+//   - The module is copied to a scratch directory without netbuf/udp (socket
+//     code: its loopback tests wait on the network, and it is not the
+//     library under test, so its files are not mutated), cmd/ (tools, whose
+//     tests check the tools), docs/ and hidden directories, and without
+//     rapid's saved fail files. Every other package is in the copy, so a new
+//     package of tests joins the per-mutant suite without a change here.
+//     gremlins runs `./...` in that copy.
+//   - Fixed seeds (RAPID_SEED, NETBUF_GOPTER_SEED): every run draws the same
+//     cases, so a mutant's fate, the efficacy and the equivalents list are
+//     reproducible. Case counts are those of `make test` (scale 1).
+//   - RAPID_SHRINKTIME and RAPID_NOFAILFILE: a mutant is killed by the first
+//     failure; shrinking it, or saving a fail file that the next mutant in
+//     the same copy would replay, is wasted (or order-dependent) work.
+//   - No -race: the race detector checks concurrency, which mutating an
+//     operator does not change; `make test` runs the suite under -race.
+//
+// gremlins does not announce how many mutants it will run, so mutate counts
+// them first (the same operators, the same mutators) and prefixes each of
+// gremlins' per-mutant lines with its progress, "mutate 57/204".
+//
+// Then every surviving mutant is checked against the equivalents file; the
+// mutants gremlins reports NOT COVERED (case-clause expressions) or TIMED
+// OUT are run again the same way first (see retest.go). The gate fails
+// (exit status 1) if the efficacy is below the threshold, if a survivor is
+// neither killed nor listed as equivalent, or if an entry of the
+// equivalents file no longer describes a surviving mutant. The last line is
+// a summary for `make verify`:
+//
+//	MUTATE killed=198 lived=6 equivalent=6 unexplained=0 ... efficacy=97.06% result=PASS
+//
+// Usage, from the module root:
+//
+//	go run ./cmd/mutate [-workers 2] [-threshold 95] [-keep dir]
+//	go run ./cmd/mutate -report dir/gremlins.json -log dir/gremlins.log
+//
+// The second form checks a kept report again without running gremlins.
+// The GO environment variable names the go command (default go).
 package main
 
 import (
-	"encoding/json"
+	"context"
+	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"path"
-	"regexp"
-	"sort"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
-// Statuses as gremlins v0.6.0 writes them.
+// gremlinsVersion is the pinned mutation tester.
 const (
-	killed     = "KILLED"
-	lived      = "LIVED"
-	notCovered = "NOT COVERED"
-	timedOut   = "TIMED OUT"
-	notViable  = "NOT VIABLE"
+	gremlinsPkg     = "github.com/go-gremlins/gremlins/cmd/gremlins"
+	gremlinsVersion = "v0.6.0"
 )
 
-// report is the part of gremlins' -o JSON output that is read here.
-type report struct {
-	Files []struct {
-		Name      string `json:"file_name"`
-		Mutations []struct {
-			Type   string `json:"type"`
-			Status string `json:"status"`
-			Line   int    `json:"line"`
-			Column int    `json:"column"`
-		} `json:"mutations"`
-	} `json:"files"`
+// seeds and settings for every run of the suite; the caller's value wins
+// for the seeds and the shrink time.
+var suiteEnv = []struct{ key, value string }{
+	{"RAPID_SEED", "20261125"},
+	{"NETBUF_GOPTER_SEED", "20261125"},
+	{"RAPID_SHRINKTIME", "100ms"},
 }
 
-// Mutant is one mutant of the run, located in the repository.
-type Mutant struct {
-	File    string // relative to the repository root
-	Line    int
-	Col     int
-	Mutator string
-	Status  string
-	Text    string // marked source line (see Entry.Text)
-	// Retested: gremlins reported it NOT COVERED or TIMED OUT and Retest
-	// ran it (see retest.go); Status is then Retest's, Was gremlins'.
-	Retested bool
-	Was      string
-	entry    *Entry // the equivalents entry that lists it, if any
-}
-
-func (m Mutant) pos() string { return fmt.Sprintf("%s:%d:%d", m.File, m.Line, m.Col) }
+// unsetEnv would change what the suite runs (scale, seed corpus, flags).
+var unsetEnv = []string{"NETBUF_PROPERTY_SCALE", "NETBUF_FUZZ_SEEDS", "GOFLAGS"}
 
 func main() {
 	var (
-		reportPath = flag.String("report", "", "gremlins JSON report (-o)")
+		dir        = flag.String("dir", "netbuf", "package directory to mutate, relative to the module root")
 		equivPath  = flag.String("equivalents", "cmd/mutate/equivalent.txt", "equivalents file")
-		src        = flag.String("src", ".", "module root the mutants were made from")
-		dir        = flag.String("dir", "netbuf", "directory gremlins ran on, relative to -src")
 		threshold  = flag.Float64("threshold", 95, "minimum efficacy in percent")
-		wall       = flag.String("wall", "", "wall time of the run, for the summary line")
-		workers    = flag.Int("workers", 0, "gremlins workers, for the summary line")
+		workers    = flag.Int("workers", 2, "gremlins workers, and parallel retests")
+		coeff      = flag.Int("timeout-coefficient", 5, "a mutant's run may take this many times the baseline run (gremlins' default, 3, once flagged a survivor TIMED OUT on a loaded machine, hiding it from the equivalents check)")
 		retest     = flag.Bool("retest", true, "run the mutants gremlins reports NOT COVERED (case-clause expressions) or TIMED OUT again")
-		coeff      = flag.Int("timeout-coefficient", 5, "a retested mutant may take this many times the baseline run (as in gremlins)")
-		logPath    = flag.String("log", "", "gremlins log, for its baseline (coverage) run time")
+		keep       = flag.String("keep", "", "directory to keep gremlins' JSON report and log in")
+		reportPath = flag.String("report", "", "check this gremlins JSON report instead of running gremlins")
+		logPath    = flag.String("log", "", "with -report: gremlins' log, for its baseline run time")
 	)
 	flag.Parse()
-	mutants, err := load(*reportPath, *src, *dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "mutation:", err)
-		os.Exit(2)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, options{
+		dir: *dir, equivalents: *equivPath, threshold: *threshold, workers: max(*workers, 1),
+		coefficient: *coeff, retest: *retest, keep: *keep, report: *reportPath, log: *logPath,
+	}))
+}
+
+type options struct {
+	dir, equivalents string
+	threshold        float64
+	workers          int
+	coefficient      int
+	retest           bool
+	keep             string
+	report, log      string // a kept run to check instead of running gremlins
+}
+
+// run is main's body; it returns the exit status.
+func run(ctx context.Context, o options) int {
+	fail := func(err error) int {
+		fmt.Fprintln(os.Stderr, "mutate:", err)
+		return 2
 	}
-	f, err := os.Open(*equivPath)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "mutation:", err)
-		os.Exit(2)
+	if _, err := os.Stat("go.mod"); err != nil {
+		return fail(errors.New("run from the module root (no go.mod here)"))
 	}
-	entries, err := ParseEquivalents(f)
-	f.Close()
+	// Read the equivalents first: a typo fails now, not after the run.
+	entries, err := readEquivalents(o.equivalents)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "mutation: %s: %v\n", *equivPath, err)
-		os.Exit(2)
+		return fail(err)
+	}
+	work, err := os.MkdirTemp("", "mutate-")
+	if err != nil {
+		return fail(err)
+	}
+	defer os.RemoveAll(work)
+	src := filepath.Join(work, "src")
+	if err := copyModule(src, "."); err != nil {
+		return fail(fmt.Errorf("copying the module: %w", err))
+	}
+	for _, kv := range suiteEnv {
+		if os.Getenv(kv.key) == "" {
+			os.Setenv(kv.key, kv.value)
+		}
+	}
+	os.Setenv("RAPID_NOFAILFILE", "1")
+	for _, k := range unsetEnv {
+		os.Unsetenv(k)
+	}
+
+	var wall time.Duration
+	if o.report == "" {
+		o.report, o.log = filepath.Join(work, "gremlins.json"), filepath.Join(work, "gremlins.log")
+		t0 := time.Now()
+		err := runGremlins(ctx, work, src, o)
+		wall = time.Since(t0)
+		if o.keep != "" {
+			if kerr := keepFiles(o.keep, o.report, o.log); kerr != nil {
+				fmt.Fprintln(os.Stderr, "mutate:", kerr)
+			}
+		}
+		if ctx.Err() != nil {
+			fmt.Fprintln(os.Stderr, "mutate: interrupted")
+			return 130
+		}
+		if err != nil {
+			return fail(err)
+		}
+	}
+
+	mutants, err := load(o.report, src, o.dir)
+	if err != nil {
+		return fail(err)
 	}
 	gremlins := map[string]int{}
 	var again []*Mutant
@@ -96,240 +174,143 @@ func main() {
 			again = append(again, &mutants[i])
 		}
 	}
-	if *retest {
+	if o.retest {
 		t0 := time.Now()
-		if err := Retest(again, *src, max(*workers, 1), *coeff, coverageTime(*logPath), os.Stdout); err != nil {
-			fmt.Fprintln(os.Stderr, "mutation: retest:", err)
-			os.Exit(2)
+		if err := Retest(ctx, again, src, o.workers, o.coefficient, coverageTime(o.log), os.Stdout); err != nil {
+			return fail(fmt.Errorf("retest: %w", err))
 		}
-		fmt.Printf("retest wall time %s\n", time.Since(t0).Round(time.Second))
+		if len(again) > 0 {
+			fmt.Printf("retest wall time %s\n", time.Since(t0).Round(time.Second))
+		}
 	}
-	res := Assess(mutants, entries, *threshold)
+	res := Assess(mutants, entries, o.threshold)
 	res.Gremlins = gremlins
-	res.Print(os.Stdout, *equivPath, *wall, *workers)
+	res.Print(os.Stdout, o.equivalents, wall, o.workers)
 	if !res.Pass() {
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
-// coverageTime returns how long gremlins' baseline (coverage) run took, as
-// its log says ("Gathering coverage... done in 7.75s"), or 0.
-func coverageTime(logPath string) time.Duration {
-	b, err := os.ReadFile(logPath)
-	if err != nil {
-		return 0
-	}
-	m := regexp.MustCompile(`Gathering coverage\.\.\. done in (\S+)`).FindSubmatch(b)
-	if m == nil {
-		return 0
-	}
-	d, _ := time.ParseDuration(string(m[1]))
-	return d
-}
-
-// load reads the gremlins report and locates each mutant's source line.
-func load(reportPath, src, dir string) ([]Mutant, error) {
-	b, err := os.ReadFile(reportPath)
+func readEquivalents(path string) ([]Entry, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	var r report
-	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("%s: %w", reportPath, err)
+	defer f.Close()
+	entries, err := ParseEquivalents(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	srcs := &Sources{Root: src}
-	var out []Mutant
-	for _, f := range r.Files {
-		file := path.Join(dir, f.Name)
-		for _, m := range f.Mutations {
-			text, err := srcs.MarkedLine(file, m.Line, m.Column)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, Mutant{File: file, Line: m.Line, Col: m.Column, Mutator: m.Type, Status: m.Status, Text: text})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Col != b.Col {
-			return a.Col < b.Col
-		}
-		return a.Mutator < b.Mutator
-	})
-	return out, nil
+	return entries, nil
 }
 
-// Result is the assessment of one run.
-type Result struct {
-	Counts      map[string]int // by status, retested mutants included
-	Gremlins    map[string]int // by status, as gremlins reported them
-	Threshold   float64
-	Equivalent  []Mutant // lived, listed
-	Unexplained []Mutant // lived, not listed
-	Problems    []string // entries that match no survivor, ambiguous or duplicate entries
-	Notes       []string // entries matched on another line than written
-	mutants     []Mutant
+// runGremlins installs the pinned gremlins in work/bin and runs it over
+// o.dir in the copy at src, writing its JSON report to o.report and its
+// output to o.log and (with progress) to stdout.
+func runGremlins(ctx context.Context, work, src string, o options) error {
+	goCmd := goCommand()
+	install := exec.CommandContext(ctx, goCmd, "install", gremlinsPkg+"@"+gremlinsVersion)
+	install.Env = append(os.Environ(), "GOBIN="+filepath.Join(work, "bin"))
+	install.Stdout, install.Stderr = os.Stderr, os.Stderr
+	if err := install.Run(); err != nil {
+		return fmt.Errorf("installing gremlins %s: %w", gremlinsVersion, err)
+	}
+	total, err := countMutants(filepath.Join(src, o.dir))
+	if err != nil {
+		return err
+	}
+	list := exec.Command(goCmd, "list", "./...")
+	list.Dir = src
+	pkgs, err := list.Output()
+	if err != nil {
+		return fmt.Errorf("go list in the copy: %w", err)
+	}
+	fmt.Printf("== mutate: gremlins %s over %s/ (%d mutants), %d workers, per-mutant suite: %s\n",
+		gremlinsVersion, o.dir, total, o.workers, suiteList(string(pkgs), modulePath(src)))
+
+	args := []string{"unleash", "./" + o.dir, "--integration",
+		"--coverpkg", modulePath(src) + "/" + o.dir,
+		// gremlins' own gate exits 10 below it, counting equivalents as
+		// survivors; the check after the run says what lived.
+		"--threshold-efficacy", fmt.Sprint(o.threshold),
+		"--workers", fmt.Sprint(o.workers), "--timeout-coefficient", fmt.Sprint(o.coefficient),
+		"-o", o.report}
+	for _, m := range mutatorNames() {
+		args = append(args, "--"+strings.ToLower(strings.ReplaceAll(m, "_", "-")))
+	}
+	cmd := exec.CommandContext(ctx, filepath.Join(work, "bin", "gremlins"), args...)
+	cmd.Dir = src
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) } // gremlins stops gracefully
+	cmd.WaitDelay = 30 * time.Second
+	logFile, err := os.Create(o.log)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	p := &progress{total: total, out: os.Stdout, log: logFile}
+	cmd.Stdout, cmd.Stderr = p, p
+	err = cmd.Run()
+	p.flush()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.ExitCode() == 10 {
+		err = nil // below gremlins' threshold: the check decides
+	}
+	if err != nil {
+		return fmt.Errorf("gremlins: %w", err)
+	}
+	if fi, err := os.Stat(o.report); err != nil || fi.Size() == 0 {
+		return errors.New("gremlins wrote no report")
+	}
+	if p.done != total {
+		fmt.Printf("note: gremlins reported %d mutants, %d were counted beforehand\n", p.done, total)
+	}
+	return nil
 }
 
-// Assess matches the entries to the mutants and counts.
-func Assess(mutants []Mutant, entries []Entry, threshold float64) *Result {
-	res := &Result{Counts: map[string]int{}, Threshold: threshold, mutants: mutants}
-	for _, m := range mutants {
-		res.Counts[m.Status]++
+func goCommand() string {
+	if g := os.Getenv("GO"); g != "" {
+		return g
 	}
-	for i := range entries {
-		e := &entries[i]
-		var cand []int
-		for j, m := range mutants {
-			if m.File == e.File && m.Mutator == e.Mutator && m.Text == e.Text {
-				cand = append(cand, j)
-			}
-		}
-		if len(cand) == 0 {
-			res.Problems = append(res.Problems, fmt.Sprintf("entry on line %d matches no mutant of this run (file, mutator and marked source text): update or remove it\n    %s", e.Source, e))
-			continue
-		}
-		if len(cand) > 1 { // identical lines: the line number decides
-			var same []int
-			for _, j := range cand {
-				if mutants[j].Line == e.Line {
-					same = append(same, j)
-				}
-			}
-			if len(same) != 1 {
-				res.Problems = append(res.Problems, fmt.Sprintf("entry on line %d is ambiguous: %d identical lines match it and its line number picks %d of them; fix the line number\n    %s", e.Source, len(cand), len(same), e))
-				continue
-			}
-			cand = same
-		}
-		m := &mutants[cand[0]]
-		switch {
-		case m.entry != nil:
-			res.Problems = append(res.Problems, fmt.Sprintf("entries on lines %d and %d list the same mutant %s", m.entry.Source, e.Source, m.pos()))
-		case m.Status != lived:
-			res.Problems = append(res.Problems, fmt.Sprintf("entry on line %d lists %s %s as equivalent, but it is %s in this run: remove the entry\n    %s", e.Source, m.pos(), m.Mutator, m.Status, e))
-		case m.Line != e.Line || m.Col != e.Col:
-			res.Notes = append(res.Notes, fmt.Sprintf("entry on line %d (%s:%d:%d) now at %s", e.Source, e.File, e.Line, e.Col, m.pos()))
-		}
-		m.entry = e
-	}
-	for _, m := range mutants {
-		if m.Status != lived {
-			continue
-		}
-		if m.entry != nil && m.entry.Mutator == m.Mutator {
-			res.Equivalent = append(res.Equivalent, m)
-		} else {
-			res.Unexplained = append(res.Unexplained, m)
-		}
-	}
-	return res
+	return "go"
 }
 
-// Efficacy is killed / (killed + lived) in percent, as gremlins reports
-// it: equivalent mutants count as survivors.
-func (r *Result) Efficacy() float64 {
-	return percent(r.Counts[killed], r.Counts[killed]+r.Counts[lived])
-}
-
-// NonEquivalentEfficacy leaves the listed equivalents out.
-func (r *Result) NonEquivalentEfficacy() float64 {
-	return percent(r.Counts[killed], r.Counts[killed]+r.Counts[lived]-len(r.Equivalent))
-}
-
-func percent(a, b int) float64 {
-	if b == 0 {
-		return 0
-	}
-	return 100 * float64(a) / float64(b)
-}
-
-// Pass reports whether the gate holds.
-func (r *Result) Pass() bool {
-	return r.Counts[killed] > 0 && r.Efficacy() >= r.Threshold && len(r.Unexplained) == 0 && len(r.Problems) == 0
-}
-
-// Print writes the report: survivors, problems, then the summary lines.
-func (r *Result) Print(w io.Writer, equivPath, wall string, workers int) {
-	c := r.Counts
-	fmt.Fprintf(w, "\n== mutation check against %s\n", equivPath)
-	if len(r.Equivalent) > 0 {
-		fmt.Fprintf(w, "lived, listed as equivalent (%d):\n", len(r.Equivalent))
-		for _, m := range r.Equivalent {
-			fmt.Fprintf(w, "  %s %s `%s` — %s\n", m.pos(), m.Mutator, m.Text, m.entry.Reason)
+// modulePath reads the module path from src/go.mod.
+func modulePath(src string) string {
+	b, _ := os.ReadFile(filepath.Join(src, "go.mod"))
+	for line := range strings.Lines(string(b)) {
+		if p, ok := strings.CutPrefix(line, "module "); ok {
+			return strings.TrimSpace(p)
 		}
 	}
-	for _, n := range r.Notes {
-		fmt.Fprintln(w, "note:", n)
-	}
-	if len(r.Unexplained) > 0 {
-		fmt.Fprintf(w, "FAIL: %d mutants lived that no test kills and %s does not list; kill each with a test, or add its line with a reason:\n", len(r.Unexplained), equivPath)
-		for _, m := range r.Unexplained {
-			fmt.Fprintf(w, "  %s %s `%s` — <why no behaviour can change>\n", m.pos(), m.Mutator, m.Text)
-		}
-	}
-	for _, p := range r.Problems {
-		fmt.Fprintln(w, "FAIL:", p)
-	}
-	tested := c[killed] + c[lived] + c[timedOut] + c[notViable]
-	total := 0
-	for _, n := range c {
-		total += n
-	}
-	if g := r.Gremlins; g != nil {
-		fmt.Fprintf(w, "gremlins alone: killed %d, lived %d, not covered %d, timed out %d, not viable %d, efficacy %.2f%%\n",
-			g[killed], g[lived], g[notCovered], g[timedOut], g[notViable], percent(g[killed], g[killed]+g[lived]))
-	}
-	retested := map[string]int{}
-	n := 0
-	for _, m := range r.mutants {
-		if m.Retested {
-			retested[m.Status]++
-			n++
-		}
-	}
-	if n > 0 {
-		fmt.Fprintf(w, "retested %d (NOT COVERED or TIMED OUT in gremlins): killed %d, lived %d, timed out %d, not viable %d\n",
-			n, retested[killed], retested[lived], retested[timedOut], retested[notViable])
-	}
-	fmt.Fprintf(w, "total: killed %d, lived %d (equivalent %d, unexplained %d), not covered %d, timed out %d, not viable %d\n",
-		c[killed], c[lived], len(r.Equivalent), len(r.Unexplained), c[notCovered], c[timedOut], c[notViable])
-	fmt.Fprintf(w, "mutants tested %d of %d found", tested, total)
-	if wall != "" {
-		fmt.Fprintf(w, ", gremlins wall time %s", wall)
-	}
-	if workers > 0 {
-		fmt.Fprintf(w, ", %d workers", workers)
-	}
-	fmt.Fprintln(w)
-	verdict := "PASS"
-	if !r.Pass() {
-		verdict = "FAIL"
-	}
-	fmt.Fprintf(w, "efficacy %.2f%% (killed / (killed + lived), threshold %.4g%%); without the listed equivalents %.2f%%: %s\n",
-		r.Efficacy(), r.Threshold, r.NonEquivalentEfficacy(), verdict)
-	if others := otherStatuses(c); others != "" {
-		fmt.Fprintln(w, "other statuses:", others)
-	}
+	return ""
 }
 
-// otherStatuses lists statuses this command does not know, if gremlins
-// ever reports one, so that nothing is silently dropped from the counts.
-func otherStatuses(c map[string]int) string {
-	var out []string
-	for s, n := range c {
-		switch s {
-		case killed, lived, notCovered, timedOut, notViable:
-		default:
-			out = append(out, fmt.Sprintf("%s %d", s, n))
+// suiteList shortens `go list` output to "./fuzz ./model ...".
+func suiteList(pkgs, module string) string {
+	fields := strings.Fields(pkgs)
+	for i, f := range fields {
+		if rest, ok := strings.CutPrefix(f, module+"/"); ok {
+			fields[i] = "./" + rest
+		} else if f == module {
+			fields[i] = "."
 		}
 	}
-	sort.Strings(out)
-	return strings.Join(out, ", ")
+	return strings.Join(fields, " ")
+}
+
+func keepFiles(dir string, files ...string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -81,10 +84,7 @@ func TestParseEquivalents(t *testing.T) {
 func mutantsOf(t *testing.T, ms ...Mutant) []Mutant {
 	t.Helper()
 	root := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(root, "p"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(root, "p", "f.go"), []byte(testSrc), 0o644); err != nil {
+	if err := os.CopyFS(root, fstest.MapFS{"p/f.go": {Data: []byte(testSrc)}}); err != nil {
 		t.Fatal(err)
 	}
 	srcs := &Sources{Root: root}
@@ -187,18 +187,12 @@ func TestMutate(t *testing.T) {
 // test kills, one equivalent.
 func TestRetest(t *testing.T) {
 	root := t.TempDir()
-	files := map[string]string{
-		"go.mod":    "module m\n\ngo 1.26\n",
-		"m.go":      "package m\n\nfunc Max(a, b int) int {\n\tswitch {\n\tcase a > b:\n\t\treturn a\n\t}\n\treturn b\n}\n",
-		"m_test.go": "package m\n\nimport \"testing\"\n\nfunc TestMax(t *testing.T) {\n\tif Max(2, 1) != 2 || Max(1, 2) != 2 {\n\t\tt.Fatal(\"Max\")\n\t}\n}\n",
-	}
-	for name, text := range files {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(root, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.CopyFS(root, fstest.MapFS{
+		"go.mod":    {Data: []byte("module m\n\ngo 1.26\n")},
+		"m.go":      {Data: []byte("package m\n\nfunc Max(a, b int) int {\n\tswitch {\n\tcase a > b:\n\t\treturn a\n\t}\n\treturn b\n}\n")},
+		"m_test.go": {Data: []byte("package m\n\nimport \"testing\"\n\nfunc TestMax(t *testing.T) {\n\tif Max(2, 1) != 2 || Max(1, 2) != 2 {\n\t\tt.Fatal(\"Max\")\n\t}\n}\n")},
+	}); err != nil {
+		t.Fatal(err)
 	}
 	ms := []Mutant{
 		{File: "m.go", Line: 5, Col: 9, Mutator: "CONDITIONALS_NEGATION", Status: notCovered},
@@ -206,13 +200,13 @@ func TestRetest(t *testing.T) {
 	}
 	ptrs := []*Mutant{&ms[0], &ms[1]}
 	var log strings.Builder
-	if err := Retest(ptrs, root, 2, 10, 0, &log); err != nil {
+	if err := Retest(context.Background(), ptrs, root, 2, 10, 0, &log); err != nil {
 		t.Fatal(err)
 	}
 	if ms[0].Status != killed || ms[1].Status != lived || !ms[0].Retested || ms[1].Was != timedOut {
 		t.Errorf("statuses %s, %s (was %s); want KILLED, LIVED (was TIMED OUT)\n%s", ms[0].Status, ms[1].Status, ms[1].Was, log.String())
 	}
-	if status, _ := runSuite(t.TempDir(), time.Minute); status != notViable {
+	if status, _ := runSuite(context.Background(), t.TempDir(), time.Minute); status != notViable {
 		t.Errorf("an empty directory: %s, want NOT VIABLE", status)
 	}
 }
@@ -235,5 +229,84 @@ func TestClassify(t *testing.T) {
 		if got := classify(tc.deadline, tc.err, []byte(tc.out)); got != tc.want {
 			t.Errorf("case %d: %s, want %s", i, got, tc.want)
 		}
+	}
+}
+
+// The module copy keeps every package but the listed ones, so that a new
+// package joins the per-mutant suite by itself.
+func TestCopyModule(t *testing.T) {
+	root, dst := t.TempDir(), filepath.Join(t.TempDir(), "src")
+	if err := os.CopyFS(root, fstest.MapFS{
+		"go.mod":                           {Data: []byte("module m\n")},
+		"netbuf/ring.go":                   {Data: []byte("package netbuf\n")},
+		"netbuf/udp/udp.go":                {Data: []byte("package udp\n")},
+		"cmd/tool/main.go":                 {Data: []byte("package main\n")},
+		"docs/SPEC.md":                     {Data: []byte("spec\n")},
+		".git/HEAD":                        {Data: []byte("ref\n")},
+		"properties/testdata/rapid/x.fail": {Data: []byte("fail\n")},
+		"properties/p.go":                  {Data: []byte("package properties\n")},
+		"step/step.go":                     {Data: []byte("package step\n")},
+		"corpus/a.scn":                     {Data: []byte("new 1 1\n")},
+		"internal/slicebuf/s.go":           {Data: []byte("package slicebuf\n")},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyModule(dst, root); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	filepath.WalkDir(dst, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dst, p)
+			got = append(got, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	want := []string{"corpus/a.scn", "go.mod", "internal/slicebuf/s.go", "netbuf/ring.go", "properties/p.go", "step/step.go"}
+	if !slices.Equal(got, want) {
+		t.Errorf("copied %q, want %q", got, want)
+	}
+}
+
+// countMutants finds what gremlins finds: testSrc has two >= (boundary and
+// negation each) and two -= (invert assignment and remove self-assignment).
+func TestCountMutants(t *testing.T) {
+	root := t.TempDir()
+	if err := os.CopyFS(root, fstest.MapFS{
+		"f.go":      {Data: []byte(testSrc)},
+		"f_test.go": {Data: []byte(testSrc)},
+		"sub/g.go":  {Data: []byte("package sub\n\nfunc g(x int) int {\n\tx++\n\treturn -x * 2\n}\n")},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// sub/g.go: ++ (increment-decrement), unary - (invert negatives and
+	// arithmetic base), * (arithmetic base).
+	if n, err := countMutants(root); err != nil || n != 8+4 {
+		t.Errorf("countMutants = %d, %v; want 12", n, err)
+	}
+}
+
+func TestProgress(t *testing.T) {
+	var out, log strings.Builder
+	p := &progress{total: 12, out: &out, log: &log}
+	in := "Gathering coverage... done in 1s\n      KILLED CONDITIONALS_BOUNDARY at netbuf/ring.go:82:7\n" +
+		"\x1b[91mLIVED\x1b[0m INVERT_LOGICAL at netbuf/batch.go:1:2\n NOT COVERED ARITHMETIC_BASE at netbuf/x.go:3:4"
+	for _, chunk := range []string{in[:20], in[20:70], in[70:]} {
+		p.Write([]byte(chunk))
+	}
+	p.flush()
+	want := "Gathering coverage... done in 1s\n" +
+		"mutate  1/12       KILLED CONDITIONALS_BOUNDARY at netbuf/ring.go:82:7\n" +
+		"mutate  2/12 LIVED INVERT_LOGICAL at netbuf/batch.go:1:2\n" +
+		"mutate  3/12  NOT COVERED ARITHMETIC_BASE at netbuf/x.go:3:4\n"
+	if out.String() != want || log.String() != in || p.done != 3 {
+		t.Errorf("out:\n%s\nwant:\n%s\nlog %q, done %d", out.String(), want, log.String(), p.done)
+	}
+}
+
+func TestSuiteList(t *testing.T) {
+	got := suiteList("m\nm/fuzz\nm/internal/slicebuf\nother/x\n", "m")
+	if want := ". ./fuzz ./internal/slicebuf other/x"; got != want {
+		t.Errorf("suiteList = %q, want %q", got, want)
 	}
 }

@@ -92,8 +92,8 @@ func mutate(src []byte, line, col int, mutator string) ([]byte, error) {
 // `workers` copies in parallel, and sets its Status and Retested. A mutant
 // whose run exceeds coefficient times the longer of baseline and the
 // unmutated suite's run here is TIMED OUT; one that does not build is NOT
-// VIABLE.
-func Retest(ms []*Mutant, src string, workers, coefficient int, baseline time.Duration, log io.Writer) error {
+// VIABLE. It stops early when ctx is done.
+func Retest(ctx context.Context, ms []*Mutant, src string, workers, coefficient int, baseline time.Duration, log io.Writer) error {
 	if len(ms) == 0 {
 		return nil
 	}
@@ -105,12 +105,12 @@ func Retest(ms []*Mutant, src string, workers, coefficient int, baseline time.Du
 	dirs := make([]string, max(1, min(workers, len(ms))))
 	for i := range dirs {
 		dirs[i] = filepath.Join(tmp, fmt.Sprint("w", i))
-		if out, err := exec.Command("cp", "-R", src, dirs[i]).CombinedOutput(); err != nil {
-			return fmt.Errorf("copying %s: %v: %s", src, err, out)
+		if err := os.CopyFS(dirs[i], os.DirFS(src)); err != nil {
+			return fmt.Errorf("copying %s: %w", src, err)
 		}
 	}
 	start := time.Now()
-	if status, out := runSuite(dirs[0], time.Hour); status != lived {
+	if status, out := runSuite(ctx, dirs[0], time.Hour); status != lived {
 		return fmt.Errorf("the unmutated suite does not pass (%s):\n%s", status, out)
 	}
 	timeout := time.Duration(coefficient) * max(baseline, time.Since(start))
@@ -120,13 +120,15 @@ func Retest(ms []*Mutant, src string, workers, coefficient int, baseline time.Du
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var firstErr error
+	done := 0
 	for _, dir := range dirs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for m := range jobs {
-				status, err := retestOne(dir, m, timeout)
+				status, err := retestOne(ctx, dir, m, timeout)
 				mu.Lock()
+				done++
 				if err != nil && firstErr == nil {
 					firstErr = err
 				}
@@ -135,22 +137,28 @@ func Retest(ms []*Mutant, src string, workers, coefficient int, baseline time.Du
 				if m.Was == timedOut {
 					was = " (TIMED OUT in gremlins)"
 				}
-				fmt.Fprintf(log, "%12s %s at %s%s\n", status, m.Mutator, m.pos(), was)
+				fmt.Fprintf(log, "retest %*d/%d %12s %s at %s%s\n", len(fmt.Sprint(len(ms))), done, len(ms), status, m.Mutator, m.pos(), was)
 				mu.Unlock()
 			}
 		}()
 	}
 	for _, m := range ms {
+		if ctx.Err() != nil {
+			break
+		}
 		jobs <- m
 	}
 	close(jobs)
 	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
 	return firstErr
 }
 
 // retestOne applies m in the copy at dir, runs the suite and restores the
 // file.
-func retestOne(dir string, m *Mutant, timeout time.Duration) (string, error) {
+func retestOne(ctx context.Context, dir string, m *Mutant, timeout time.Duration) (string, error) {
 	file := filepath.Join(dir, filepath.FromSlash(m.File))
 	orig, err := os.ReadFile(file)
 	if err != nil {
@@ -164,7 +172,7 @@ func retestOne(dir string, m *Mutant, timeout time.Duration) (string, error) {
 		return notCovered, err
 	}
 	defer os.WriteFile(file, orig, 0o644)
-	status, _ := runSuite(dir, timeout)
+	status, _ := runSuite(ctx, dir, timeout)
 	return status, nil
 }
 
@@ -173,14 +181,10 @@ var failed = regexp.MustCompile(`(?m)^(--- FAIL|FAIL\t)`)
 
 // runSuite runs `go test -failfast ./...` in dir, as gremlins does in
 // integration mode, and classifies the outcome.
-func runSuite(dir string, timeout time.Duration) (status, output string) {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+func runSuite(parent context.Context, dir string, timeout time.Duration) (status, output string) {
+	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
-	goCmd := os.Getenv("GO")
-	if goCmd == "" {
-		goCmd = "go"
-	}
-	cmd := exec.CommandContext(ctx, goCmd, "test", "-failfast", "-timeout", (timeout + 2*time.Second).String(), "./...")
+	cmd := exec.CommandContext(ctx, goCommand(), "test", "-failfast", "-timeout", (timeout + 2*time.Second).String(), "./...")
 	cmd.Dir = dir
 	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.CombinedOutput()

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// skipped reports whether the module copy leaves out name (slash-separated,
+// relative to the module root): see the package comment for why each.
+func skipped(name string) bool {
+	switch name {
+	case "cmd", "docs", "netbuf/udp", "properties/testdata/rapid":
+		return true
+	}
+	return strings.HasPrefix(path.Base(name), ".") && name != "."
+}
+
+// copyModule copies the module at root to dst, minus what skipped names.
+func copyModule(dst, root string) error {
+	return os.CopyFS(dst, skipFS{os.DirFS(root).(fs.ReadDirFS)})
+}
+
+// skipFS hides the entries that skipped names from directory listings,
+// which is all that os.CopyFS walks.
+type skipFS struct{ fs.ReadDirFS }
+
+func (s skipFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	es, err := s.ReadDirFS.ReadDir(name)
+	return slices.DeleteFunc(es, func(e fs.DirEntry) bool { return skipped(path.Join(name, e.Name())) }), err
+}
+
+// mutatorNames are the mutators mutate enables: all of gremlins'.
+func mutatorNames() []string { return slices.Sorted(maps.Keys(swaps)) }
+
+// countMutants counts the mutants gremlins will make of the Go files (not
+// tests) under dir, as gremlins v0.6.0 finds them (internal/engine): one
+// per enabled mutator of each operator of an assignment, binary or unary
+// expression, branch or inc/dec statement.
+func countMutants(dir string) (int, error) {
+	n := 0
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".go" || strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), p, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(node ast.Node) bool {
+			var tok token.Token
+			switch node := node.(type) {
+			case *ast.AssignStmt:
+				tok = node.Tok
+			case *ast.BinaryExpr:
+				tok = node.Op
+			case *ast.BranchStmt:
+				tok = node.Tok
+			case *ast.IncDecStmt:
+				tok = node.Tok
+			case *ast.UnaryExpr:
+				tok = node.Op
+			default:
+				return true
+			}
+			for _, to := range swaps {
+				if _, ok := to[tok]; ok {
+					n++
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	return n, err
+}
+
+// ansi matches terminal colour codes, in case gremlins prints them.
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// mutantLine matches gremlins' line for one mutant:
+// "      KILLED CONDITIONALS_BOUNDARY at netbuf/ring.go:82:7".
+var mutantLine = regexp.MustCompile(`^ *(KILLED|LIVED|NOT COVERED|TIMED OUT|NOT VIABLE|SKIPPED|RUNNABLE) [A-Z_]+ at \S+$`)
+
+// progress receives gremlins' output: it copies it to log, and to out with
+// each mutant's line prefixed by "mutate <done>/<total>".
+type progress struct {
+	total, done int
+	out, log    io.Writer
+	buf         []byte
+}
+
+func (p *progress) Write(b []byte) (int, error) {
+	p.log.Write(b)
+	p.buf = append(p.buf, b...)
+	for {
+		i := bytes.IndexByte(p.buf, '\n')
+		if i < 0 {
+			break
+		}
+		p.line(string(p.buf[:i]))
+		p.buf = p.buf[i+1:]
+	}
+	return len(b), nil
+}
+
+func (p *progress) line(s string) {
+	s = ansi.ReplaceAllString(s, "")
+	if mutantLine.MatchString(s) {
+		p.done++
+		w := len(fmt.Sprint(p.total))
+		fmt.Fprintf(p.out, "mutate %*d/%d %s\n", w, p.done, p.total, s)
+		return
+	}
+	fmt.Fprintln(p.out, s)
+}
+
+// flush writes what is left after the last newline.
+func (p *progress) flush() {
+	if len(p.buf) > 0 {
+		p.line(string(p.buf))
+		p.buf = nil
+	}
+}
