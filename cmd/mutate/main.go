@@ -12,9 +12,10 @@
 //     code: its loopback tests wait on the network, and it is not the
 //     library under test, so its files are not mutated), cmd/ (tools, whose
 //     tests check the tools), docs/ and hidden directories, and without
-//     rapid's saved fail files. Every other package is in the copy, so a new
-//     package of tests joins the per-mutant suite without a change here.
-//     gremlins runs `./...` in that copy.
+//     rapid's saved fail files (left from a local failure; every run of a
+//     property replays them first). Every other package is in the copy, so
+//     a new package of tests joins the per-mutant suite without a change
+//     here. gremlins runs `./...` in that copy.
 //   - Fixed seeds (RAPID_SEED, NETBUF_GOPTER_SEED): every run draws the same
 //     cases, so a mutant's fate, the efficacy and the equivalents list are
 //     reproducible. Case counts are those of `make test` (scale 1).
