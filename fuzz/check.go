@@ -3,16 +3,16 @@ package fuzz
 import (
 	"fmt"
 
-	"github.com/netbuf-go/netbuf/properties"
 	"github.com/netbuf-go/netbuf/scenario"
+	"github.com/netbuf-go/netbuf/step"
 )
 
 // CheckUnordered runs p on a buffer from newBuffer and on the model in
-// lockstep (properties.Pair: the Results of every operation must be equal,
-// and the buffer's Check, if any, must pass after each). The error shows the
-// failing program as a scenario, ready for testdata/.
-func CheckUnordered(newBuffer properties.Factory, p Program) error {
-	pair, err := properties.NewPair(newBuffer, p.Cap, p.Slots)
+// lockstep (step.Pair: the Results of every operation must be equal, and
+// the buffer's Check, if any, must pass after each). The error shows the
+// failing program as a scenario, ready for the corpus.
+func CheckUnordered(newBuffer step.Factory, p Program) error {
+	pair, err := step.NewPair(newBuffer, p.Cap, p.Slots)
 	if err != nil {
 		return err
 	}
@@ -20,7 +20,7 @@ func CheckUnordered(newBuffer properties.Factory, p Program) error {
 		return nil // both refused the configuration, as they must
 	}
 	for i, op := range p.Ops {
-		if err := pair.Apply(op); err != nil {
+		if _, err := pair.Apply(op); err != nil {
 			s := scenario.Record(p.Cap, p.Slots, p.Ops[:i+1])
 			return fmt.Errorf("operation %d of %d: %w\nas a scenario (the model's answers):\n%s",
 				i+1, len(p.Ops), err, scenario.Format([]scenario.Scenario{s}))

@@ -1,7 +1,7 @@
 // Package fuzz holds netbuf's native Go fuzz targets (in fuzz_test.go) and
 // what they share with tools: the byte format that turns a fuzzer's input
-// into a buffer configuration and an operation sequence, and the checks
-// that run one against netbuf and the model.
+// into a buffer configuration and an operation sequence (step.Op), and the
+// checks that run one against netbuf and the model.
 //
 // The byte format of FuzzUnordered (every input decodes to something, so
 // the fuzzer never wastes a mutation on a parse error):
@@ -10,14 +10,16 @@
 //	slots 1 byte: 1 + b%8,  or 0xFF then an 8-byte big-endian int64
 //	ops   until the input ends, each: a head byte, then its fields
 //
-// The head byte: bits 0-2 the kind (pushwith, push, popwith, pop, reset,
-// pushwith, push, popwith), bits 3-5 the callback (0-3 ok, 4 err, 5 panic,
-// 6 reenter with the nested kind in bits 6-7, 7 reenter with Reset). The
-// fields: pushwith size, n, seed; push size, seed; pop dst length; popwith
-// and reset none. A number is relative to a bound B (Cap for sizes, the
-// size for n), so that most values are meaningful: a byte b < 0xF0 is
-// b%(B+1), 0xF0-0xFD is B+1 to B+14 (just too large), 0xFE is -1, and 0xFF
-// is followed by an 8-byte big-endian int64. Missing bytes read as 0.
+// The head byte: bits 0-3 the kind (see kinds), bits 4-7 the callback (see
+// callbacks; only PushWith, PopWith and PushBatch read it). The fields:
+// pushwith size, n, seed; push size, seed; pop dst length; pushbatch size,
+// bufs, m (a byte, %9), m lengths, seed; reserve size, seed; commit n;
+// the others none. A callback that makes a nested call is followed by the
+// nested kind (a byte, % the number of kinds) and its size. A number is
+// relative to a bound B (Cap for sizes, the size for n and lengths, 8 for
+// bufs), so that most values are meaningful: a byte b < 0xF0 is b%(B+1),
+// 0xF0-0xFD is B+1 to B+14 (just too large), 0xFE is -1, and 0xFF is
+// followed by an 8-byte big-endian int64. Missing bytes read as 0.
 package fuzz
 
 import (
@@ -26,33 +28,42 @@ import (
 	"fmt"
 
 	"github.com/netbuf-go/netbuf/model"
-	"github.com/netbuf-go/netbuf/properties"
+	"github.com/netbuf-go/netbuf/step"
 )
 
 // Program is what one fuzz input means: a buffer's constructor arguments
 // and the operations to apply to it.
 type Program struct {
 	Cap, Slots int
-	Ops        []properties.Op
+	Ops        []step.Op
 }
 
 // Limits that keep a fuzz input cheap: a valid configuration larger than
-// these, and a Push or Pop whose payload or destination would be larger,
-// is skipped (ErrTooBig) rather than run.
+// these, and an operation that would allocate more, is skipped (ErrTooBig)
+// rather than run.
 const (
 	MaxFuzzCap   = 1 << 12
 	MaxFuzzSlots = 1 << 10
-	MaxFuzzBytes = 1 << 13 // Push size and Pop dst length (properties.Run allocates them)
+	MaxFuzzBytes = 1 << 13 // sizes that step.Run allocates: Push, Pop's dst, bufs, nested sizes
 	MaxFuzzOps   = 256     // operations past this are not decoded
 )
 
 // ErrTooBig reports a program outside the limits above.
 var ErrTooBig = errors.New("fuzz: program too big to run")
 
-// kinds maps the head byte's bits 0-2 to an operation.
-var kinds = [8]properties.Kind{
-	properties.OpPushWith, properties.OpPush, properties.OpPopWith, properties.OpPop,
-	properties.OpReset, properties.OpPushWith, properties.OpPush, properties.OpPopWith,
+// kinds maps the head byte's bits 0-3 to an operation: every kind once,
+// then the common ones again.
+var kinds = [16]step.Kind{
+	step.OpPushWith, step.OpPush, step.OpPopWith, step.OpPop, step.OpReset, step.OpPushBatch,
+	step.OpReserve, step.OpCommit, step.OpAbort, step.OpPeek, step.OpRelease,
+	step.OpPushWith, step.OpPush, step.OpPopWith, step.OpPop, step.OpPushWith,
+}
+
+// callbacks maps the head byte's bits 4-7 to a callback: mostly ok.
+var callbacks = [16]step.Callback{
+	step.CallOK, step.CallOK, step.CallOK, step.CallOK, step.CallOK, step.CallOK, step.CallOK, step.CallOK,
+	step.CallErr, step.CallPanic, step.CallReenter, step.CallOther, step.CallNil, step.CallInvalidM,
+	step.CallForeign, step.CallOK,
 }
 
 // Escape bytes of the number encoding.
@@ -117,8 +128,8 @@ func Decode(data []byte) (Program, error) {
 	}
 	for r.more() && len(p.Ops) < MaxFuzzOps {
 		op := r.op(p.Cap)
-		if (op.Kind == properties.OpPush && op.MaxSize > MaxFuzzBytes) || op.DstLen > MaxFuzzBytes {
-			return Program{}, fmt.Errorf("%w: %s", ErrTooBig, op)
+		if err := fitsOp(op); err != nil {
+			return Program{}, err
 		}
 		p.Ops = append(p.Ops, op)
 	}
@@ -135,40 +146,64 @@ func (p Program) fits() error {
 	return nil
 }
 
+// fitsOp reports ErrTooBig for an operation that would allocate too much.
+func fitsOp(op step.Op) error {
+	push := op.Kind == step.OpPush && op.MaxSize > MaxFuzzBytes
+	if push || op.DstLen > MaxFuzzBytes || op.Bufs > MaxFuzzBytes || op.ReSize > MaxFuzzBytes {
+		return fmt.Errorf("%w: %s", ErrTooBig, op)
+	}
+	return nil
+}
+
 // op reads one operation for a buffer of capacity c.
-func (r *reader) op(c int) properties.Op {
+func (r *reader) op(c int) step.Op {
 	head := r.byte()
-	op := properties.Op{Kind: kinds[head&7]}
-	cb, reenter := callbackOf(head)
+	op := step.Op{Kind: kinds[head&15]}
+	cb := callbacks[head>>4]
 	bound := max(c, 0)
 	switch op.Kind {
-	case properties.OpPushWith:
+	case step.OpPushWith:
 		op.MaxSize = r.number(bound)
 		op.N = r.number(max(op.MaxSize, 0))
-		op.Fill, op.Reenter = cb, reenter
 		op.Seed = r.byte()
-	case properties.OpPush:
+		op.Fill = plain(cb)
+		r.nested(&op, op.Fill, bound)
+	case step.OpPush, step.OpReserve:
 		op.MaxSize = r.number(bound)
 		op.Seed = r.byte()
-	case properties.OpPopWith:
-		op.Consume, op.Reenter = cb, reenter
-	case properties.OpPop:
+	case step.OpPopWith:
+		op.Consume = plain(cb)
+		r.nested(&op, op.Consume, bound)
+	case step.OpPop:
 		op.DstLen = r.number(bound)
+	case step.OpCommit:
+		op.N = r.number(bound)
+	case step.OpPushBatch:
+		op.MaxSize = r.number(bound)
+		op.Bufs = r.number(step.MaxBatch)
+		op.M = int(r.byte()) % (step.MaxBatch + 1)
+		for i := range op.M {
+			op.Lens[i] = r.number(max(op.MaxSize, 0))
+		}
+		op.Seed = r.byte()
+		op.Fill = cb
+		r.nested(&op, op.Fill, bound)
 	}
 	return op
 }
 
-// callbackOf reads the callback bits of a head byte.
-func callbackOf(head byte) (properties.Callback, properties.Kind) {
-	switch bits := head >> 3 & 7; {
-	case bits < 4:
-		return properties.CallOK, 0
-	case bits == 4:
-		return properties.CallErr, 0
-	case bits == 5:
-		return properties.CallPanic, 0
-	case bits == 6:
-		return properties.CallReenter, properties.Kind(head >> 6)
+// plain is cb for a PushWith or PopWith: the batch-only callbacks read as ok.
+func plain(cb step.Callback) step.Callback {
+	if cb == step.CallInvalidM || cb == step.CallForeign {
+		return step.CallOK
 	}
-	return properties.CallReenter, properties.OpReset
+	return cb
+}
+
+// nested reads the nested call of a callback that makes one.
+func (r *reader) nested(op *step.Op, cb step.Callback, bound int) {
+	if cb == step.CallReenter || cb == step.CallOther {
+		op.Reenter = step.Kind(r.byte() % byte(step.NumKinds))
+		op.ReSize = r.number(bound)
+	}
 }

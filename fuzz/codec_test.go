@@ -7,7 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/netbuf-go/netbuf/fuzz"
-	"github.com/netbuf-go/netbuf/properties"
+	"github.com/netbuf-go/netbuf/step"
 )
 
 // TestCodecRoundTrip checks that Encode is Decode's inverse on programs
@@ -26,20 +26,27 @@ func TestCodecRoundTrip(t *testing.T) {
 		}
 	}
 	programs = append(programs, fuzz.Program{Cap: 1000, Slots: 0, Ops: nil},
-		fuzz.Program{Cap: 300, Slots: 9, Ops: []properties.Op{
-			{Kind: properties.OpPushWith, MaxSize: 250, N: 251, Fill: properties.CallReenter, Reenter: properties.OpPop, Seed: 3},
-			{Kind: properties.OpPushWith, MaxSize: -7, N: -1, Fill: properties.CallReenter, Reenter: properties.OpReset},
-			{Kind: properties.OpPush, MaxSize: 314, Seed: 255},
-			{Kind: properties.OpPop, DstLen: -2},
-			{Kind: properties.OpPopWith, Consume: properties.CallPanic},
+		fuzz.Program{Cap: 300, Slots: 9, Ops: []step.Op{
+			{Kind: step.OpPushWith, MaxSize: 250, N: 251, Fill: step.CallReenter, Reenter: step.OpPop, Seed: 3},
+			{Kind: step.OpPushWith, MaxSize: -7, N: -1, Fill: step.CallReenter, Reenter: step.OpReset},
+			{Kind: step.OpPush, MaxSize: 314, Seed: 255},
+			{Kind: step.OpPop, DstLen: -2},
+			{Kind: step.OpPopWith, Consume: step.CallPanic},
+			{Kind: step.OpPushBatch, MaxSize: 7, Bufs: 9, M: 3, Lens: [step.MaxBatch]int{7, 0, 8}, Fill: step.CallForeign, Seed: 1},
+			{Kind: step.OpPushBatch, MaxSize: 0, Bufs: -1, Fill: step.CallOther, Reenter: step.OpReserve, ReSize: 301},
+			{Kind: step.OpPopWith, Consume: step.CallNil},
+			{Kind: step.OpReserve, MaxSize: 299, Seed: 9},
+			{Kind: step.OpCommit, N: -1},
+			{Kind: step.OpAbort}, {Kind: step.OpPeek}, {Kind: step.OpRelease},
+			{Kind: step.OpPopWith, Consume: step.CallOther, Reenter: step.OpCommit, ReSize: -2},
 		}})
 	// Every value around the edges of the number encoding, for a small and a
 	// large bound: in range, just over (B+1 to B+14), past that, -1, -2.
 	for _, c := range []int{7, 300} {
 		p := fuzz.Program{Cap: c, Slots: 1}
 		for _, v := range []int{0, c - 1, c, c + 1, c + 14, c + 15, 0xEF, 0xF0, 0xFE, 0xFF, -1, -2} {
-			p.Ops = append(p.Ops, properties.Op{Kind: properties.OpPop, DstLen: v},
-				properties.Op{Kind: properties.OpPushWith, MaxSize: 5, N: v})
+			p.Ops = append(p.Ops, step.Op{Kind: step.OpPop, DstLen: v},
+				step.Op{Kind: step.OpPushWith, MaxSize: 5, N: v})
 		}
 		programs = append(programs, p)
 	}

@@ -3,13 +3,14 @@ package fuzz
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 
-	"github.com/netbuf-go/netbuf/properties"
+	"github.com/netbuf-go/netbuf/step"
 )
 
 // Encode turns a Program into a fuzz input that Decode reads back to the
 // same Program. It fails for a program outside the fuzz limits, or with an
-// operation no input decodes to (a Kind or Callback out of range).
+// operation no input decodes to.
 func Encode(p Program) ([]byte, error) {
 	if err := p.fits(); err != nil {
 		return nil, err
@@ -30,14 +31,16 @@ func Encode(p Program) ([]byte, error) {
 
 type writer struct{ buf []byte }
 
+func (w *writer) byte(b byte) { w.buf = append(w.buf, b) }
+
 func (w *writer) int64(v int) {
-	w.buf = append(w.buf, escape)
+	w.byte(escape)
 	w.buf = binary.BigEndian.AppendUint64(w.buf, uint64(int64(v)))
 }
 
 func (w *writer) config(v, mod int) {
 	if v >= 1 && v <= mod {
-		w.buf = append(w.buf, byte(v-1))
+		w.byte(byte(v - 1))
 		return
 	}
 	w.int64(v)
@@ -46,66 +49,101 @@ func (w *writer) config(v, mod int) {
 func (w *writer) number(v, bound int) {
 	switch {
 	case v >= 0 && v <= bound && v < overBase:
-		w.buf = append(w.buf, byte(v))
+		w.byte(byte(v))
 	case v > bound && v <= bound+overCount:
-		w.buf = append(w.buf, byte(overBase+v-bound-1))
+		w.byte(byte(overBase + v - bound - 1))
 	case v == -1:
-		w.buf = append(w.buf, minusOne)
+		w.byte(minusOne)
 	default:
 		w.int64(v)
 	}
 }
 
-func (w *writer) op(op properties.Op, c int) error {
-	if (op.Kind == properties.OpPush && op.MaxSize > MaxFuzzBytes) || op.DstLen > MaxFuzzBytes {
-		return fmt.Errorf("%w: %s", ErrTooBig, op)
-	}
-	head, err := headOf(op)
-	if err != nil {
+func (w *writer) op(op step.Op, c int) error {
+	if err := fitsOp(op); err != nil {
 		return err
 	}
-	w.buf = append(w.buf, head)
+	if !canonical(op) {
+		return fmt.Errorf("fuzz: cannot encode %s", op)
+	}
+	cb := step.CallOK
+	switch op.Kind {
+	case step.OpPushWith, step.OpPushBatch:
+		cb = op.Fill
+	case step.OpPopWith:
+		cb = op.Consume
+	}
+	k, c1 := slices.Index(kinds[:], op.Kind), slices.Index(callbacks[:], cb)
+	if k < 0 || c1 < 0 {
+		return fmt.Errorf("fuzz: cannot encode %s", op)
+	}
+	w.byte(byte(c1)<<4 | byte(k))
 	bound := max(c, 0)
 	switch op.Kind {
-	case properties.OpPushWith:
+	case step.OpPushWith:
 		w.number(op.MaxSize, bound)
 		w.number(op.N, max(op.MaxSize, 0))
-		w.buf = append(w.buf, op.Seed)
-	case properties.OpPush:
+		w.byte(op.Seed)
+	case step.OpPush, step.OpReserve:
 		w.number(op.MaxSize, bound)
-		w.buf = append(w.buf, op.Seed)
-	case properties.OpPop:
+		w.byte(op.Seed)
+	case step.OpPop:
 		w.number(op.DstLen, bound)
+	case step.OpCommit:
+		w.number(op.N, bound)
+	case step.OpPushBatch:
+		w.number(op.MaxSize, bound)
+		w.number(op.Bufs, step.MaxBatch)
+		w.byte(byte(op.M))
+		for _, n := range op.Lens[:op.M] {
+			w.number(n, max(op.MaxSize, 0))
+		}
+		w.byte(op.Seed)
+	}
+	if cb == step.CallReenter || cb == step.CallOther {
+		w.byte(byte(op.Reenter))
+		w.number(op.ReSize, bound)
 	}
 	return nil
 }
 
-// headOf is the head byte of op: its kind and callback bits.
-func headOf(op properties.Op) (byte, error) {
-	var cb properties.Callback
+// canonical reports whether op is one Decode can produce: only the fields
+// its kind reads are set, and its callback is one the kind takes.
+func canonical(op step.Op) bool {
+	q := step.Op{Kind: op.Kind}
+	nests := false
 	switch op.Kind {
-	case properties.OpPushWith:
-		cb = op.Fill
-	case properties.OpPopWith:
-		cb = op.Consume
-	case properties.OpPush, properties.OpPop, properties.OpReset:
-		return byte(op.Kind), nil
-	default:
-		return 0, fmt.Errorf("fuzz: cannot encode %s", op)
+	case step.OpPushWith:
+		q.MaxSize, q.N, q.Seed, q.Fill = op.MaxSize, op.N, op.Seed, op.Fill
+		nests = op.Fill == step.CallReenter || op.Fill == step.CallOther
+		if op.Fill == step.CallInvalidM || op.Fill == step.CallForeign {
+			return false
+		}
+	case step.OpPush, step.OpReserve:
+		q.MaxSize, q.Seed = op.MaxSize, op.Seed
+	case step.OpPopWith:
+		q.Consume = op.Consume
+		nests = op.Consume == step.CallReenter || op.Consume == step.CallOther
+		if op.Consume == step.CallInvalidM || op.Consume == step.CallForeign {
+			return false
+		}
+	case step.OpPop:
+		q.DstLen = op.DstLen
+	case step.OpCommit:
+		q.N = op.N
+	case step.OpPushBatch:
+		if op.M < 0 || op.M > step.MaxBatch {
+			return false
+		}
+		q.MaxSize, q.Bufs, q.M, q.Seed, q.Fill = op.MaxSize, op.Bufs, op.M, op.Seed, op.Fill
+		copy(q.Lens[:op.M], op.Lens[:op.M])
+		nests = op.Fill == step.CallReenter || op.Fill == step.CallOther
 	}
-	head := byte(op.Kind)
-	switch {
-	case cb == properties.CallOK:
-	case cb == properties.CallErr:
-		head |= 4 << 3
-	case cb == properties.CallPanic:
-		head |= 5 << 3
-	case cb == properties.CallReenter && op.Reenter == properties.OpReset:
-		head |= 7 << 3
-	case cb == properties.CallReenter && op.Reenter < properties.OpReset:
-		head |= 6<<3 | byte(op.Reenter)<<6
-	default:
-		return 0, fmt.Errorf("fuzz: cannot encode %s", op)
+	if nests {
+		if op.Reenter >= step.NumKinds {
+			return false
+		}
+		q.Reenter, q.ReSize = op.Reenter, op.ReSize
 	}
-	return head, nil
+	return q == op && op.Kind < step.NumKinds
 }

@@ -1,43 +1,42 @@
 package fuzz_test
 
 import (
+	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/netbuf-go/netbuf/corpus"
 	"github.com/netbuf-go/netbuf/fuzz"
 	"github.com/netbuf-go/netbuf/netbuf"
-	"github.com/netbuf-go/netbuf/properties"
 	"github.com/netbuf-go/netbuf/scenario"
+	"github.com/netbuf-go/netbuf/step"
 )
 
-// corpusDir is the regression corpus the targets seed from.
-const corpusDir = "../testdata"
-
-// SeedsEnv names an environment variable that replaces corpusDir as the
-// seed directory (possibly empty): to measure what the fuzzer finds on its
-// own, without the regression cases that already pin known bugs.
+// SeedsEnv names an environment variable that replaces the embedded
+// corpus as the seed directory (possibly empty): to measure what the fuzzer
+// finds on its own, without the regression cases that already pin known
+// bugs.
 const SeedsEnv = "NETBUF_FUZZ_SEEDS"
 
-func newBuffer(c, n int) (properties.Buffer, error) { return netbuf.NewUnorderedBuffer(c, n) }
+func newBuffer(c, n int) (step.Buffer, error) { return netbuf.NewUnorderedBuffer(c, n) }
 
-// corpus returns the text of every scenario file, by name.
-func corpus(f *testing.F) map[string]string {
+// seeds returns the text of every scenario file of the corpus, by name.
+func seeds(f *testing.F) map[string]string {
 	f.Helper()
-	dir, override := os.LookupEnv(SeedsEnv)
-	if !override {
-		dir = corpusDir
+	var fsys fs.FS = corpus.FS
+	if dir, ok := os.LookupEnv(SeedsEnv); ok {
+		fsys = os.DirFS(dir)
 	}
-	files, err := filepath.Glob(filepath.Join(dir, "*.scn"))
-	if err != nil || (len(files) == 0 && !override) {
-		f.Fatalf("no scenarios in %s (%v)", dir, err)
+	files, err := fs.Glob(fsys, "*.scn")
+	if err != nil {
+		f.Fatal(err)
 	}
 	texts := map[string]string{}
 	for _, file := range files {
-		b, err := os.ReadFile(file)
+		b, err := fs.ReadFile(fsys, file)
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -51,7 +50,7 @@ func corpus(f *testing.F) map[string]string {
 // package fuzz for the format), and fails on any difference or broken
 // invariant. Its seeds are the scenarios of testdata/.
 func FuzzUnordered(f *testing.F) {
-	for file, text := range corpus(f) {
+	for file, text := range seeds(f) {
 		ss, err := scenario.Parse(text)
 		if err != nil {
 			f.Fatalf("%s: %v", file, err)
@@ -98,7 +97,7 @@ func FuzzRing(f *testing.F) {
 // on netbuf exactly as on the model (the expected answers are not checked:
 // the text is random).
 func FuzzScenario(f *testing.F) {
-	for file, text := range corpus(f) {
+	for file, text := range seeds(f) {
 		f.Add(text)
 		// The canonical form too: without comments, mutations land on
 		// statements, which is where they find bugs.

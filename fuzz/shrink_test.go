@@ -5,7 +5,7 @@ import (
 
 	"github.com/netbuf-go/netbuf/fuzz"
 	"github.com/netbuf-go/netbuf/netbuf"
-	"github.com/netbuf-go/netbuf/properties"
+	"github.com/netbuf-go/netbuf/step"
 )
 
 // forgetfulBuffer is netbuf with a bug: a zero-length Push is dropped.
@@ -18,7 +18,7 @@ func (b forgetfulBuffer) Push(p []byte) error {
 	return b.UnorderedBuffer.Push(p)
 }
 
-func newForgetful(c, n int) (properties.Buffer, error) {
+func newForgetful(c, n int) (step.Buffer, error) {
 	b, err := netbuf.NewUnorderedBuffer(c, n)
 	return forgetfulBuffer{b}, err
 }
@@ -26,9 +26,9 @@ func newForgetful(c, n int) (properties.Buffer, error) {
 // TestCheckAndShrink checks that CheckUnordered catches a broken buffer and
 // that Shrink cuts the program down to the one operation that shows it.
 func TestCheckAndShrink(t *testing.T) {
-	push := func(n int) properties.Op { return properties.Op{Kind: properties.OpPush, MaxSize: n} }
-	pop := properties.Op{Kind: properties.OpPop, DstLen: 8}
-	p := fuzz.Program{Cap: 8, Slots: 4, Ops: []properties.Op{push(3), pop, push(2), push(0), pop, push(5), pop, pop}}
+	push := func(n int) step.Op { return step.Op{Kind: step.OpPush, MaxSize: n} }
+	pop := step.Op{Kind: step.OpPop, DstLen: 8}
+	p := fuzz.Program{Cap: 8, Slots: 4, Ops: []step.Op{push(3), pop, push(2), push(0), pop, push(5), pop, pop}}
 	if err := fuzz.CheckUnordered(newBuffer, p); err != nil {
 		t.Fatalf("netbuf fails: %v", err)
 	}

@@ -1,5 +1,6 @@
-// Package model restates CONTRACT.md as naively as possible, so that the
-// production buffer in package netbuf can be checked against it step by step.
+// Package model restates the specification (docs/SPEC.md) as naively as
+// possible, so that the production buffer in package netbuf can be checked
+// against it step by step.
 //
 // It shares no code with netbuf and favours obviousness over speed: packets
 // are copies in a slice, and the head and used counts are recomputed from
@@ -21,6 +22,7 @@ var (
 	ErrInvalidLength = errors.New("model: invalid length")
 	ErrBusy          = errors.New("model: busy")
 	ErrNilFunc       = errors.New("model: nil callback")
+	ErrInvalidState  = errors.New("model: no reservation or peek open")
 )
 
 // MaxCapacity mirrors the library's documented limit on both constructor
@@ -40,8 +42,20 @@ type Unordered struct {
 	C       int      // storage bytes
 	Slots   int      // metadata slots
 	Packets []Packet // oldest first
-	busy    bool
+	inCall  bool     // inside a fill or consume callback
+	open    *open    // a Reserve or a Peek not yet ended
 }
+
+// open is a two-phase operation in progress.
+type open struct {
+	peek  bool   // a Peek (else a Reserve)
+	p     []byte // the reserved window
+	off   int
+	wraps bool
+}
+
+// busy reports whether every method but the ending ones answers ErrBusy.
+func (m *Unordered) busy() bool { return m.inCall || m.open != nil }
 
 // NewUnordered mirrors netbuf.NewUnorderedBuffer.
 func NewUnordered(capacityBytes, maxPackets int) (*Unordered, error) {
@@ -74,7 +88,7 @@ func (m *Unordered) MaxPackets() int { return m.Slots }
 
 // Reset drops every packet, unless called from inside a callback.
 func (m *Unordered) Reset() {
-	if !m.busy {
+	if !m.busy() {
 		m.Packets = nil
 	}
 }
@@ -83,7 +97,7 @@ func (m *Unordered) Reset() {
 // the contract's checks in their order: its offset, whether it wraps (the
 // newest packet then gets the tail window as padding), or the error.
 func (m *Unordered) Place(maxSize int) (off int, wraps bool, err error) {
-	if m.busy {
+	if m.busy() {
 		return 0, false, ErrBusy
 	}
 	if maxSize < 0 {
@@ -95,21 +109,24 @@ func (m *Unordered) Place(maxSize int) (off int, wraps bool, err error) {
 	if len(m.Packets) == m.Slots {
 		return 0, false, ErrWouldBlock
 	}
-	h, u := m.Head(), m.Used()
-	t := h + u
-	var tailWindow, headWindow int
-	if t <= m.C {
-		tailWindow, headWindow = m.C-t, h
-	} else {
-		tailWindow, headWindow = m.C-u, 0
-	}
+	tailWindow, headWindow := m.Windows()
 	if tailWindow >= maxSize {
-		return t % m.C, false, nil
+		return (m.Head() + m.Used()) % m.C, false, nil
 	}
 	if headWindow >= maxSize {
 		return 0, true, nil
 	}
 	return 0, false, ErrWouldBlock
+}
+
+// Windows returns the tail and head windows (spec rule 3): with tail
+// t = h + u, not wrapped (t <= C) they are C-t and h; wrapped, C-u and 0.
+func (m *Unordered) Windows() (tail, head int) {
+	h, u := m.Head(), m.Used()
+	if t := h + u; t <= m.C {
+		return m.C - t, h
+	}
+	return m.C - u, 0
 }
 
 // PushWith mirrors netbuf's PushWith. fill gets a fresh slice of maxSize
@@ -123,11 +140,7 @@ func (m *Unordered) PushWith(maxSize int, fill func(p []byte) (int, error)) (int
 		return 0, ErrNilFunc
 	}
 	p := make([]byte, maxSize)
-	m.busy = true
-	n, err := func() (int, error) {
-		defer func() { m.busy = false }()
-		return fill(p)
-	}()
+	n, err := callFill(m, fill, p)
 	if err != nil {
 		return 0, err
 	}
@@ -158,7 +171,7 @@ func (m *Unordered) Push(p []byte) error {
 
 // PopWith mirrors netbuf's PopWith. consume gets a copy of the packet.
 func (m *Unordered) PopWith(consume func(p []byte) error) error {
-	if m.busy {
+	if m.busy() {
 		return ErrBusy
 	}
 	if consume == nil {
@@ -169,9 +182,9 @@ func (m *Unordered) PopWith(consume func(p []byte) error) error {
 	}
 	p := make([]byte, len(m.Packets[0].Data)) // a copy: len == cap == the packet's length
 	copy(p, m.Packets[0].Data)
-	m.busy = true
+	m.inCall = true
 	err := func() error {
-		defer func() { m.busy = false }()
+		defer func() { m.inCall = false }()
 		return consume(p)
 	}()
 	if err != nil {
@@ -183,7 +196,7 @@ func (m *Unordered) PopWith(consume func(p []byte) error) error {
 
 // Pop mirrors netbuf's Pop.
 func (m *Unordered) Pop(dst []byte) (int, error) {
-	if m.busy {
+	if m.busy() {
 		return 0, ErrBusy
 	}
 	if len(m.Packets) == 0 {
@@ -195,4 +208,11 @@ func (m *Unordered) Pop(dst []byte) (int, error) {
 	}
 	m.Packets = m.Packets[1:]
 	return copy(dst, p), nil
+}
+
+// callFill runs fill inside the callback state, leaving it even on a panic.
+func callFill[T any](m *Unordered, fill func(T) (int, error), p T) (int, error) {
+	m.inCall = true
+	defer func() { m.inCall = false }()
+	return fill(p)
 }

@@ -1,7 +1,8 @@
 // Package properties is netbuf's verification suite as a library: stateful
 // property tests that drive any implementation of the UnorderedBuffer
-// contract side by side with the naive reference model (package model) and
-// compare them after every step.
+// contract side by side with the naive reference model (package model),
+// with two independent engines (pgregory.net/rapid and
+// github.com/leanovate/gopter), and compare them after every step.
 //
 // A fork, a port or a variant is checked with one line of test code:
 //
@@ -11,27 +12,70 @@
 //		})
 //	}
 //
+// By default only the contract is checked (docs/SPEC.md). netbuf's own
+// additions are checked when the implementation has them: PushBatch and the
+// two-phase API when its methods are there, Check() after every step when
+// it has one, and nil callbacks answering ErrNilFunc with WithNilFuncs.
 // Implementations return netbuf's sentinel errors (or errors wrapping them),
-// and io.ErrShortBuffer from Pop, as the contract says.
+// and io.ErrShortBuffer from Pop.
 package properties
+
+import (
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/netbuf-go/netbuf/step"
+)
 
 // Buffer is the behaviour under test: the UnorderedBuffer methods of the
 // contract.
-type Buffer interface {
-	PushWith(maxSize int, fill func(p []byte) (int, error)) (int, error)
-	Push(p []byte) error
-	PopWith(consume func(p []byte) error) error
-	Pop(dst []byte) (int, error)
-	Len() int
-	Used() int
-	Cap() int
-	MaxPackets() int
-	Reset()
-}
+type Buffer = step.Buffer
 
 // Factory builds an empty buffer; it returns an error exactly where
 // netbuf.NewUnorderedBuffer does.
-type Factory func(capacityBytes, maxPackets int) (Buffer, error)
+type Factory = step.Factory
 
-// checker is the optional internal invariant check (netbuf's Check).
-type checker interface{ Check() error }
+// Option turns on a check of one of netbuf's additions that no method
+// shows.
+type Option = step.Option
+
+// WithNilFuncs checks that PushWith, PopWith (and PushBatch) answer
+// ErrNilFunc to a nil callback, after the checks that come before it.
+func WithNilFuncs() Option { return step.WithNilFuncs() }
+
+// CheckUnordered runs every stateful property, with both engines, against
+// buffers from newBuffer, comparing each step with the model: a buffer's
+// answers, the bytes it hands out, its counters, and (if it has
+// `Check() error`) its own invariants. A failure is reported once, shrunk,
+// as a scenario ready to save in the regression corpus.
+func CheckUnordered(t *testing.T, newBuffer Factory, opts ...Option) {
+	t.Helper()
+	probe, err := newBuffer(1, 1)
+	if err != nil {
+		t.Fatalf("the factory refuses New(1, 1): %v", err)
+	}
+	feat := step.Detect(probe, opts...)
+	t.Logf("checking: the contract; nil callbacks %v, PushBatch %v, two-phase %v", feat.NilFuncs, feat.Batch, feat.TwoPhase)
+	t.Run("rapid", func(t *testing.T) { checkRapid(t, newBuffer, feat) })
+	t.Run("gopter", func(t *testing.T) { checkGopter(t, newBuffer, feat) })
+}
+
+// ScaleEnv names the environment variable that multiplies how many cases
+// each engine runs: unset or 1 for `make test`, 10 or more for `make verify`.
+const ScaleEnv = "NETBUF_PROPERTY_SCALE"
+
+// scale returns the multiplier from ScaleEnv (at least 1).
+func scale() int {
+	if n, err := strconv.Atoi(os.Getenv(ScaleEnv)); err == nil && n > 1 {
+		return n
+	}
+	return 1
+}
+
+// logStats logs what an engine exercised in one line that `make verify`
+// collects: "STATS engine=<name> steps=... wraps=...".
+func logStats(t *testing.T, engine string, s Stats) {
+	t.Helper()
+	t.Logf("STATS engine=%s %s", engine, s)
+}

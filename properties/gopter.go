@@ -2,18 +2,17 @@ package properties
 
 import (
 	"fmt"
+	"math/rand"
 	"os"
-	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/commands"
-	"github.com/leanovate/gopter/gen"
 	"github.com/netbuf-go/netbuf/model"
+	"github.com/netbuf-go/netbuf/step"
 )
 
 // GopterSeedEnv names the environment variable that fixes the gopter
@@ -26,83 +25,82 @@ const GopterSeedEnv = "NETBUF_GOPTER_SEED"
 // sequences of which length the gopter engine draws for it.
 type gopterProfile struct {
 	name        string
-	capacity    gopter.Gen // capacityBytes
-	slots       gopter.Gen // maxPackets
-	tests       int        // sequences at scale 1
-	minSteps    int        // gopter grows the sequence length from minSteps...
-	maxSteps    int        // ...to maxSteps over the run
-	resetWeight int        // of Reset among ~1000: low where filling up takes long
-	drainWeight int        // of a full drain among ~1000
-	maxShrinks  int        // successful shrinks: each re-runs the sequence many times
+	config      func(r *rand.Rand) (c, slots, mtu int)
+	tests       int // sequences at scale 1
+	minSteps    int // gopter grows the sequence length from minSteps...
+	maxSteps    int // ...to maxSteps over the run
+	drainWeight int // of a full drain among ~1000 commands
+	maxShrinks  int // successful shrinks: each re-runs the sequence many times
 }
 
-// gopterProfiles: mostly tiny buffers, which wrap every few pushes, and
-// realistic ones (1500-byte datagrams in 64 KiB), which need long sequences
-// to fill up and wrap.
+// gopterProfiles mirror rapid's: tiny buffers that wrap every few pushes,
+// and realistic ones that need long sequences to fill up and wrap.
 var gopterProfiles = []gopterProfile{
-	{
-		name:     "tiny",
-		capacity: gen.IntRange(1, 64), slots: gen.IntRange(1, 8),
-		tests: 600, minSteps: 10, maxSteps: 80, resetWeight: 10, drainWeight: 10, maxShrinks: 1000,
-	},
-	{
-		name: "realistic",
-		capacity: gen.Weighted([]gen.WeightedGen{
-			{Weight: 3, Gen: gen.Const(64 << 10)},
-			{Weight: 1, Gen: gen.IntRange(1500, 64<<10)},
-		}),
-		slots: gen.IntRange(16, 128),
-		tests: 40, minSteps: 100, maxSteps: 400, resetWeight: 2, drainWeight: 2, maxShrinks: 100,
-	},
+	{name: "tiny", config: func(r *rand.Rand) (int, int, int) {
+		c := 1 + r.Intn(64)
+		return c, 1 + r.Intn(8), 1 + r.Intn(c)
+	}, tests: 600, minSteps: 10, maxSteps: 80, drainWeight: 10, maxShrinks: 1000},
+	{name: "realistic", config: func(r *rand.Rand) (int, int, int) {
+		c := 64 << 10
+		if r.Intn(4) == 3 {
+			c = realisticMTU + r.Intn(64<<10-realisticMTU+1)
+		}
+		return c, 16 + r.Intn(113), realisticMTU
+	}, tests: 40, minSteps: 100, maxSteps: 400, drainWeight: 2, maxShrinks: 100},
 }
+
+// rngSource draws from gopter's random numbers.
+type rngSource struct{ r *rand.Rand }
+
+func (s rngSource) intn(lo, hi int, _ string) int { return lo + s.r.Intn(hi-lo+1) }
 
 // checkGopter is the second, independent engine: a gopter commands suite
-// whose state is the model and whose system under test is a Pair (the
-// buffer from newBuffer with its own model), so each step is compared by
-// Pair.Apply exactly as in the rapid engine, while the sequences, their
-// generators and their shrinking are gopter's.
-func checkGopter(t *testing.T, newBuffer Factory) {
+// whose state is the model and whose system under test is a Pair, so each
+// step is compared by Pair.Apply as in the rapid engine, with the same
+// operation generator (gen.go), while the sequences and their shrinking
+// are gopter's.
+func checkGopter(t *testing.T, newBuffer Factory, feat step.Features) {
 	seed := gopterSeed()
-	t.Logf("gopter seed %d (replay: %s=%d %s=%d)", seed, GopterSeedEnv, seed, ScaleEnv, scale())
 	var stats Stats
-	failed := ""
 	for _, p := range gopterProfiles {
-		t.Run(p.name, func(t *testing.T) {
-			if failed != "" {
-				// Its counterexample is the one to read first; shrinking
-				// long realistic sequences too would only add minutes.
-				t.Skipf("skipped: profile %s already failed", failed)
-			}
+		var last failure
+		ok := t.Run(p.name, func(t *testing.T) {
 			var ps Stats
-			ok, out := runGopter(newBuffer, p, seed, p.tests*scale(), &ps)
+			passed, detail := runGopter(newBuffer, feat, p, seed, p.tests*scale(), &ps, &last)
 			stats.Add(ps)
 			t.Logf("%s: %s", p.name, ps)
-			if !ok {
-				t.Errorf("gopter found a counterexample (shrunk sequence first); replay with %s=%d %s=%d\n%s",
-					GopterSeedEnv, seed, ScaleEnv, scale(), out)
-				failed = p.name
-				return
+			if !passed {
+				t.Errorf("gopter, profile %s (replay with %s=%d %s=%d): %s\n%s",
+					p.name, GopterSeedEnv, seed, ScaleEnv, scale(), detail, last.report())
 			}
-			t.Log(out)
 		})
+		if !ok {
+			break // its counterexample is the one to read; shrinking realistic ones too only adds minutes
+		}
 	}
-	report(t, "gopter", stats)
+	logStats(t, "gopter", stats)
 }
 
-// runGopter checks one profile with tests sequences and returns whether it
-// passed and gopter's report (on failure: the shrunk sequence, the failing
-// step's difference, and the original sequence).
-func runGopter(newBuffer Factory, p gopterProfile, seed int64, tests int, stats *Stats) (bool, string) {
+// runGopter checks one profile and returns whether it passed and, if not,
+// gopter's one-line verdict (the shrunk case is in last).
+func runGopter(newBuffer Factory, feat step.Features, p gopterProfile, seed int64, tests int, stats *Stats, last *failure) (bool, string) {
 	params := gopter.DefaultTestParametersWithSeed(seed)
 	params.MinSuccessfulTests = tests
 	params.MinSize, params.MaxSize = p.minSteps, p.maxSteps
 	params.MaxShrinkCount = p.maxShrinks
 	props := gopter.NewProperties(params)
-	props.Property(p.name, commands.Prop(gopterCommands(newBuffer, p, stats)))
-	var out strings.Builder
-	ok := props.Run(gopter.NewFormatedReporter(true, 160, &out))
-	return ok, strings.TrimSpace(out.String())
+	props.Property(p.name, commands.Prop(gopterCommands(newBuffer, feat, p, stats, last)))
+	var verdict string
+	ok := props.Run(reporterFunc(func(name string, r *gopter.TestResult) {
+		verdict = fmt.Sprintf("%s after %d passed sequences", r.Status, r.Succeeded)
+	}))
+	return ok, verdict
 }
+
+// reporterFunc is a gopter.Reporter that keeps only the verdict.
+type reporterFunc func(name string, r *gopter.TestResult)
+
+func (f reporterFunc) ReportTestResult(name string, r *gopter.TestResult) { f(name, r) }
 
 // gopterSeed reads GopterSeedEnv, or picks a fresh seed.
 func gopterSeed() int64 {
@@ -112,296 +110,190 @@ func gopterSeed() int64 {
 	return time.Now().UnixNano()
 }
 
-// gopterCommands builds the commands suite for one profile. Every Pair it
-// creates adds to stats.
-func gopterCommands(newBuffer Factory, p gopterProfile, stats *Stats) *commands.ProtoCommands {
+// gopterState is the commands state: the model after the commands so far,
+// which steers generation. gopter replays states, so a state is never
+// changed: NextState works on a copy.
+type gopterState struct {
+	m   *model.Unordered
+	mtu int
+}
+
+func (s gopterState) String() string { return fmt.Sprintf("new %d %d", s.m.C, s.m.Slots) }
+
+// next returns the state after op, on a copy of the model.
+func (s gopterState) next(op step.Op) gopterState {
+	m, other := *s.m, model.Unordered{C: s.m.C, Slots: s.m.Slots}
+	m.Packets = slices.Clone(m.Packets) // commit edits the newest packet's padding in place
+	step.Run(&m, &other, op)
+	return gopterState{m: &m, mtu: s.mtu}
+}
+
+// gopterSUT is the system under test. After the first step that fails, the
+// later ones are skipped so that the verdict names that step.
+type gopterSUT struct {
+	pair *step.Pair
+	rec  *recorder
+	err  error
+}
+
+func gopterCommands(newBuffer Factory, feat step.Features, p gopterProfile, stats *Stats, last *failure) *commands.ProtoCommands {
 	return &commands.ProtoCommands{
 		NewSystemUnderTestFunc: func(initial commands.State) commands.SystemUnderTest {
 			m := initial.(gopterState).m
-			pair, err := NewPair(newBuffer, m.C, m.Slots)
+			pair, err := step.NewPair(newBuffer, m.C, m.Slots)
 			if err == nil && pair == nil {
-				err = fmt.Errorf("New(%d, %d): both sides refuse a generated configuration", m.C, m.Slots)
+				err = fmt.Errorf("new %d %d: both sides refuse a generated configuration", m.C, m.Slots)
 			}
-			if pair != nil {
-				pair.Stats = stats
+			sut := &gopterSUT{pair: pair, rec: &recorder{c: m.C, slots: m.Slots, last: last}}
+			if err != nil {
+				sut.fail(err)
+			} else {
+				pair.Observe = stats.observe
 			}
-			return &gopterSUT{pair: pair, err: err}
+			return sut
 		},
-		InitialStateGen: gopter.CombineGens(p.capacity, p.slots).Map(func(v []interface{}) gopterState {
-			m, err := model.NewUnordered(v[0].(int), v[1].(int))
+		InitialStateGen: func(params *gopter.GenParameters) *gopter.GenResult {
+			c, slots, mtu := p.config(params.Rng)
+			m, err := model.NewUnordered(c, slots)
 			if err != nil {
 				panic(fmt.Sprintf("gopter profile %s drew an invalid configuration: %v", p.name, err))
 			}
-			return gopterState{m: m}
-		}),
+			return gopter.NewGenResult(gopterState{m: m, mtu: mtu}, gopter.NoShrinker)
+		},
 		GenCommandFunc: func(s commands.State) gopter.Gen {
-			return gen.Weighted([]gen.WeightedGen{
-				{Weight: 1000, Gen: gopterGenOp(s.(gopterState), p.resetWeight).
-					Map(func(op Op) commands.Command { return gopterCommand{op} })},
-				{Weight: p.drainWeight, Gen: gen.Const(true).
-					Map(func(bool) commands.Command { return gopterDrain{} })},
-			}).WithShrinker(gopterShrink)
+			st := s.(gopterState)
+			return func(params *gopter.GenParameters) *gopter.GenResult {
+				src := rngSource{params.Rng}
+				var cmd commands.Command = gopterDrain{}
+				if src.intn(0, 999, "") >= p.drainWeight {
+					g := gen{ref: st.m, mtu: st.mtu, feat: feat}
+					cmd = gopterCommand{g.drawOp(src)}
+				}
+				return gopter.NewGenResult(cmd, gopterShrink)
+			}
 		},
 	}
 }
 
-// gopterState is the commands state: the model after the commands so far.
-// It steers generation (pushes aimed at the window edges, pops with a dst
-// just short of the oldest packet). gopter replays states, so a state is
-// never changed: NextState works on a copy.
-type gopterState struct{ m *model.Unordered }
+// fail records the failing case (the ops applied so far).
+func (s *gopterSUT) fail(err error) {
+	s.err = err
+	*s.rec.last = failure{c: s.rec.c, slots: s.rec.slots, ops: slices.Clone(s.rec.ops), err: err}
+}
 
-// String names the configuration; the initial state is always empty.
-func (s gopterState) String() string { return fmt.Sprintf("New(%d, %d)", s.m.C, s.m.Slots) }
-
-// gopterSUT is the system under test. After the first step that fails, the
-// later ones are skipped so that the report names that step's difference.
-type gopterSUT struct {
-	pair *Pair
-	err  error
+// apply runs one op on the pair unless an earlier step failed.
+func (s *gopterSUT) apply(op step.Op) error {
+	if s.err != nil {
+		return nil
+	}
+	s.rec.ops = append(s.rec.ops, op)
+	if _, err := s.pair.Apply(op); err != nil {
+		s.fail(err)
+		return err
+	}
+	return nil
 }
 
 // gopterOutcome is what Run hands to PostCondition.
-type gopterOutcome struct {
-	skipped   bool
-	err       error // Pair.Apply's verdict: a cmp.Diff or a broken invariant
-	len, used int   // the pair's model afterwards, to cross-check the state
+type gopterOutcome struct{ err error }
+
+func verdict(result commands.Result) *gopter.PropResult {
+	if err := result.(gopterOutcome).err; err != nil {
+		return gopter.NewPropResult(false, firstLine(err.Error()))
+	}
+	return &gopter.PropResult{Status: gopter.PropTrue}
 }
 
 // gopterCommand applies one Op. Any Op may follow any state (errors are
 // part of the contract), so it has no precondition.
-type gopterCommand struct{ op Op }
+type gopterCommand struct{ op step.Op }
 
 func (c gopterCommand) Run(sut commands.SystemUnderTest) commands.Result {
-	s := sut.(*gopterSUT)
-	if s.err != nil {
-		return gopterOutcome{skipped: true}
-	}
-	s.err = s.pair.Apply(c.op)
-	return gopterOutcome{err: s.err, len: s.pair.Ref.Len(), used: s.pair.Ref.Used()}
+	return gopterOutcome{sut.(*gopterSUT).apply(c.op)}
 }
-
-func (c gopterCommand) NextState(state commands.State) commands.State {
-	m := *state.(gopterState).m
-	m.Packets = slices.Clone(m.Packets) // commit edits the newest packet's padding in place
-	Run(&m, c.op)
-	return gopterState{m: &m}
+func (c gopterCommand) NextState(s commands.State) commands.State { return s.(gopterState).next(c.op) }
+func (c gopterCommand) PreCondition(commands.State) bool          { return true }
+func (c gopterCommand) PostCondition(_ commands.State, r commands.Result) *gopter.PropResult {
+	return verdict(r)
 }
-
-func (c gopterCommand) PreCondition(commands.State) bool { return true }
-
-func (c gopterCommand) PostCondition(state commands.State, result commands.Result) *gopter.PropResult {
-	return gopterVerdict(c, state, result)
-}
-
-// String brackets the Op so that a printed sequence reads one step at a time.
 func (c gopterCommand) String() string { return "(" + c.op.String() + ")" }
 
-// gopterDrain pops every packet, each pop compared with the model, then
-// requires the buffer to hold no byte: nothing leaks (a contract invariant).
+// gopterDrain ends what is open and pops every packet, each step compared
+// with the model, then requires the buffer to hold no byte.
 type gopterDrain struct{}
-
-// drainOp pops any packet of a buffer of c bytes.
-func drainOp(c int) Op { return Op{Kind: OpPop, DstLen: c} }
 
 func (gopterDrain) Run(sut commands.SystemUnderTest) commands.Result {
 	s := sut.(*gopterSUT)
 	if s.err != nil {
-		return gopterOutcome{skipped: true}
+		return gopterOutcome{}
 	}
-	for s.err == nil && s.pair.Ref.Len() > 0 {
-		s.err = s.pair.Apply(drainOp(s.pair.Ref.Cap()))
+	err := drain(s.pair, s.apply)
+	if err != nil && s.err == nil {
+		s.fail(err)
 	}
-	if s.err == nil && (s.pair.Impl.Len() != 0 || s.pair.Impl.Used() != 0) {
-		s.err = fmt.Errorf("drain: buffer still holds Len() = %d, Used() = %d", s.pair.Impl.Len(), s.pair.Impl.Used())
-	}
-	return gopterOutcome{err: s.err, len: s.pair.Ref.Len(), used: s.pair.Ref.Used()}
+	return gopterOutcome{err}
 }
 
-func (gopterDrain) NextState(state commands.State) commands.State {
-	st := state
-	for st.(gopterState).m.Len() > 0 {
-		st = gopterCommand{drainOp(st.(gopterState).m.C)}.NextState(st)
+func (gopterDrain) NextState(s commands.State) commands.State {
+	st := s.(gopterState)
+	if _, ok := st.m.Reserving(); ok {
+		st = st.next(step.Op{Kind: step.OpAbort})
+	}
+	if st.m.Peeking() {
+		st = st.next(step.Op{Kind: step.OpRelease})
+	}
+	for st.m.Len() > 0 {
+		st = st.next(step.Op{Kind: step.OpPop, DstLen: st.m.C})
 	}
 	return st
 }
 
 func (gopterDrain) PreCondition(commands.State) bool { return true }
-
-func (d gopterDrain) PostCondition(state commands.State, result commands.Result) *gopter.PropResult {
-	return gopterVerdict(d, state, result)
+func (gopterDrain) PostCondition(_ commands.State, r commands.Result) *gopter.PropResult {
+	return verdict(r)
 }
-
 func (gopterDrain) String() string { return "(drain)" }
 
-// gopterVerdict turns a step's outcome into gopter's verdict.
-func gopterVerdict(step fmt.Stringer, state commands.State, result commands.Result) *gopter.PropResult {
-	o := result.(gopterOutcome)
-	m := state.(gopterState).m
-	switch {
-	case o.skipped:
-		return &gopter.PropResult{Status: gopter.PropTrue}
-	case o.err != nil:
-		return gopter.NewPropResult(false, o.err.Error())
-	case o.len != m.Len() || o.used != m.Used():
-		// A bug of this engine (the state and the pair's model went apart), not of the buffer.
-		return gopter.NewPropResult(false, fmt.Sprintf("%s: gopter state (len %d used %d) and pair model (len %d used %d) diverged",
-			step, m.Len(), m.Used(), o.len, o.used))
-	}
-	return &gopter.PropResult{Status: gopter.PropTrue}
-}
-
-// gopterWindows restates contract rule 3 for the generator only: the tail
-// and head windows, so that pushes can aim exactly at their edges. A
-// mistake here would only make the generator less pointed, never hide a bug.
-func gopterWindows(m *model.Unordered) (tail, head int) {
-	h, u := m.Head(), m.Used()
-	if t := h + u; t <= m.C {
-		return m.C - t, h
-	}
-	return m.C - u, 0
-}
-
-// gopterGenOp draws the next Op for state s, pushes outweighing pops so
-// that buffers run full, where wraps and padding happen: pops are drawn
-// in proportion to how full the buffer is (in slots or bytes), so that an
-// emptying buffer, which restarts at offset 0, is rare.
-func gopterGenOp(s gopterState, resetWeight int) gopter.Gen {
-	pops := 10 + 80*max(len(s.m.Packets)*s.m.C, s.m.Used()*s.m.Slots)/(s.m.C*s.m.Slots)
-	return gen.Weighted([]gen.WeightedGen{
-		{Weight: 450, Gen: gopterGenPushWith(s)},
-		{Weight: 120, Gen: gopterGenMaxSize(s).Map(func(n int, p *gopter.GenParameters) Op {
-			return Op{Kind: OpPush, MaxSize: max(n, 0), Seed: uint8(p.NextUint64())}
-		})},
-		{Weight: 3 * pops, Gen: gopterGenPopWith()},
-		{Weight: 2 * pops, Gen: gopterGenPop(s)},
-		{Weight: resetWeight, Gen: gen.Const(Op{Kind: OpReset})},
-	})
-}
-
-// gopterGenMaxSize draws a reservation size from every class the contract
-// distinguishes: negative, 0, small, the exact tail and head windows and one
-// past them, between the windows (a wrap, with padding unless the tail
-// window is 0), Cap, beyond Cap, anywhere, and the MTU. Most sizes are
-// about a slot's share of the storage (Cap/MaxPackets), so that bytes and
-// slots run out together and the tail reaches the end of the storage.
-func gopterGenMaxSize(s gopterState) gopter.Gen {
-	c, share := s.m.C, max(s.m.C/s.m.Slots, 1)
-	tail, head := gopterWindows(s.m)
-	gens := []gen.WeightedGen{
-		{Weight: 2, Gen: gen.IntRange(-3, -1)},
-		{Weight: 1, Gen: gen.Const(0)},
-		{Weight: 5, Gen: gen.IntRange(1, min(c, 8))},
-		{Weight: 20, Gen: gen.IntRange(max(share/2, 1), min(2*share, c))},
-		{Weight: 10, Gen: gen.OneConstOf(tail, head, tail+1, head+1)},
-		{Weight: 2, Gen: gen.Const(c)},
-		{Weight: 2, Gen: gen.IntRange(c+1, c+3)},
-		{Weight: 5, Gen: gen.IntRange(0, c)},
-	}
-	if head > tail {
-		gens = append(gens, gen.WeightedGen{Weight: 30, Gen: gen.IntRange(tail+1, head)})
-	}
-	if c >= 1500 {
-		gens = append(gens, gen.WeightedGen{Weight: 25, Gen: gen.Const(1500)})
-	}
-	return gen.Weighted(gens)
-}
-
-// gopterGenPushWith draws a PushWith whose fill reports a valid n (often
-// all of maxSize), an invalid n, an error, a panic or a reentrant call.
-func gopterGenPushWith(s gopterState) gopter.Gen {
-	return gopterGenMaxSize(s).FlatMap(func(v interface{}) gopter.Gen {
-		m := max(v.(int), 0)
-		n := gen.Weighted([]gen.WeightedGen{
-			{Weight: 6, Gen: gen.IntRange(0, m)},
-			{Weight: 5, Gen: gen.Const(m)},
-			{Weight: 1, Gen: gen.Const(0)},
-			{Weight: 1, Gen: gen.OneConstOf(-1, m+1)},
-		})
-		return gopter.CombineGens(n, gopterGenCallback(), gopterGenKind(), gen.UInt8()).
-			Map(func(w []interface{}) Op {
-				return Op{Kind: OpPushWith, MaxSize: v.(int), N: w[0].(int), Fill: w[1].(Callback),
-					Reenter: w[2].(Kind), Seed: w[3].(uint8)}
-			})
-	}, reflect.TypeOf(Op{}))
-}
-
-// gopterGenPopWith draws a PopWith whose consume succeeds, fails, panics
-// or calls back into the buffer.
-func gopterGenPopWith() gopter.Gen {
-	return gopter.CombineGens(gopterGenCallback(), gopterGenKind(), gen.UInt8()).
-		Map(func(w []interface{}) Op {
-			return Op{Kind: OpPopWith, Consume: w[0].(Callback), Reenter: w[1].(Kind), Seed: w[2].(uint8)}
-		})
-}
-
-// gopterGenPop draws a Pop whose dst is short by one, exactly long enough,
-// or ample for the oldest packet (any length when the buffer is empty).
-func gopterGenPop(s gopterState) gopter.Gen {
-	oldest := 0
-	if len(s.m.Packets) > 0 {
-		oldest = len(s.m.Packets[0].Data)
-	}
-	return gen.Weighted([]gen.WeightedGen{
-		{Weight: 2, Gen: gen.IntRange(0, max(oldest-1, 0))},
-		{Weight: 3, Gen: gen.OneConstOf(oldest, oldest+1, s.m.C)},
-	}).Map(func(n int) Op { return Op{Kind: OpPop, DstLen: n} })
-}
-
-// gopterGenCallback draws what a fill or consume does; mostly it succeeds.
-func gopterGenCallback() gopter.Gen {
-	return gen.Weighted([]gen.WeightedGen{
-		{Weight: 14, Gen: gen.Const(CallOK)},
-		{Weight: 2, Gen: gen.Const(CallErr)},
-		{Weight: 1, Gen: gen.Const(CallPanic)},
-		{Weight: 2, Gen: gen.Const(CallReenter)},
-	})
-}
-
-// gopterGenKind draws the method a reentrant callback calls: any of them.
-func gopterGenKind() gopter.Gen {
-	return gen.IntRange(0, int(numKinds)-1).Map(func(k int) Kind { return Kind(k) })
-}
-
-// gopterShrink proposes simpler versions of a command: a well-behaved
-// callback, then smaller sizes. Every candidate is strictly smaller by some
-// field, so shrinking ends. The list is short on purpose: gopter re-runs the
-// whole sequence for each candidate, and after each success it starts over.
-// Seeds are not shrunk, as payload bytes rarely matter and each seed would
-// cost a restart.
+// gopterShrink proposes simpler versions of a command: well-behaved
+// callbacks, then smaller numbers. Every candidate is strictly smaller in
+// some field, so shrinking ends. The list is short on purpose: gopter
+// re-runs the whole sequence for each candidate. Seeds are not shrunk.
 func gopterShrink(v interface{}) gopter.Shrink {
 	c, ok := v.(gopterCommand)
 	if !ok {
 		return gopter.NoShrinker(v) // a drain
 	}
 	op := c.op
-	var cands []Op
-	try := func(f func(o *Op)) {
+	var cands []step.Op
+	try := func(f func(o *step.Op)) {
 		o := op
 		f(&o)
 		if o != op && !slices.Contains(cands, o) {
 			cands = append(cands, o)
 		}
 	}
-	try(func(o *Op) { o.Fill, o.Consume = CallOK, CallOK })
+	try(func(o *step.Op) { o.Fill, o.Consume = step.CallOK, step.CallOK })
 	for _, m := range shrinkInt(op.MaxSize) {
-		try(func(o *Op) {
+		try(func(o *step.Op) {
 			o.MaxSize = m
 			switch {
-			case op.N > op.MaxSize: // invalid n stays invalid
+			case op.N > op.MaxSize: // an invalid n stays invalid
 				o.N = max(m, 0) + 1
 			case op.N >= 0:
 				o.N = min(op.N, max(m, 0))
 			}
 		})
 	}
-	if op.N >= 0 && op.N <= op.MaxSize {
+	if op.N >= 0 && op.N <= max(op.MaxSize, 0) {
 		for _, n := range shrinkInt(op.N) {
-			try(func(o *Op) { o.N = n })
+			try(func(o *step.Op) { o.N = n })
 		}
 	}
 	for _, n := range shrinkInt(op.DstLen) {
-		try(func(o *Op) { o.DstLen = n })
+		try(func(o *step.Op) { o.DstLen = n })
+	}
+	for _, n := range shrinkInt(op.M) {
+		try(func(o *step.Op) { o.M = n })
 	}
 	i := 0
 	return func() (interface{}, bool) {
@@ -413,8 +305,7 @@ func gopterShrink(v interface{}) gopter.Shrink {
 	}
 }
 
-// shrinkInt proposes values closer to 0 than v: 0, v/2, 3v/4 and v∓1, so
-// that a size closes in on the smallest failing one in a few steps.
+// shrinkInt proposes values closer to 0 than v: 0, v/2, 3v/4 and v∓1.
 func shrinkInt(v int) []int {
 	switch {
 	case v > 0:

@@ -2,11 +2,11 @@ package properties
 
 import (
 	"errors"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/netbuf-go/netbuf/netbuf"
+	"github.com/netbuf-go/netbuf/step"
 )
 
 // popsOnError is a deliberately broken buffer: when consume fails, it
@@ -29,36 +29,32 @@ func newPopsOnError(c, n int) (Buffer, error) {
 	return popsOnError{b}, nil
 }
 
-// shrunkLine matches the shrunk sequence in gopter's report (the original,
-// unshrunk one follows on the ARG_0_ORIGINAL line).
-var shrunkLine = regexp.MustCompile(`(?m)^ARG_0: initialState=New\(\d+, \d+\) sequential=\[.*\]$`)
-
 // TestGopterShrinksAndReplays checks the gopter engine itself: on a broken
-// buffer it fails, its report carries the shrunk sequence (short, ending in
-// the failing consume) with the step's cmp.Diff, and the same seed replays
-// the same counterexample.
+// buffer it fails, its counterexample is shrunk (short, ending in the
+// failing consume) with the step's cmp.Diff, and the same seed replays the
+// same counterexample.
 func TestGopterShrinksAndReplays(t *testing.T) {
 	const seed = 1
 	p := gopterProfiles[0]
-	ok, out := runGopter(newPopsOnError, p, seed, 200, &Stats{})
-	if ok {
-		t.Fatalf("gopter passed a buffer that drops a packet whose consume failed:\n%s", out)
+	run := func() failure {
+		var last failure
+		if ok, verdict := runGopter(newPopsOnError, step.Features{}, p, seed, 200, &Stats{}, &last); ok {
+			t.Fatalf("gopter passed a buffer that drops a packet whose consume failed: %s", verdict)
+		}
+		return last
 	}
-	shrunk := shrunkLine.FindString(out)
-	if shrunk == "" {
-		t.Fatalf("no shrunk sequence in gopter's report:\n%s", out)
+	first := run()
+	if n := len(first.ops); n == 0 || n > 4 {
+		t.Fatalf("shrunk to %d ops, want 1 to 4:\n%s", n, first.report())
 	}
-	if steps := strings.Count(shrunk, "("); steps-1 > 3 { // "New(" is one of them
-		t.Errorf("shrunk sequence has %d steps, want at most 3: %s", steps-1, shrunk)
-	}
-	for _, want := range []string{"popwith consume=err)]", "buffer differs from model (-model +buffer)", "Len:"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("report lacks %q:\n%s", want, out)
+	report := first.report()
+	for _, want := range []string{"consume=err", "buffer differs from model (-model +buffer)", "as a scenario", "\nnew "} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
 		}
 	}
-	_, again := runGopter(newPopsOnError, p, seed, 200, &Stats{})
-	if replay := shrunkLine.FindString(again); replay != shrunk {
-		t.Errorf("same seed, different counterexample:\n first: %s\nreplay: %s", shrunk, replay)
+	if again := run(); again.report() != report {
+		t.Errorf("same seed, different counterexample:\n first: %s\nreplay: %s", report, again.report())
 	}
-	t.Logf("shrunk counterexample: %s", shrunk)
+	t.Logf("shrunk counterexample:\n%s", report)
 }

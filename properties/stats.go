@@ -3,6 +3,8 @@ package properties
 import (
 	"fmt"
 	"strings"
+
+	"github.com/netbuf-go/netbuf/step"
 )
 
 // Stats counts what a run exercised, so that a report can show the suite
@@ -24,26 +26,41 @@ type Stats struct {
 	Empty      int // ErrEmpty answers
 	Short      int // io.ErrShortBuffer answers
 	Resets     int // Reset calls
-	Batches    int // PushBatch calls (buffers that have it; their packets count as pushes)
+	Batches    int // PushBatch calls that committed packets (they count as pushes too)
+	TwoPhase   int // Reserve, Commit, Abort, Peek and Release calls
+	State      int // ErrInvalidState answers
+	NilFuncs   int // ErrNilFunc answers
+	Other      int // nested calls on a second buffer
 }
 
-func (s *Stats) record(op Op, r Result, wrapped, padded bool) {
+// observe counts one operation; wrapped and padded say how the model
+// placed a push (see step.Pair.Observe).
+func (s *Stats) observe(op step.Op, r step.Result, wrapped, padded bool) {
 	s.Steps++
-	committed := r.Err == "" && r.Panic == "" && (op.Kind == OpPush || op.Kind == OpPushWith)
-	if committed {
-		s.Pushes++
-		if wrapped {
-			s.Wraps++
+	ok := r.Err == "" && r.Panic == ""
+	switch op.Kind {
+	case step.OpPush, step.OpPushWith, step.OpCommit, step.OpPushBatch:
+		if !ok || op.Kind == step.OpPushBatch && r.N == 0 {
+			break
 		}
-		if padded {
-			s.Paddings++
+		n := 1
+		if op.Kind == step.OpPushBatch {
+			n = r.N
+			s.Batches++
 		}
-		if (op.Kind == OpPush && op.MaxSize == 0) || (op.Kind == OpPushWith && r.N == 0) {
-			s.ZeroLength++
-		}
+		s.Pushes += n
+		s.Wraps += b2i(wrapped && op.Kind != step.OpCommit)
+		s.Paddings += b2i(padded && op.Kind != step.OpCommit)
+		zero := op.Kind == step.OpPush && op.MaxSize == 0 || op.Kind == step.OpPushWith && r.N == 0 ||
+			op.Kind == step.OpCommit && op.N == 0
+		s.ZeroLength += b2i(zero)
+	case step.OpPop, step.OpPopWith, step.OpRelease:
+		s.Pops += b2i(ok)
+	case step.OpReset:
+		s.Resets++
 	}
-	if r.Err == "" && r.Panic == "" && (op.Kind == OpPop || op.Kind == OpPopWith) {
-		s.Pops++
+	if op.Kind >= step.OpReserve {
+		s.TwoPhase++
 	}
 	if r.Panic != "" {
 		s.Panics++
@@ -51,11 +68,12 @@ func (s *Stats) record(op Op, r Result, wrapped, padded bool) {
 	if r.Nested == "ErrBusy" {
 		s.Busy++
 	}
+	if (op.Fill == step.CallOther || op.Consume == step.CallOther) && r.Called {
+		s.Other++
+	}
 	switch r.Err {
 	case "ErrCallback":
-		if op.Kind == OpPushWith {
-			s.FillErrors++
-		}
+		s.FillErrors += b2i(op.Kind == step.OpPushWith || op.Kind == step.OpPushBatch)
 	case "ErrInvalidLength":
 		s.InvalidN++
 	case "ErrWouldBlock":
@@ -68,9 +86,10 @@ func (s *Stats) record(op Op, r Result, wrapped, padded bool) {
 		s.Empty++
 	case "io.ErrShortBuffer":
 		s.Short++
-	}
-	if op.Kind == OpReset {
-		s.Resets++
+	case "ErrInvalidState":
+		s.State++
+	case "ErrNilFunc":
+		s.NilFuncs++
 	}
 }
 
@@ -93,6 +112,10 @@ func (s *Stats) Add(o Stats) {
 	s.Short += o.Short
 	s.Resets += o.Resets
 	s.Batches += o.Batches
+	s.TwoPhase += o.TwoPhase
+	s.State += o.State
+	s.NilFuncs += o.NilFuncs
+	s.Other += o.Other
 }
 
 // String renders the counts as one line of name=value pairs.
@@ -107,6 +130,7 @@ func (s Stats) String() string {
 		{"invalid-n", s.InvalidN}, {"panics", s.Panics}, {"ErrBusy", s.Busy},
 		{"ErrWouldBlock", s.WouldBlock}, {"ErrTooLarge", s.TooLarge}, {"ErrInvalidSize", s.Invalid},
 		{"ErrEmpty", s.Empty}, {"ErrShortBuffer", s.Short}, {"resets", s.Resets}, {"batches", s.Batches},
+		{"two-phase", s.TwoPhase}, {"ErrInvalidState", s.State}, {"ErrNilFunc", s.NilFuncs}, {"second-buffer", s.Other},
 	} {
 		fmt.Fprintf(&b, "%s=%d ", f.name, f.v)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/netbuf-go/netbuf/model"
-	"github.com/netbuf-go/netbuf/properties"
+	"github.com/netbuf-go/netbuf/step"
 )
 
 // Format writes scenarios in the text format; Parse reads it back to the
@@ -58,44 +58,42 @@ func (w Want) String() string {
 // Record turns an operation sequence into a scenario whose answers are the
 // model's: what the contract requires of every implementation. It is how a
 // fuzzer's failing input becomes a readable regression case.
-func Record(capacityBytes, maxPackets int, ops []properties.Op) Scenario {
+func Record(capacityBytes, maxPackets int, ops []step.Op) Scenario {
 	s := Scenario{Cap: capacityBytes, Slots: maxPackets}
 	ref, err := model.NewUnordered(capacityBytes, maxPackets)
 	if err != nil {
-		s.NewErr = newErrName(err)
+		s.NewErr = step.ErrName(err)
 		return s // no operation can follow a constructor that fails
 	}
+	other, _ := model.NewUnordered(capacityBytes, maxPackets)
 	for _, op := range ops {
-		r := properties.Run(ref, op)
+		r := step.Run(ref, other, op)
 		s.Steps = append(s.Steps, Step{Op: op, Want: answerOf(op, r)})
 	}
 	return s
 }
 
 // answerOf is the Want that r satisfies, with its counters.
-func answerOf(op properties.Op, r properties.Result) Want {
-	w := Want{Used: r.Used, Len: r.Len}
+func answerOf(op step.Op, r step.Result) Want {
+	w := Want{Used: r.Used, Len: r.Len, Answer: AnswerBytes}
 	switch {
 	case r.Panic != "":
 		w.Answer = AnswerPanic
 	case r.Err != "":
 		w.Answer = r.Err
-	case op.Kind == properties.OpReset:
-		w.Answer = AnswerOK
 	default:
-		w.Answer, w.Bytes = AnswerBytes, bytesOf(op, r)
+		switch op.Kind {
+		case step.OpPushWith, step.OpPop, step.OpPushBatch:
+			w.Bytes = r.N
+		case step.OpPopWith, step.OpPeek:
+			w.Bytes = len(r.Data)
+		case step.OpPush:
+			w.Bytes = max(op.MaxSize, 0)
+		case step.OpReserve:
+			w.Bytes = r.Window[0]
+		default:
+			w.Answer = AnswerOK
+		}
 	}
 	return w
-}
-
-// bytesOf is what "N bytes" means for op: PushWith's and Pop's n, the length
-// of the packet PopWith saw, Push's size.
-func bytesOf(op properties.Op, r properties.Result) int {
-	switch op.Kind {
-	case properties.OpPopWith:
-		return len(r.Data)
-	case properties.OpPush:
-		return max(op.MaxSize, 0)
-	}
-	return r.N
 }

@@ -5,18 +5,28 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/netbuf-go/netbuf/properties"
+	"github.com/netbuf-go/netbuf/model"
+	"github.com/netbuf-go/netbuf/step"
 )
 
-// Parse reads the scenarios of one file. It never panics, whatever the
-// text: errors name the 1-based line ("line 3: ...").
+// SyntaxError is a line that Parse refuses.
+type SyntaxError struct {
+	Line int // 1-based
+	Err  error
+}
+
+func (e *SyntaxError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *SyntaxError) Unwrap() error { return e.Err }
+
+// Parse reads the scenarios of one text. It never panics, whatever the
+// text; its errors are *SyntaxError, naming the line.
 func Parse(text string) ([]Scenario, error) {
 	var out []Scenario
 	for i, raw := range strings.Split(text, "\n") {
 		line := i + 1
 		stmt, answer, arrow, err := splitLine(raw)
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
+			return nil, &SyntaxError{line, err}
 		}
 		if len(stmt) == 0 {
 			continue
@@ -24,22 +34,22 @@ func Parse(text string) ([]Scenario, error) {
 		if stmt[0] == "new" {
 			s, err := parseNew(stmt, answer, arrow)
 			if err != nil {
-				return nil, fmt.Errorf("line %d: %w", line, err)
+				return nil, &SyntaxError{line, err}
 			}
 			s.Line = line
 			out = append(out, s)
 			continue
 		}
 		if len(out) == 0 {
-			return nil, fmt.Errorf("line %d: %q before the first `new`", line, stmt[0])
+			return nil, &SyntaxError{line, fmt.Errorf("%q before the first `new`", stmt[0])}
 		}
 		cur := &out[len(out)-1]
 		if cur.NewErr != "" {
-			return nil, fmt.Errorf("line %d: %q after a `new` that fails", line, stmt[0])
+			return nil, &SyntaxError{line, fmt.Errorf("%q after a `new` that fails", stmt[0])}
 		}
 		st, err := parseStep(stmt, answer, arrow)
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
+			return nil, &SyntaxError{line, err}
 		}
 		st.Line = line
 		cur.Steps = append(cur.Steps, st)
@@ -80,6 +90,10 @@ func parseNew(stmt, answer []string, arrow bool) (Scenario, error) {
 		return Scenario{}, err
 	}
 	s := Scenario{Cap: c, Slots: n}
+	valid := c >= 1 && n >= 1 && c <= model.MaxCapacity && n <= model.MaxCapacity
+	if valid && (c > MaxBytes || n > MaxBytes) {
+		return Scenario{}, fmt.Errorf("new %d %d: beyond the replay's limit of %d (scenario.MaxBytes)", c, n, MaxBytes)
+	}
 	if !arrow {
 		return s, nil
 	}
@@ -87,7 +101,7 @@ func parseNew(stmt, answer []string, arrow bool) (Scenario, error) {
 	case len(answer) != 1:
 		return Scenario{}, fmt.Errorf("`new` answers ok or one error name")
 	case answer[0] == AnswerOK:
-	case errorNames[answer[0]]:
+	case step.IsErrName(answer[0]):
 		s.NewErr = answer[0]
 	default:
 		return Scenario{}, fmt.Errorf("unknown answer %q", answer[0])
@@ -104,9 +118,14 @@ func parseStep(stmt, answer []string, arrow bool) (Step, error) {
 		v, err := parseInt(answer[0])
 		return Step{Query: stmt[0], Want: Want{Value: v, Used: none, Len: none}}, err
 	}
-	op, err := parseOp(stmt)
+	op, err := step.ParseOp(stmt)
 	if err != nil {
 		return Step{}, err
+	}
+	for _, v := range []int{op.MaxSize, op.DstLen, op.Bufs, op.ReSize} {
+		if v > MaxBytes {
+			return Step{}, fmt.Errorf("%s: %d is beyond the replay's limit of %d (scenario.MaxBytes)", op.Kind, v, MaxBytes)
+		}
 	}
 	want := Want{Used: none, Len: none}
 	if arrow {
@@ -121,7 +140,7 @@ func parseStep(stmt, answer []string, arrow bool) (Step, error) {
 func parseWant(words []string) (Want, error) {
 	w := Want{Used: none, Len: none}
 	switch first := words[0]; {
-	case first == AnswerOK || first == AnswerPanic || errorNames[first]:
+	case first == AnswerOK || first == AnswerPanic || step.IsErrName(first):
 		w.Answer, words = first, words[1:]
 	case len(words) >= 2 && words[1] == "bytes":
 		n, err := parseInt(first)
@@ -153,131 +172,6 @@ func parseWant(words []string) (Want, error) {
 		}
 	}
 	return w, nil
-}
-
-// opKeys are the keys each operation accepts, as properties.Op.String
-// prints them.
-var opKeys = map[properties.Kind][]string{
-	properties.OpPushWith: {"n", "fill", "reenter", "seed"},
-	properties.OpPush:     {"seed"},
-	properties.OpPopWith:  {"consume", "reenter"},
-}
-
-// sized reports whether an operation takes a positional number.
-func sized(k properties.Kind) bool {
-	return k == properties.OpPushWith || k == properties.OpPush || k == properties.OpPop
-}
-
-// parseOp reads an operation in properties.Op.String's syntax.
-func parseOp(words []string) (properties.Op, error) {
-	k, ok := lookup(words[0], properties.Kind.String)
-	if !ok {
-		return properties.Op{}, fmt.Errorf("unknown statement %q", words[0])
-	}
-	op := properties.Op{Kind: k}
-	args := words[1:]
-	if sized(k) {
-		if len(args) == 0 || strings.Contains(args[0], "=") {
-			return op, fmt.Errorf("%s needs a size", k)
-		}
-		n, err := parseInt(args[0])
-		if err != nil {
-			return op, err
-		}
-		if k == properties.OpPop {
-			op.DstLen = n
-		} else {
-			op.MaxSize = n
-		}
-		args = args[1:]
-	}
-	kv, err := parseKeys(k, args)
-	if err != nil {
-		return op, err
-	}
-	return op, applyKeys(&op, kv)
-}
-
-// parseKeys reads key=value words, each key at most once and accepted by k.
-func parseKeys(k properties.Kind, args []string) (map[string]string, error) {
-	kv := map[string]string{}
-	for _, a := range args {
-		key, v, ok := strings.Cut(a, "=")
-		if !ok || !allowed(k, key) {
-			return nil, fmt.Errorf("%s does not take %q", k, a)
-		}
-		if _, dup := kv[key]; dup {
-			return nil, fmt.Errorf("%s given twice", key)
-		}
-		kv[key] = v
-	}
-	return kv, nil
-}
-
-func allowed(k properties.Kind, key string) bool {
-	for _, a := range opKeys[k] {
-		if a == key {
-			return true
-		}
-	}
-	return false
-}
-
-// applyKeys sets op's fields from kv, with the defaults: n = the size,
-// fill and consume ok, seed 0. reenter is accepted only with a callback
-// that reenters, as Op.String prints it only then.
-func applyKeys(op *properties.Op, kv map[string]string) error {
-	var err error
-	if op.Kind == properties.OpPushWith {
-		op.N = op.MaxSize
-		if v, ok := kv["n"]; ok {
-			if op.N, err = parseInt(v); err != nil {
-				return err
-			}
-		}
-	}
-	cb := &op.Fill
-	if op.Kind == properties.OpPopWith {
-		cb = &op.Consume
-	}
-	for _, key := range []string{"fill", "consume"} {
-		if v, ok := kv[key]; ok {
-			if *cb, ok = lookup(v, properties.Callback.String); !ok {
-				return fmt.Errorf("unknown %s %q", key, v)
-			}
-		}
-	}
-	if v, ok := kv["reenter"]; ok {
-		if *cb != properties.CallReenter {
-			return fmt.Errorf("reenter= without a callback that reenters")
-		}
-		if op.Reenter, ok = lookup(v, properties.Kind.String); !ok {
-			return fmt.Errorf("unknown reenter %q", v)
-		}
-	}
-	if v, ok := kv["seed"]; ok {
-		s, err := strconv.ParseUint(v, 10, 8)
-		if err != nil {
-			return fmt.Errorf("seed %q: want 0 to 255", v)
-		}
-		op.Seed = byte(s)
-	}
-	return nil
-}
-
-// lookup finds the value of a small enumeration (Kind, Callback) whose
-// String is name, so that the parser always reads what Op.String prints.
-// Out-of-range values print as "kind(7)": those are not names.
-func lookup[T ~uint8](name string, str func(T) string) (T, bool) {
-	if strings.Contains(name, "(") {
-		return 0, false
-	}
-	for v := range 256 {
-		if str(T(v)) == name {
-			return T(v), true
-		}
-	}
-	return 0, false
 }
 
 func parseInt(s string) (int, error) {

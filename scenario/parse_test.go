@@ -6,8 +6,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"github.com/netbuf-go/netbuf/properties"
 	"github.com/netbuf-go/netbuf/scenario"
+	"github.com/netbuf-go/netbuf/step"
 )
 
 // ignoreLines compares scenarios without their line numbers.
@@ -30,20 +30,20 @@ new 0 4 -> ErrInvalidSize
 	if err != nil {
 		t.Fatal(err)
 	}
-	step := func(line int, op properties.Op, w scenario.Want) scenario.Step {
+	at := func(line int, op step.Op, w scenario.Want) scenario.Step {
 		return scenario.Step{Line: line, Op: op, Want: w}
 	}
 	want := []scenario.Scenario{
 		{Line: 2, Cap: 10, Slots: 4, Steps: []scenario.Step{
-			step(3, properties.Op{Kind: properties.OpPush, MaxSize: 6}, scenario.Want{Answer: "ok", Used: -1, Len: -1}),
-			step(4, properties.Op{Kind: properties.OpPushWith, MaxSize: 8, N: 3, Fill: properties.CallErr},
+			at(3, step.Op{Kind: step.OpPush, MaxSize: 6}, scenario.Want{Answer: "ok", Used: -1, Len: -1}),
+			at(4, step.Op{Kind: step.OpPushWith, MaxSize: 8, N: 3, Fill: step.CallErr},
 				scenario.Want{Answer: "ErrCallback", Used: -1, Len: -1}),
-			step(5, properties.Op{Kind: properties.OpPushWith, MaxSize: 4, N: 4, Fill: properties.CallReenter, Reenter: properties.OpReset, Seed: 9},
+			at(5, step.Op{Kind: step.OpPushWith, MaxSize: 4, N: 4, Fill: step.CallReenter, Reenter: step.OpReset, Seed: 9},
 				scenario.Want{Answer: "bytes", Bytes: 4, Used: 10, Len: 2}),
-			step(6, properties.Op{Kind: properties.OpPopWith, Consume: properties.CallPanic}, scenario.Want{Answer: "panic", Used: -1, Len: -1}),
-			step(7, properties.Op{Kind: properties.OpPop, DstLen: 16}, scenario.Want{Answer: "bytes", Bytes: 6, Used: -1, Len: -1}),
+			at(6, step.Op{Kind: step.OpPopWith, Consume: step.CallPanic}, scenario.Want{Answer: "panic", Used: -1, Len: -1}),
+			at(7, step.Op{Kind: step.OpPop, DstLen: 16}, scenario.Want{Answer: "bytes", Bytes: 6, Used: -1, Len: -1}),
 			{Line: 8, Query: "used", Want: scenario.Want{Value: 6, Used: -1, Len: -1}},
-			step(9, properties.Op{Kind: properties.OpReset}, scenario.Want{Used: -1, Len: -1}),
+			at(9, step.Op{Kind: step.OpReset}, scenario.Want{Used: -1, Len: -1}),
 		}},
 		{Line: 10, Cap: 0, Slots: 4, NewErr: "ErrInvalidSize"},
 	}
@@ -62,14 +62,14 @@ new 0 4 -> ErrInvalidSize
 // TestParseOpString checks that every Op prints, via Op.String, to a line
 // the parser reads back to the same Op.
 func TestParseOpString(t *testing.T) {
-	ops := []properties.Op{
-		{Kind: properties.OpPushWith, MaxSize: 1500, N: -1, Fill: properties.CallPanic, Seed: 255},
-		{Kind: properties.OpPushWith, MaxSize: -3, N: 7, Fill: properties.CallReenter, Reenter: properties.OpPop},
-		{Kind: properties.OpPush, MaxSize: 0, Seed: 1},
-		{Kind: properties.OpPopWith, Consume: properties.CallReenter, Reenter: properties.OpPushWith},
-		{Kind: properties.OpPopWith, Consume: properties.CallErr},
-		{Kind: properties.OpPop, DstLen: -1},
-		{Kind: properties.OpReset},
+	ops := []step.Op{
+		{Kind: step.OpPushWith, MaxSize: 1500, N: -1, Fill: step.CallPanic, Seed: 255},
+		{Kind: step.OpPushWith, MaxSize: -3, N: 7, Fill: step.CallReenter, Reenter: step.OpPop},
+		{Kind: step.OpPush, MaxSize: 0, Seed: 1},
+		{Kind: step.OpPopWith, Consume: step.CallReenter, Reenter: step.OpPushWith},
+		{Kind: step.OpPopWith, Consume: step.CallErr},
+		{Kind: step.OpPop, DstLen: -1},
+		{Kind: step.OpReset},
 	}
 	for _, op := range ops {
 		ss, err := scenario.Parse("new 1 1\n" + op.String())
@@ -96,7 +96,7 @@ func TestParseErrors(t *testing.T) {
 		"new 1 1\npush 1 n=1":                 "push does not take",
 		"new 1 1\npushwith 1 n=1 n=2":         "n given twice",
 		"new 1 1\npushwith 1 fill=maybe":      "unknown fill",
-		"new 1 1\npushwith 1 reenter=pop":     "reenter= without a callback",
+		"new 1 1\npushwith 1 reenter=pop":     "need a callback that makes a nested call",
 		"new 1 1\npushwith 1 seed=256":        "want 0 to 255",
 		"new 1 1\npush 1 ->":                  "without an answer",
 		"new 1 1\n-> ok":                      "without a statement",
@@ -118,11 +118,11 @@ func TestParseErrors(t *testing.T) {
 // TestRecord checks that Record writes the model's answers, which the
 // replay then accepts from netbuf.
 func TestRecord(t *testing.T) {
-	ops := []properties.Op{
-		{Kind: properties.OpPush, MaxSize: 3},
-		{Kind: properties.OpPushWith, MaxSize: 1, N: 1, Fill: properties.CallErr},
-		{Kind: properties.OpPop, DstLen: 1},
-		{Kind: properties.OpPopWith},
+	ops := []step.Op{
+		{Kind: step.OpPush, MaxSize: 3},
+		{Kind: step.OpPushWith, MaxSize: 1, N: 1, Fill: step.CallErr},
+		{Kind: step.OpPop, DstLen: 1},
+		{Kind: step.OpPopWith},
 	}
 	s := scenario.Record(4, 2, ops)
 	want := "new 4 2\n" +

@@ -3,113 +3,126 @@ package scenario
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io/fs"
+	"path"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-	"github.com/netbuf-go/netbuf/model"
-	"github.com/netbuf-go/netbuf/netbuf"
-	"github.com/netbuf-go/netbuf/properties"
+	"github.com/netbuf-go/netbuf/step"
 )
 
-// CheckCorpus replays every scenario of every dir/*.scn file against buffers
-// from newBuffer, one subtest per file. A fork or a port of the library
-// checks itself against netbuf's whole regression corpus with:
+// CheckCorpus replays every scenario of every *.scn file at the root of
+// fsys against buffers from newBuffer, one subtest per file. A fork or a
+// port checks itself against netbuf's whole regression corpus with:
 //
-//	scenario.CheckCorpus(t, myFactory, "path/to/netbuf/testdata")
-func CheckCorpus(t *testing.T, newBuffer properties.Factory, dir string) {
+//	scenario.CheckCorpus(t, myFactory, corpus.FS)
+//
+// Scenarios that use netbuf's additions are replayed only for a buffer that
+// has them (see step.Detect and its options); the others are counted as
+// skipped.
+func CheckCorpus(t *testing.T, newBuffer step.Factory, fsys fs.FS, opts ...step.Option) {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.scn"))
+	files, err := fs.Glob(fsys, "*.scn")
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no scenarios in %s (%v)", dir, err)
+		t.Fatalf("no *.scn files in the corpus (%v)", err)
 	}
+	probe, err := newBuffer(1, 1)
+	if err != nil {
+		t.Fatalf("the factory refuses New(1, 1): %v", err)
+	}
+	feat := step.Detect(probe, opts...)
 	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			if err := ReplayFile(file, newBuffer); err != nil {
+		t.Run(file, func(t *testing.T) {
+			ran, skipped, err := ReplayFile(fsys, file, newBuffer, feat)
+			if err != nil {
 				t.Error(err)
+			}
+			if ran == 0 && skipped > 0 {
+				t.Skipf("%d scenarios need features the buffer does not have", skipped)
 			}
 		})
 	}
 }
 
-// ReplayFile parses a file and replays each of its scenarios.
-func ReplayFile(path string, newBuffer properties.Factory) error {
-	text, err := os.ReadFile(path)
+// ReplayFile parses one file of fsys and replays each of its scenarios
+// that a buffer with feat can run. Errors name the place as file:line. A
+// file with no scenario is an error.
+func ReplayFile(fsys fs.FS, name string, newBuffer step.Factory, feat step.Features) (ran, skipped int, err error) {
+	text, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
+	file := path.Base(name)
 	ss, err := Parse(string(text))
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	if se := (*SyntaxError)(nil); errors.As(err, &se) {
+		return 0, 0, fmt.Errorf("%s:%d: %w", file, se.Line, se.Err)
+	}
+	if len(ss) == 0 {
+		return 0, 0, fmt.Errorf("%s: no scenario (a file holds at least one `new`)", file)
 	}
 	for _, s := range ss {
+		if !feat.Covers(s.Needs()) {
+			skipped++
+			continue
+		}
+		ran++
 		if err := Replay(s, newBuffer); err != nil {
-			return fmt.Errorf("%s:%w", path, err)
+			return ran, skipped, fmt.Errorf("%s:%w", file, err)
 		}
 	}
-	return nil
+	return ran, skipped, nil
 }
 
-// Replay runs s on a buffer from newBuffer and on the model side by side.
-// It returns the first line whose expected answer either of them does not
-// give, or where they differ from each other in anything properties.Run
-// observes (popped bytes, callback windows, counters), or after which the
-// buffer's own Check (if it has one) fails. An answer the model does not
-// give means the scenario, or the model, is wrong: the message says which
-// side answered what.
-func Replay(s Scenario, newBuffer properties.Factory) error {
-	impl, errI := newBuffer(s.Cap, s.Slots)
-	ref, errR := model.NewUnordered(s.Cap, s.Slots)
-	for _, side := range []struct {
-		name string
-		err  error
-	}{{"model", errR}, {"buffer", errI}} {
-		if got := newErrName(side.err); got != s.NewErr {
-			return fmt.Errorf("%d: new %d %d: %s answered %q, want %q", s.Line, s.Cap, s.Slots, side.name, got, s.NewErr)
-		}
+// Replay runs s on a buffer from newBuffer and on the model side by side
+// (step.Pair). It returns the first line whose expected answer either of
+// them does not give, or where they differ in anything step.Run observes,
+// or after which the buffer's own Check (if any) fails, as "line: ...". An
+// answer the model does not give means the scenario, or the model, is
+// wrong: the message says which side answered what.
+func Replay(s Scenario, newBuffer step.Factory) error {
+	p, err := step.NewPair(newBuffer, s.Cap, s.Slots)
+	if err != nil {
+		return fmt.Errorf("%d: %w", s.Line, err)
 	}
-	if s.NewErr != "" {
+	if got := newErrName(p == nil); got != s.NewErr {
+		return fmt.Errorf("%d: new %d %d: both sides answered %q, want %q", s.Line, s.Cap, s.Slots, got, s.NewErr)
+	}
+	if p == nil {
 		return nil
 	}
 	for _, st := range s.Steps {
-		if err := replayStep(st, ref, impl); err != nil {
+		if err := check(p, st); err != nil {
 			return fmt.Errorf("%d: %s: %w", st.Line, st, err)
 		}
 	}
 	return nil
 }
 
-// replayStep runs one step on both sides and checks it.
-func replayStep(st Step, ref, impl properties.Buffer) error {
+// newErrName is the constructor's answer as the format writes it.
+func newErrName(refused bool) string {
+	if refused {
+		return "ErrInvalidSize"
+	}
+	return ""
+}
+
+// check runs one step on p and compares it with its expected answer.
+func check(p *step.Pair, st Step) error {
 	if st.Query != "" {
 		for _, side := range []struct {
 			name string
-			b    properties.Buffer
-		}{{"model", ref}, {"buffer", impl}} {
+			b    step.Buffer
+		}{{"model", p.Ref}, {"buffer", p.Impl}} {
 			if v := queries[st.Query](side.b); v != st.Want.Value {
 				return fmt.Errorf("%s answered %d", side.name, v)
 			}
 		}
 		return nil
 	}
-	want := properties.Run(ref, st.Op)
-	got := properties.Run(impl, st.Op)
+	want, err := p.Apply(st.Op)
 	if !st.Want.matches(answerOf(st.Op, want)) {
 		return fmt.Errorf("model answered %q: the scenario or the model is wrong", answerOf(st.Op, want))
 	}
-	if !st.Want.matches(answerOf(st.Op, got)) {
-		return fmt.Errorf("buffer answered %q (model: %q)", answerOf(st.Op, got), answerOf(st.Op, want))
-	}
-	if d := cmp.Diff(want, got); d != "" {
-		return fmt.Errorf("buffer differs from model (-model +buffer):\n%s", d)
-	}
-	if c, ok := impl.(interface{ Check() error }); ok {
-		if err := c.Check(); err != nil {
-			return fmt.Errorf("invariant broken: %w", err)
-		}
-	}
-	return nil
+	return err
 }
 
 // matches reports whether an observed answer (from answerOf, with both
@@ -126,15 +139,4 @@ func (w Want) matches(got Want) bool {
 		return got.Answer == AnswerBytes && got.Bytes == w.Bytes
 	}
 	return got.Answer == w.Answer
-}
-
-// newErrName names a constructor's error the way the format writes it.
-func newErrName(err error) string {
-	switch {
-	case err == nil:
-		return ""
-	case errors.Is(err, netbuf.ErrInvalidSize), errors.Is(err, model.ErrInvalidSize):
-		return "ErrInvalidSize"
-	}
-	return "unexpected error: " + err.Error()
 }

@@ -4,18 +4,22 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netbuf-go/netbuf/corpus"
 	"github.com/netbuf-go/netbuf/netbuf"
-	"github.com/netbuf-go/netbuf/properties"
 	"github.com/netbuf-go/netbuf/scenario"
+	"github.com/netbuf-go/netbuf/step"
 )
 
-// newBuffer is netbuf's constructor as a properties.Factory.
-func newBuffer(c, n int) (properties.Buffer, error) { return netbuf.NewUnorderedBuffer(c, n) }
+// newBuffer is netbuf's constructor as a step.Factory.
+func newBuffer(c, n int) (step.Buffer, error) { return netbuf.NewUnorderedBuffer(c, n) }
+
+// every is every option: netbuf has all of its own additions.
+var every = []step.Option{step.WithNilFuncs()}
 
 // TestCorpus replays the regression corpus: every scenario in testdata/
 // against netbuf and the model.
 func TestCorpus(t *testing.T) {
-	scenario.CheckCorpus(t, newBuffer, "../testdata")
+	scenario.CheckCorpus(t, newBuffer, corpus.FS, every...)
 }
 
 // lyingBuffer is netbuf with Used off by one once it holds a packet: the
@@ -29,17 +33,17 @@ func (b lyingBuffer) Used() int { return b.UnorderedBuffer.Used() + min(b.Len(),
 func TestReplayFails(t *testing.T) {
 	cases := []struct {
 		name, text, want string
-		factory          properties.Factory
+		factory          step.Factory
 	}{
 		{"wrong answer", "new 4 1\npush 5 -> ok\n", "model answered \"ErrTooLarge", newBuffer},
 		{"wrong bytes", "new 4 1\npush 2\npop 4 -> 3 bytes\n", "model answered \"2 bytes", newBuffer},
 		{"wrong query", "new 4 1\npush 2\nused -> 3\n", "model answered 2", newBuffer},
 		{"wrong new", "new 0 1 -> ok\n", "want \"\"", newBuffer},
-		{"buffer differs", "new 4 2\npush 2 -> ok used=2\n", "buffer answered \"2 bytes used=3", func(c, n int) (properties.Buffer, error) {
+		{"buffer differs", "new 4 2\npush 2 -> ok used=2\n", "Used:", func(c, n int) (step.Buffer, error) {
 			b, err := netbuf.NewUnorderedBuffer(c, n)
 			return lyingBuffer{b}, err
 		}},
-		{"buffer differs, no answer given", "new 4 2\npush 2\n", "buffer differs from model", func(c, n int) (properties.Buffer, error) {
+		{"buffer differs, no answer given", "new 4 2\npush 2\n", "buffer differs from model", func(c, n int) (step.Buffer, error) {
 			b, err := netbuf.NewUnorderedBuffer(c, n)
 			return lyingBuffer{b}, err
 		}},

@@ -1,8 +1,8 @@
-// Package scenario reads, writes and replays netbuf's regression corpus: small
-// text files (testdata/*.scn at the module root) that script an
-// UnorderedBuffer one operation per line, each with the answer the contract
-// requires. Every bug the properties or the fuzzers ever find is kept there
-// as a scenario, so it is checked by `go test ./...` forever.
+// Package scenario reads, writes and replays netbuf's regression corpus:
+// small text files (*.scn, embedded in package corpus) that script an
+// UnorderedBuffer one operation per line, each with the answer the
+// specification (docs/SPEC.md) requires. Every bug the properties or the
+// fuzzers ever find is kept there as a scenario, and checked forever.
 //
 // The format, one statement per line ('#' starts a comment):
 //
@@ -10,24 +10,31 @@
 //	push 6 -> ok                       # Push of a 6-byte payload
 //	pushwith 8 n=3 fill=err -> ErrCallback
 //	pushwith 4 n=4 fill=ok seed=7 -> 4 bytes used=10 len=2
-//	popwith consume=reenter reenter=pop -> ok
+//	popwith consume=reenter reenter=pop rsize=-1 -> ok
+//	pushbatch 4 bufs=3 lens=4,0,2 -> 3 bytes
+//	reserve 4 -> ok                    # the two-phase API
+//	commit 3 -> ok used=3 len=1
 //	pop 16 -> 6 bytes                  # Pop into a 16-byte dst
 //	used -> 6                          # queries: used, len, cap, maxpackets
 //	new 0 4 -> ErrInvalidSize          # a constructor that must fail
 //
-// An operation is written exactly as properties.Op.String prints it, with
-// the keys optional (n defaults to the size, fill and consume to ok, seed to
-// 0). Its answer is one of: ok; N bytes (PushWith's n, Pop's n, the packet
-// PopWith saw, Push's size); panic (the callback's own panic came out); or
-// the error's name as properties.Run reports it (ErrWouldBlock,
-// io.ErrShortBuffer, ErrCallback, ...), optionally followed by used=N and
-// len=N, the counters after the operation. An operation without "->" is
-// only run. Each `new` starts a new scenario in the same file.
+// An operation is written as step.Op's String prints it, with the keys
+// optional (see step.ParseOp for their defaults). Its answer is one of: ok;
+// N bytes (PushWith's n, Pop's n, the packet PopWith or Peek saw, Push's
+// size, PushBatch's m); panic (the callback's own panic came out); or the
+// error's name (ErrWouldBlock, io.ErrShortBuffer, ErrCallback, ...),
+// optionally followed by used=N and len=N, the counters after it. An
+// operation without "->" is only run. Each `new` starts a new scenario.
+//
+// Sizes are capped at MaxBytes, so that a replay never allocates more.
 package scenario
 
-import (
-	"github.com/netbuf-go/netbuf/properties"
-)
+import "github.com/netbuf-go/netbuf/step"
+
+// MaxBytes is the largest capacity, slot count, or size of an operation
+// (maxSize, dst length, bufs, nested size) that a scenario may use, unless
+// the constructor refuses the configuration anyway: 16 MiB.
+const MaxBytes = 16 << 20
 
 // Scenario is one buffer's script: its constructor arguments and answer,
 // then its steps.
@@ -43,7 +50,7 @@ type Scenario struct {
 type Step struct {
 	Line  int    // 1-based line number (0 if not parsed from text)
 	Query string // "used", "len", "cap" or "maxpackets"; "" for an operation
-	Op    properties.Op
+	Op    step.Op
 	Want  Want
 }
 
@@ -66,29 +73,31 @@ const (
 // none is the Used or Len of a Want that does not check it.
 const none = -1
 
-// errorNames are the error answers properties.Run can report, and the
-// constructor's one.
-var errorNames = map[string]bool{
-	"ErrWouldBlock": true, "ErrEmpty": true, "ErrTooLarge": true, "ErrInvalidSize": true,
-	"ErrInvalidLength": true, "ErrBusy": true, "ErrNilFunc": true, "io.ErrShortBuffer": true,
-	"ErrCallback": true,
-}
-
 // queries are the statements that read a counter.
-var queries = map[string]func(properties.Buffer) int{
-	"used":       properties.Buffer.Used,
-	"len":        properties.Buffer.Len,
-	"cap":        properties.Buffer.Cap,
-	"maxpackets": properties.Buffer.MaxPackets,
+var queries = map[string]func(step.Buffer) int{
+	"used":       step.Buffer.Used,
+	"len":        step.Buffer.Len,
+	"cap":        step.Buffer.Cap,
+	"maxpackets": step.Buffer.MaxPackets,
 }
 
 // Ops returns the scenario's operations in order, without its queries.
-func (s Scenario) Ops() []properties.Op {
-	var ops []properties.Op
+func (s Scenario) Ops() []step.Op {
+	var ops []step.Op
 	for _, st := range s.Steps {
 		if st.Query == "" {
 			ops = append(ops, st.Op)
 		}
 	}
 	return ops
+}
+
+// Needs returns the features beyond the contract that s uses.
+func (s Scenario) Needs() step.Features {
+	var f step.Features
+	for _, op := range s.Ops() {
+		n := op.Needs()
+		f.NilFuncs, f.Batch, f.TwoPhase = f.NilFuncs || n.NilFuncs, f.Batch || n.Batch, f.TwoPhase || n.TwoPhase
+	}
+	return f
 }

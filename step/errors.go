@@ -1,0 +1,58 @@
+package step
+
+import (
+	"errors"
+	"io"
+
+	"github.com/netbuf-go/netbuf/model"
+	"github.com/netbuf-go/netbuf/netbuf"
+)
+
+// ErrCallback is the error a CallErr fill or consume returns. It must come
+// back from the buffer unchanged (or wrapped).
+var ErrCallback = errors.New("step: callback failed on purpose")
+
+// errorNames is the one table of the errors an operation may answer, by
+// the name results, scenarios and reports use: netbuf's sentinel and the
+// model's mirror of it compare equal through their name.
+var errorNames = []struct {
+	name string
+	errs []error
+}{
+	{"ErrWouldBlock", []error{netbuf.ErrWouldBlock, model.ErrWouldBlock}},
+	{"ErrEmpty", []error{netbuf.ErrEmpty, model.ErrEmpty}},
+	{"ErrTooLarge", []error{netbuf.ErrTooLarge, model.ErrTooLarge}},
+	{"ErrInvalidSize", []error{netbuf.ErrInvalidSize, model.ErrInvalidSize}},
+	{"ErrInvalidLength", []error{netbuf.ErrInvalidLength, model.ErrInvalidLength}},
+	{"ErrBusy", []error{netbuf.ErrBusy, model.ErrBusy}},
+	{"ErrNilFunc", []error{netbuf.ErrNilFunc, model.ErrNilFunc}},
+	{"ErrInvalidState", []error{netbuf.ErrInvalidState, model.ErrInvalidState}},
+	{"io.ErrShortBuffer", []error{io.ErrShortBuffer}},
+	{"ErrCallback", []error{ErrCallback}},
+}
+
+// ErrName names err by the sentinel it is (or wraps): "" for nil, else a
+// name of the table, else "unexpected error: " and its text.
+func ErrName(err error) string {
+	if err == nil {
+		return ""
+	}
+	for _, e := range errorNames {
+		for _, s := range e.errs {
+			if errors.Is(err, s) {
+				return e.name
+			}
+		}
+	}
+	return "unexpected error: " + err.Error()
+}
+
+// IsErrName reports whether name is one of the table's names.
+func IsErrName(name string) bool {
+	for _, e := range errorNames {
+		if e.name == name {
+			return true
+		}
+	}
+	return false
+}

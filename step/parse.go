@@ -1,0 +1,144 @@
+package step
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// ParseOp reads an operation in String's syntax: the kind, its size if it
+// takes one, then key=value words in any order, each at most once. Keys
+// left out take their defaults: n = the size, callbacks ok, rsize 0, bufs
+// as many as lens (at least 1), no lens, seed 0. It never panics.
+func ParseOp(words []string) (Op, error) {
+	if len(words) == 0 {
+		return Op{}, fmt.Errorf("empty statement")
+	}
+	k, ok := lookup(words[0], Kind.String, NumKinds)
+	if !ok {
+		return Op{}, fmt.Errorf("unknown statement %q", words[0])
+	}
+	op := Op{Kind: k}
+	args := words[1:]
+	if k.sized() {
+		if len(args) == 0 || strings.Contains(args[0], "=") {
+			return op, fmt.Errorf("%s needs a size", k)
+		}
+		n, err := parseInt(args[0])
+		if err != nil {
+			return op, err
+		}
+		switch k {
+		case OpPop:
+			op.DstLen = n
+		case OpCommit:
+			op.N = n
+		case OpPushWith:
+			op.MaxSize, op.N = n, n
+		default:
+			op.MaxSize = n
+		}
+		args = args[1:]
+	}
+	seen := map[string]bool{}
+	for _, a := range args {
+		key, v, ok := strings.Cut(a, "=")
+		if !ok || !accepts(k, key) {
+			return op, fmt.Errorf("%s does not take %q", k, a)
+		}
+		if seen[key] {
+			return op, fmt.Errorf("%s given twice", key)
+		}
+		seen[key] = true
+		if err := op.set(key, v); err != nil {
+			return op, err
+		}
+	}
+	if cb := op.callback(); (seen["reenter"] || seen["rsize"]) && !cb.nests() {
+		return op, fmt.Errorf("reenter= and rsize= need a callback that makes a nested call")
+	}
+	if k == OpPushBatch && !seen["bufs"] {
+		op.Bufs = max(op.M, 1)
+	}
+	return op, nil
+}
+
+func accepts(k Kind, key string) bool {
+	for _, a := range keys[k] {
+		if a == key {
+			return true
+		}
+	}
+	return false
+}
+
+// set reads one key's value into op.
+func (o *Op) set(key, v string) error {
+	var err error
+	switch key {
+	case "n":
+		o.N, err = parseInt(v)
+	case "fill", "consume":
+		cb, ok := lookup(v, Callback.String, NumCallbacks)
+		if !ok {
+			return fmt.Errorf("unknown %s %q", key, v)
+		}
+		*o.callback() = cb
+	case "reenter":
+		r, ok := lookup(v, Kind.String, NumKinds)
+		if !ok {
+			return fmt.Errorf("unknown reenter %q", v)
+		}
+		o.Reenter = r
+	case "rsize":
+		o.ReSize, err = parseInt(v)
+	case "bufs":
+		o.Bufs, err = parseInt(v)
+	case "lens":
+		return o.setLens(v)
+	case "seed":
+		s, err := strconv.ParseUint(v, 10, 8)
+		if err != nil {
+			return fmt.Errorf("seed %q: want 0 to 255", v)
+		}
+		o.Seed = byte(s)
+	}
+	return err
+}
+
+// setLens reads "4,0,8" (or nothing) into Lens and M.
+func (o *Op) setLens(v string) error {
+	o.M = 0
+	if v == "" {
+		return nil
+	}
+	for _, f := range strings.Split(v, ",") {
+		if o.M == MaxBatch {
+			return fmt.Errorf("lens: more than %d", MaxBatch)
+		}
+		n, err := parseInt(f)
+		if err != nil {
+			return err
+		}
+		o.Lens[o.M], o.M = n, o.M+1
+	}
+	return nil
+}
+
+// lookup finds the value of a small enumeration whose String is name.
+func lookup[T ~uint8](name string, str func(T) string, n T) (T, bool) {
+	for v := range n {
+		if str(v) == name {
+			return v, true
+		}
+	}
+	return 0, false
+}
+
+func parseInt(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number", s)
+	}
+	return n, nil
+}
