@@ -42,28 +42,6 @@ func sameLayout(b *UnorderedBuffer, ref *model.Unordered) error {
 	return b.Check()
 }
 
-// wantK restates the batch size rule from the model's state: windows of
-// maxSize bytes that fit back to back from where the next packet goes,
-// capped by len(bufs) and the free slots.
-func wantK(ref *model.Unordered, maxSize, nbufs int) int {
-	k := min(nbufs, ref.Slots-ref.Len())
-	if maxSize == 0 {
-		return k
-	}
-	h, u := ref.Head(), ref.Used()
-	t := h + u
-	room := 0
-	switch off, _, _ := ref.Place(maxSize); {
-	case t > ref.C:
-		room = ref.C - u
-	case off == t%ref.C && ref.C-t >= maxSize:
-		room = ref.C - t
-	default:
-		room = h
-	}
-	return min(k, room/maxSize)
-}
-
 // TestPushBatchMatchesSequentialPushWith drives a buffer and the model with
 // random batches, pushes and pops: a batch of m packets must leave exactly
 // the layout that m PushWith(maxSize) calls leave in the model, and its
@@ -89,7 +67,7 @@ func TestPushBatchMatchesSequentialPushWith(t *testing.T) {
 					}
 				}
 				what = fmt.Sprintf("PushBatch(%d, %d bufs, %d pkts)", maxSize, nb, len(pkts))
-				k0 := wantK(ref, maxSize, nb)
+				k0, _ := ref.BatchSize(maxSize, nb) // the rule, as the model states it
 				_, _, refErr := ref.Place(maxSize)
 				gotK := -1
 				m, err := b.PushBatch(maxSize, bufs[:nb], batchFill(pkts, &gotK))
