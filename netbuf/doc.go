@@ -19,5 +19,5 @@
 // buffer's callbacks returns [ErrBusy].
 //
 // The exact placement rules (where each packet goes, when a push gets
-// [ErrWouldBlock]) are in the project's CONTRACT.md and on [UnorderedBuffer].
+// [ErrWouldBlock]) are in the project's docs/SPEC.md and on [UnorderedBuffer].
 package netbuf

@@ -28,8 +28,12 @@ var (
 	// same buffer's fill or consume callbacks. The call changed nothing.
 	ErrBusy = errors.New("netbuf: buffer is busy in a callback")
 
-	// ErrNilFunc means PushWith or PopWith was given a nil callback.
-	// (Not in the contract's list: the contract is silent on nil callbacks,
-	// and a library that panics on them would break its own promise.)
+	// ErrNilFunc means PushWith, PopWith or PushBatch was given a nil
+	// callback: answered instead of a panic, so that bad input never
+	// panics inside the library.
 	ErrNilFunc = errors.New("netbuf: nil callback")
+
+	// ErrInvalidState means Commit or Abort with no reservation open, or
+	// Release with no peek open. The call changed nothing.
+	ErrInvalidState = errors.New("netbuf: no reservation or peek open")
 )

@@ -1,6 +1,9 @@
 package netbuf
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // MaxRingCapacity is the largest capacity NewRing accepts.
 const MaxRingCapacity = math.MaxInt32
@@ -23,8 +26,13 @@ func NewRing[T any](capacity int) (*Ring[T], error) {
 	if capacity < 1 || capacity > MaxRingCapacity {
 		return nil, ErrInvalidSize
 	}
-	return &Ring[T]{buf: make([]T, capacity)}, nil
+	r := makeRing[T](capacity)
+	return &r, nil
 }
+
+// makeRing returns an empty ring of the given capacity, which the caller
+// has checked.
+func makeRing[T any](capacity int) Ring[T] { return Ring[T]{buf: make([]T, capacity)} }
 
 // Len returns the number of values held.
 func (r *Ring[T]) Len() int { return r.n }
@@ -38,11 +46,10 @@ func (r *Ring[T]) Full() bool { return r.n == len(r.buf) }
 // Push appends v as the newest value, or returns ErrWouldBlock if the ring
 // is full.
 func (r *Ring[T]) Push(v T) error {
-	if r.n == len(r.buf) {
+	if r.Full() {
 		return ErrWouldBlock
 	}
-	r.buf[r.index(r.n)] = v
-	r.n++
+	r.pushBack(v)
 	return nil
 }
 
@@ -52,10 +59,10 @@ func (r *Ring[T]) Pop() (T, error) {
 	if r.n == 0 {
 		return zero, ErrEmpty
 	}
-	v := r.buf[r.head]
-	r.buf[r.head] = zero // drop the reference so the garbage collector can free it
-	r.head = r.index(1)
-	r.n--
+	p := r.front()
+	v := *p
+	*p = zero // drop the reference so the garbage collector can free it
+	r.dropFront()
 	return v, nil
 }
 
@@ -65,14 +72,18 @@ func (r *Ring[T]) Peek() (T, error) {
 		var zero T
 		return zero, ErrEmpty
 	}
-	return r.buf[r.head], nil
+	return *r.front(), nil
 }
 
 // Reset removes every value.
 func (r *Ring[T]) Reset() {
 	clear(r.buf)
-	r.head, r.n = 0, 0
+	r.reset()
 }
+
+// The unexported helpers below are the ring's whole interface to
+// UnorderedBuffer. They check nothing (the caller has), so that each one
+// inlines into the buffer's hot path.
 
 // index returns the backing-array index of the i-th value from the oldest,
 // for 0 <= i <= len(buf). head+i < 2*len(buf), so one subtraction replaces
@@ -85,6 +96,25 @@ func (r *Ring[T]) index(i int) int {
 	return j
 }
 
+// pushBack appends v as the newest value. The ring must not be full.
+func (r *Ring[T]) pushBack(v T) {
+	r.buf[r.index(r.n)] = v
+	r.n++
+}
+
+// dropFront removes the oldest value, leaving its copy in the backing
+// array: Pop clears it first where T may hold pointers. The ring must not
+// be empty.
+func (r *Ring[T]) dropFront() {
+	if r.head++; r.head == len(r.buf) {
+		r.head = 0
+	}
+	r.n--
+}
+
+// reset removes every value, leaving their copies in the backing array.
+func (r *Ring[T]) reset() { r.head, r.n = 0, 0 }
+
 // front returns the oldest value in place. The ring must not be empty.
 func (r *Ring[T]) front() *T { return &r.buf[r.head] }
 
@@ -93,3 +123,12 @@ func (r *Ring[T]) back() *T { return &r.buf[r.index(r.n-1)] }
 
 // at returns the i-th value from the oldest in place, for 0 <= i < Len().
 func (r *Ring[T]) at(i int) *T { return &r.buf[r.index(i)] }
+
+// check reports a head or length outside the capacity, in
+// UnorderedBuffer.Check's words.
+func (r *Ring[T]) check() error {
+	if r.n < 0 || r.n > len(r.buf) || r.head < 0 || r.head >= len(r.buf) {
+		return fmt.Errorf("netbuf: check: metadata ring head %d len %d outside capacity %d", r.head, r.n, len(r.buf))
+	}
+	return nil
+}

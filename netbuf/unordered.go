@@ -1,7 +1,6 @@
 package netbuf
 
 import (
-	"fmt"
 	"io"
 	"math"
 )
@@ -23,13 +22,13 @@ type slot struct {
 // UnorderedBuffer stores variable-length datagrams back to back in one byte
 // ring, indexed by a ring of metadata entries, and hands them out in arrival
 // order. A producer reserves room for the largest datagram it may receive
-// and commits only what its fill function wrote; a packet that does not fit
-// at the tail goes to offset 0, and the bytes it skipped become padding of
-// the packet before it. Push and pop are O(1) and allocate nothing.
+// and commits only what was written into it; a packet that does not fit at
+// the tail goes to offset 0, and the bytes it skipped become padding of the
+// packet before it. Push and pop are O(1) and allocate nothing.
 //
-// The exact placement rules are in the project's CONTRACT.md; in short,
-// with C = Cap(), head h (offset of the oldest packet) and used u (bytes
-// held, padding included):
+// The exact placement rules are in docs/SPEC.md; in short, with C = Cap(),
+// head h (offset of the oldest packet) and used u (bytes held, padding
+// included):
 //
 //	not wrapped (h+u <= C):  [....h#####t......]  tail window C-t, head window h
 //	wrapped     (h+u >  C):  [###t......h####pp]  tail window C-u, head window 0
@@ -43,7 +42,7 @@ type UnorderedBuffer struct {
 	meta Ring[slot] // one entry per held packet, oldest first
 	head int        // h: offset of the oldest packet's first byte; 0 when empty
 	used int        // u: bytes held, padding included
-	busy bool       // inside a fill or consume callback
+	busy bool       // inside a fill or consume callback: every call is refused
 }
 
 // NewUnorderedBuffer returns an empty buffer with capacityBytes bytes of
@@ -56,12 +55,12 @@ func NewUnorderedBuffer(capacityBytes, maxPackets int) (*UnorderedBuffer, error)
 	}
 	return &UnorderedBuffer{
 		data: make([]byte, capacityBytes),
-		meta: Ring[slot]{buf: make([]slot, maxPackets)},
+		meta: makeRing[slot](maxPackets),
 	}, nil
 }
 
 // Len returns the number of packets held.
-func (b *UnorderedBuffer) Len() int { return b.meta.n }
+func (b *UnorderedBuffer) Len() int { return b.meta.Len() }
 
 // Used returns the storage bytes held, padding included.
 func (b *UnorderedBuffer) Used() int { return b.used }
@@ -71,7 +70,7 @@ func (b *UnorderedBuffer) Cap() int { return len(b.data) }
 
 // MaxPackets returns the number of metadata slots, as given to
 // NewUnorderedBuffer.
-func (b *UnorderedBuffer) MaxPackets() int { return len(b.meta.buf) }
+func (b *UnorderedBuffer) MaxPackets() int { return b.meta.Cap() }
 
 // Reset drops every packet. Called from inside a fill or consume callback
 // of the same buffer it does nothing.
@@ -79,15 +78,16 @@ func (b *UnorderedBuffer) Reset() {
 	if b.busy {
 		return
 	}
-	b.meta.head, b.meta.n = 0, 0
+	b.meta.reset()
 	b.head, b.used = 0, 0
 }
 
-// The hot path. PushWith and PopWith are the only calls a packet makes into
-// the buffer besides its own fill and consume: the common case (room at the
-// tail; a packet to pop) is decided by small helpers that inline, and
-// everything rare (errors in the contract's order, the wrap to offset 0) is
-// out of line. See the README's Benchmarks section for what each step bought.
+// Callbacks run between b.enter() and a deferred b.leave(): the deferred
+// call clears busy even if the callback panics, so the buffer stays usable,
+// and unchanged since nothing is committed before the callback returns.
+
+func (b *UnorderedBuffer) enter() { b.busy = true }
+func (b *UnorderedBuffer) leave() { b.busy = false }
 
 // tailRoom returns where a packet goes if it fits at the tail, and how many
 // bytes fit there (always >= 0).
@@ -98,8 +98,8 @@ func (b *UnorderedBuffer) tailRoom() (off, win int) {
 	if win <= 0 {
 		// Wrapped (t > C), or t == C, which behaves the same: the room is
 		// the gap from the wrapped tail up to head, C-u bytes. (At t == C
-		// the contract pads the newest packet by C-t = 0 bytes and starts
-		// at 0: the same packet at the same place.)
+		// the newest packet would be padded by C-t = 0 bytes and the new
+		// one start at 0: the same packet at the same place.)
 		off -= c
 		win = c - b.used
 	}
@@ -110,27 +110,26 @@ func (b *UnorderedBuffer) tailRoom() (off, win int) {
 // the tail now, win being tailRoom's window. Since win >= 0, the unsigned
 // compare also rejects maxSize < 0.
 func (b *UnorderedBuffer) fitsTail(maxSize, win int) bool {
-	return uint(maxSize) <= uint(win) && !b.busy && b.meta.n < len(b.meta.buf)
+	return uint(maxSize) <= uint(win) && !b.busy && !b.meta.Full()
 }
 
-// reserve finds room for a packet of up to maxSize bytes, following the
-// contract's checks in order. It returns the packet's offset and the padding
-// that the newest held packet gets if this one is committed. It changes
-// nothing.
+// reserve finds room for a packet of up to maxSize bytes: its offset, and
+// the padding the newest held packet gets if this one is committed. It
+// changes nothing.
 func (b *UnorderedBuffer) reserve(maxSize int) (off, pad int, err error) {
 	off, win := b.tailRoom()
 	if b.fitsTail(maxSize, win) {
 		return off, 0, nil
 	}
-	return b.reserveSlow(maxSize)
+	return b.reserveSlow(maxSize, off, win)
 }
 
-// reserveSlow is reserve when the packet does not fit at the tail: it
-// returns the first error that applies in the contract's order, or the wrap
-// to offset 0 that pads the newest packet.
+// reserveSlow is reserve once fitsTail has said no, given tailRoom's answer:
+// the first error that applies, in the documented order, or the room that
+// is left (the tail window, or a wrap to offset 0).
 //
 //go:noinline
-func (b *UnorderedBuffer) reserveSlow(maxSize int) (off, pad int, err error) {
+func (b *UnorderedBuffer) reserveSlow(maxSize, off, win int) (int, int, error) {
 	c := len(b.data)
 	switch {
 	case b.busy:
@@ -139,15 +138,15 @@ func (b *UnorderedBuffer) reserveSlow(maxSize int) (off, pad int, err error) {
 		return 0, 0, ErrInvalidSize
 	case maxSize > c:
 		return 0, 0, ErrTooLarge
-	case b.meta.n == len(b.meta.buf):
+	case b.meta.Full():
 		return 0, 0, ErrWouldBlock
+	case maxSize <= win:
+		return off, 0, nil
 	}
-	// The tail window is too small (fitsTail said so). Only a buffer that
-	// is not wrapped, t < C, has a head window.
+	// Only a buffer that is not wrapped, t < C, has a head window.
 	if tail := b.head + b.used; tail < c && b.head >= maxSize {
-		// Wrap: skip the tail window; the newest packet carries it as
-		// padding. head > 0 here, so the buffer is not empty and that
-		// packet exists.
+		// Wrap: the newest packet carries the tail window as padding.
+		// head > 0 here, so the buffer is not empty and that packet exists.
 		return 0, c - tail, nil
 	}
 	return 0, 0, ErrWouldBlock
@@ -162,8 +161,7 @@ func (b *UnorderedBuffer) commit(off, n, pad int) {
 	b.record(off, n)
 }
 
-// padNewest adds pad bytes of padding to the newest packet held: once per
-// lap of the storage, so out of line.
+// padNewest adds pad bytes of padding to the newest packet held.
 //
 //go:noinline
 func (b *UnorderedBuffer) padNewest(pad int) {
@@ -171,10 +169,9 @@ func (b *UnorderedBuffer) padNewest(pad int) {
 	b.used += pad
 }
 
-// record appends a packet of n bytes at off to the metadata ring.
+// record appends a packet of n bytes at off.
 func (b *UnorderedBuffer) record(off, n int) {
-	b.meta.buf[b.meta.index(b.meta.n)] = slot{off: uint32(off), len: uint32(n)}
-	b.meta.n++
+	b.meta.pushBack(slot{off: uint32(off), len: uint32(n)})
 	b.used += n
 }
 
@@ -185,27 +182,22 @@ func (b *UnorderedBuffer) record(off, n int) {
 //	n, err := buf.PushWith(mtu, conn.Read)
 //
 // On success it returns n and nil. Otherwise it returns 0 and, the first that
-// applies: ErrBusy if called from inside a callback of this buffer;
-// ErrInvalidSize if maxSize < 0; ErrTooLarge if maxSize > Cap();
-// ErrWouldBlock if no room is free for maxSize bytes or a metadata slot;
-// ErrNilFunc if fill is nil (fill is not called in any of these cases);
-// the error fill returned, unchanged,
+// applies: ErrBusy if called from inside a callback of this buffer; ErrInvalidSize if maxSize < 0;
+// ErrTooLarge if maxSize > Cap(); ErrWouldBlock if no room is free for
+// maxSize bytes or a metadata slot; ErrNilFunc if fill is nil (fill is not
+// called in any of these cases); the error fill returned, unchanged,
 // whatever n it gave; or ErrInvalidLength if fill reported n < 0 or
 // n > maxSize. Nothing is committed on failure, and a panic in fill
 // propagates with the buffer unchanged.
 func (b *UnorderedBuffer) PushWith(maxSize int, fill func(p []byte) (n int, err error)) (int, error) {
 	off, win := b.tailRoom()
 	if !b.fitsTail(maxSize, win) || fill == nil {
-		return b.pushSlow(maxSize, fill)
+		return b.pushSlow(maxSize, fill, off, win)
 	}
 	end := off + maxSize
 	p := b.data[off:end:end]
-	b.busy = true
-	// The deferred release clears busy even if fill panics, so the buffer
-	// stays usable (and unchanged: nothing is committed before fill
-	// returns). Deferred here rather than in a helper, it is open-coded and
-	// costs no extra call.
-	defer b.release()
+	b.enter()
+	defer b.leave()
 	n, err := fill(p)
 	if err != nil {
 		return 0, err
@@ -217,13 +209,13 @@ func (b *UnorderedBuffer) PushWith(maxSize int, fill func(p []byte) (n int, err 
 	return n, nil
 }
 
-// pushSlow is PushWith when the packet does not go at the tail: an error,
-// or a wrap to offset 0 that pads the newest packet. It is out of line so
-// that PushWith's common case carries no padding or error bookkeeping.
+// pushSlow is PushWith when the packet does not go at the tail, given
+// tailRoom's answer: an error, or a wrap to offset 0 that pads the newest
+// packet.
 //
 //go:noinline
-func (b *UnorderedBuffer) pushSlow(maxSize int, fill func(p []byte) (n int, err error)) (int, error) {
-	off, pad, err := b.reserve(maxSize)
+func (b *UnorderedBuffer) pushSlow(maxSize int, fill func(p []byte) (n int, err error), off, win int) (int, error) {
+	off, pad, err := b.reserveSlow(maxSize, off, win)
 	if err != nil {
 		return 0, err
 	}
@@ -231,8 +223,10 @@ func (b *UnorderedBuffer) pushSlow(maxSize int, fill func(p []byte) (n int, err 
 		return 0, ErrNilFunc
 	}
 	end := off + maxSize
-	b.busy = true
-	n, err := b.callFill(fill, b.data[off:end:end])
+	p := b.data[off:end:end]
+	b.enter()
+	defer b.leave()
+	n, err := fill(p)
 	if err != nil {
 		return 0, err
 	}
@@ -242,15 +236,6 @@ func (b *UnorderedBuffer) pushSlow(maxSize int, fill func(p []byte) (n int, err 
 	b.commit(off, n, pad)
 	return n, nil
 }
-
-// callFill runs fill with the buffer marked busy, clearing the mark even if
-// fill panics.
-func (b *UnorderedBuffer) callFill(fill func([]byte) (int, error), p []byte) (int, error) {
-	defer b.release()
-	return fill(p)
-}
-
-func (b *UnorderedBuffer) release() { b.busy = false }
 
 // Push copies p in as one packet. It fails, changing nothing, as PushWith
 // does with maxSize = len(p).
@@ -267,23 +252,23 @@ func (b *UnorderedBuffer) Push(p []byte) error {
 // PopWith passes the oldest packet to consume and removes it if consume
 // returns nil. The slice aliases the buffer (len == cap == the packet's
 // length) and is valid only during the call. It returns ErrBusy if called
-// from inside a callback of this buffer, ErrNilFunc if consume is nil,
-// ErrEmpty if no packet is held, or consume's error unchanged, in which
-// case the packet stays. A panic in consume propagates and the packet stays.
+// from inside a callback of this buffer, ErrNilFunc if consume is nil, ErrEmpty if no packet is
+// held, or consume's error unchanged, in which case the packet stays. A
+// panic in consume propagates and the packet stays.
 func (b *UnorderedBuffer) PopWith(consume func(p []byte) error) error {
 	switch {
 	case b.busy:
 		return ErrBusy
 	case consume == nil:
 		return ErrNilFunc
-	case b.meta.n == 0:
+	case b.meta.Len() == 0:
 		return ErrEmpty
 	}
 	s := *b.meta.front()
 	off, end := int(s.off), int(s.off)+int(s.len)
 	p := b.data[off:end:end]
-	b.busy = true
-	defer b.release() // as in PushWith: a panicking consume leaves the buffer usable
+	b.enter()
+	defer b.leave()
 	if err := consume(p); err != nil {
 		return err
 	}
@@ -295,13 +280,14 @@ func (b *UnorderedBuffer) PopWith(consume func(p []byte) error) error {
 
 // Pop copies the oldest packet into dst, removes it and returns its length.
 // It returns ErrBusy if called from inside a callback of this buffer,
-// ErrEmpty if no packet is held, or io.ErrShortBuffer if len(dst) is less
-// than the packet's length, in which case the packet stays.
+// ErrEmpty if no packet is held,
+// or io.ErrShortBuffer if len(dst) is less than the packet's length, in
+// which case the packet stays.
 func (b *UnorderedBuffer) Pop(dst []byte) (int, error) {
 	switch {
 	case b.busy:
 		return 0, ErrBusy
-	case b.meta.n == 0:
+	case b.meta.Len() == 0:
 		return 0, ErrEmpty
 	}
 	s := *b.meta.front()
@@ -314,64 +300,16 @@ func (b *UnorderedBuffer) Pop(dst []byte) (int, error) {
 	return n, nil
 }
 
-// drop removes the oldest packet, s, freeing its length and its padding.
-// The caller has read s already, so drop does not index the ring again.
+// drop removes the oldest packet, s (read by the caller), freeing its
+// length and its padding.
 func (b *UnorderedBuffer) drop(s slot) {
-	m := &b.meta
-	if m.head++; m.head == len(m.buf) {
-		m.head = 0
-	}
-	m.n--
+	b.meta.dropFront()
 	size := int(s.len) + int(s.pad)
 	b.used -= size
 	b.head += size // the packet plus its padding end at or before C
-	if b.head == len(b.data) || m.n == 0 {
+	if b.head == len(b.data) || b.meta.Len() == 0 {
 		// Wrapped to 0; or empty: start again at 0, so the whole storage
 		// is one window (used is 0 then: it is the sum over held packets).
 		b.head = 0
 	}
-}
-
-// Check verifies the buffer's internal invariants and returns a description
-// of the first one broken, or nil. It walks every held packet, so it costs
-// O(Len()); it is a debugging aid for tests and fuzzing, not for the hot
-// path. A correct buffer always returns nil.
-func (b *UnorderedBuffer) Check() error {
-	c, n := len(b.data), b.meta.n
-	switch {
-	case c < 1 || len(b.meta.buf) < 1:
-		return fmt.Errorf("netbuf: check: zero capacity (%d bytes, %d slots): not made by NewUnorderedBuffer", c, len(b.meta.buf))
-	case n < 0 || n > len(b.meta.buf) || b.meta.head < 0 || b.meta.head >= len(b.meta.buf):
-		return fmt.Errorf("netbuf: check: metadata ring head %d len %d outside capacity %d", b.meta.head, n, len(b.meta.buf))
-	case b.used < 0 || b.used > c:
-		return fmt.Errorf("netbuf: check: used %d outside [0, %d]", b.used, c)
-	case b.busy:
-		return fmt.Errorf("netbuf: check: busy outside a callback")
-	case n == 0 && (b.head != 0 || b.used != 0):
-		return fmt.Errorf("netbuf: check: empty but head %d used %d (want 0, 0)", b.head, b.used)
-	}
-	pos, sum := b.head, 0 // where the next packet must start; bytes walked
-	for i := range n {
-		s := *b.meta.at(i)
-		off, ln, pad := int(s.off), int(s.len), int(s.pad)
-		switch {
-		case off != pos:
-			return fmt.Errorf("netbuf: check: packet %d of %d at offset %d, want %d", i, n, off, pos)
-		case off >= c || off+ln > c:
-			return fmt.Errorf("netbuf: check: packet %d [%d, %d) outside [0, %d)", i, off, off+ln, c)
-		case pad > 0 && off+ln+pad != c:
-			return fmt.Errorf("netbuf: check: packet %d [%d, %d) padding %d does not end at %d", i, off, off+ln, pad, c)
-		case pad > 0 && i == n-1:
-			return fmt.Errorf("netbuf: check: newest packet %d carries padding %d with no wrap after it", i, pad)
-		}
-		sum += ln + pad
-		pos = off + ln + pad
-		if pos == c {
-			pos = 0
-		}
-	}
-	if sum != b.used {
-		return fmt.Errorf("netbuf: check: used %d but packets and padding sum to %d", b.used, sum)
-	}
-	return nil
 }

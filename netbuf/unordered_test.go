@@ -12,7 +12,7 @@ import (
 	"github.com/netbuf-go/netbuf/netbuf"
 )
 
-// The unit tests below restate CONTRACT.md rule by rule, with every expected
+// The unit tests below restate docs/SPEC.md rule by rule, with every expected
 // offset and Used() worked out by hand in the case table, so that they share
 // nothing with the model or the code under test.
 //
@@ -20,7 +20,7 @@ import (
 // PushWith hands to fill (and PopWith to consume) points into it, so its
 // address minus the storage's first byte is the packet's offset. The first
 // byte's address is learned once per buffer from a fill on the empty buffer
-// (offset 0 by rule 2) that fails, which by the contract commits nothing.
+// (offset 0 by rule 2) that fails, which by the spec commits nothing.
 
 // errProbe is returned by fills that must not commit.
 var errProbe = errors.New("probe: fill fails on purpose")
@@ -89,7 +89,7 @@ const (
 	kPopErr              // PopWith that must fail, changing nothing
 )
 
-// step is one operation of a table case with the answer the contract gives.
+// step is one operation of a table case with the answer the spec gives.
 type step struct {
 	kind kind
 	max  int   // push: maxSize
@@ -220,7 +220,7 @@ func (h *harness) pop(where string, s step, via api) {
 	h.want = h.want[1:]
 }
 
-// geometryCase is one contract rule shown by a sequence of steps.
+// geometryCase is one spec rule shown by a sequence of steps.
 type geometryCase struct {
 	rule      string
 	capacity  int
@@ -228,7 +228,7 @@ type geometryCase struct {
 	steps     []step
 }
 
-// geometryCases: C is the capacity; h, u and t are the contract's head, used
+// geometryCases: C is the capacity; h, u and t are the spec's head, used
 // and tail. Comments give the state after the step they follow.
 var geometryCases = []geometryCase{
 	{"exact fit: an empty buffer takes maxSize == Cap", 8, 2, []step{
