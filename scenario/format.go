@@ -43,8 +43,8 @@ func (st Step) String() string {
 // String renders an operation's answer, e.g. "6 bytes used=6 len=1".
 func (w Want) String() string {
 	s := w.Answer
-	if w.Answer == AnswerBytes {
-		s = fmt.Sprintf("%d bytes", w.Bytes)
+	if w.Answer == AnswerBytes || w.Answer == AnswerPackets {
+		s = fmt.Sprintf("%d %s", w.Bytes, w.Answer)
 	}
 	if w.Used >= 0 {
 		s += fmt.Sprintf(" used=%d", w.Used)
@@ -83,8 +83,10 @@ func answerOf(op step.Op, r step.Result) Want {
 		w.Answer = r.Err
 	default:
 		switch op.Kind {
-		case step.OpPushWith, step.OpPop, step.OpPushBatch:
+		case step.OpPushWith, step.OpPop:
 			w.Bytes = r.N
+		case step.OpPushBatch:
+			w.Answer, w.Bytes = AnswerPackets, r.N
 		case step.OpPopWith, step.OpPeek:
 			w.Bytes = len(r.Data)
 		case step.OpPush:

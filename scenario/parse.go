@@ -142,14 +142,14 @@ func parseWant(words []string) (Want, error) {
 	switch first := words[0]; {
 	case first == AnswerOK || first == AnswerPanic || step.IsErrName(first):
 		w.Answer, words = first, words[1:]
-	case len(words) >= 2 && words[1] == "bytes":
+	case len(words) >= 2 && (words[1] == AnswerBytes || words[1] == AnswerPackets):
 		n, err := parseInt(first)
 		if err != nil {
 			return Want{}, err
 		}
-		w.Answer, w.Bytes, words = AnswerBytes, n, words[2:]
+		w.Answer, w.Bytes, words = words[1], n, words[2:]
 	default:
-		return Want{}, fmt.Errorf("unknown answer %q (want ok, panic, an error name or `N bytes`)", first)
+		return Want{}, fmt.Errorf("unknown answer %q (want ok, panic, an error name, `N bytes` or `N packets`)", first)
 	}
 	seen := map[string]bool{}
 	for _, kv := range words {

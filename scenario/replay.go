@@ -134,9 +134,9 @@ func (w Want) matches(got Want) bool {
 	case w.Answer == "":
 		return true
 	case w.Answer == AnswerOK:
-		return got.Answer == AnswerOK || got.Answer == AnswerBytes
-	case w.Answer == AnswerBytes:
-		return got.Answer == AnswerBytes && got.Bytes == w.Bytes
+		return got.Answer == AnswerOK || got.Answer == AnswerBytes || got.Answer == AnswerPackets
+	case w.Answer == AnswerBytes, w.Answer == AnswerPackets:
+		return got.Answer == w.Answer && got.Bytes == w.Bytes
 	}
 	return got.Answer == w.Answer
 }

@@ -3,6 +3,7 @@ package scenario_test
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/netbuf-go/netbuf/corpus"
 	"github.com/netbuf-go/netbuf/netbuf"
@@ -59,5 +60,35 @@ func TestReplayFails(t *testing.T) {
 				t.Fatalf("Replay = %v, want an error containing %q", err, c.want)
 			}
 		})
+	}
+}
+
+// TestReplayLimits checks that the replay refuses sizes beyond MaxBytes
+// before allocating anything, and names the place as file:line.
+func TestReplayLimits(t *testing.T) {
+	for _, text := range []string{
+		"new 2147483647 1\n",
+		"new 1 16777217\n",
+		"new 4 1\npush 2147483647\n",
+		"new 4 1\npop 16777217\n",
+		"new 4 1\npushbatch 1 bufs=16777217\n",
+		"new 4 1\npushwith 1 fill=other reenter=push rsize=16777217\n",
+	} {
+		fsys := fstest.MapFS{"big.scn": {Data: []byte(text)}}
+		_, _, err := scenario.ReplayFile(fsys, "big.scn", newBuffer, step.Features{})
+		if err == nil || !strings.Contains(err.Error(), "scenario.MaxBytes") || !strings.HasPrefix(err.Error(), "big.scn:") {
+			t.Errorf("%q: err %v, want big.scn:N: ... scenario.MaxBytes", text, err)
+		}
+	}
+	if _, err := scenario.Parse("new 2147483648 1 -> ErrInvalidSize\n"); err != nil {
+		t.Errorf("a configuration the constructor refuses is not capped: %v", err)
+	}
+	fsys := fstest.MapFS{"empty.scn": {Data: []byte("# nothing\n")}}
+	if _, _, err := scenario.ReplayFile(fsys, "empty.scn", newBuffer, step.Features{}); err == nil || !strings.Contains(err.Error(), "no scenario") {
+		t.Errorf("empty file: err %v, want an error", err)
+	}
+	fsys = fstest.MapFS{"bad.scn": {Data: []byte("new 4 1\n\npush 1 -> ErrEmpty\n")}}
+	if _, _, err := scenario.ReplayFile(fsys, "bad.scn", newBuffer, step.Features{}); err == nil || !strings.HasPrefix(err.Error(), "bad.scn:3: ") {
+		t.Errorf("wrong answer: err %v, want it at bad.scn:3", err)
 	}
 }

@@ -11,7 +11,7 @@
 //	pushwith 8 n=3 fill=err -> ErrCallback
 //	pushwith 4 n=4 fill=ok seed=7 -> 4 bytes used=10 len=2
 //	popwith consume=reenter reenter=pop rsize=-1 -> ok
-//	pushbatch 4 bufs=3 lens=4,0,2 -> 3 bytes
+//	pushbatch 4 bufs=3 lens=4,0,2 -> 3 packets
 //	reserve 4 -> ok                    # the two-phase API
 //	commit 3 -> ok used=3 len=1
 //	pop 16 -> 6 bytes                  # Pop into a 16-byte dst
@@ -21,7 +21,7 @@
 // An operation is written as step.Op's String prints it, with the keys
 // optional (see step.ParseOp for their defaults). Its answer is one of: ok;
 // N bytes (PushWith's n, Pop's n, the packet PopWith or Peek saw, Push's
-// size, PushBatch's m); panic (the callback's own panic came out); or the
+// size, Reserve's window); N packets (PushBatch's m); panic (the callback's own panic came out); or the
 // error's name (ErrWouldBlock, io.ErrShortBuffer, ErrCallback, ...),
 // optionally followed by used=N and len=N, the counters after it. An
 // operation without "->" is only run. Each `new` starts a new scenario.
@@ -57,7 +57,7 @@ type Step struct {
 // Want is an expected answer. For a query only Value is used.
 type Want struct {
 	Answer string // AnswerOK, AnswerBytes, AnswerPanic, an error name, or "" for none
-	Bytes  int    // for AnswerBytes
+	Bytes  int    // for AnswerBytes and AnswerPackets
 	Used   int    // Used() after the operation, if >= 0
 	Len    int    // Len() after the operation, if >= 0
 	Value  int    // the answer of a query
@@ -65,9 +65,10 @@ type Want struct {
 
 // Answers that are not error names.
 const (
-	AnswerOK    = "ok"
-	AnswerBytes = "bytes"
-	AnswerPanic = "panic"
+	AnswerOK      = "ok"
+	AnswerBytes   = "bytes"
+	AnswerPackets = "packets" // PushBatch's m
+	AnswerPanic   = "panic"
 )
 
 // none is the Used or Len of a Want that does not check it.

@@ -153,6 +153,9 @@ func (o Op) value(k string) (string, bool) {
 	case "bufs":
 		return strconv.Itoa(o.Bufs), true
 	case "lens":
+		if o.batchLen() == 0 {
+			return "", false
+		}
 		s := make([]string, o.batchLen())
 		for i := range s {
 			s[i] = strconv.Itoa(o.Lens[i])
