@@ -22,11 +22,11 @@ import (
 
 	"github.com/netbuf-go/netbuf/fuzz"
 	"github.com/netbuf-go/netbuf/netbuf"
-	"github.com/netbuf-go/netbuf/properties"
 	"github.com/netbuf-go/netbuf/scenario"
+	"github.com/netbuf-go/netbuf/step"
 )
 
-func newBuffer(c, n int) (properties.Buffer, error) { return netbuf.NewUnorderedBuffer(c, n) }
+func newBuffer(c, n int) (step.Buffer, error) { return netbuf.NewUnorderedBuffer(c, n) }
 
 func main() {
 	in := flag.String("in", "fuzz/testdata/fuzz", "the fuzzers' saved inputs")

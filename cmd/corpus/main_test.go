@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/netbuf-go/netbuf/fuzz"
-	"github.com/netbuf-go/netbuf/properties"
 	"github.com/netbuf-go/netbuf/scenario"
+	"github.com/netbuf-go/netbuf/step"
 )
 
 // save writes a `go test fuzz v1` file as the fuzzer does.
@@ -31,9 +31,9 @@ func save(t *testing.T, dir, target, id, value string) string {
 
 func TestConvert(t *testing.T) {
 	in, out := t.TempDir(), t.TempDir()
-	data, err := fuzz.Encode(fuzz.Program{Cap: 5, Slots: 2, Ops: []properties.Op{
-		{Kind: properties.OpPush, MaxSize: 3, Seed: 1},
-		{Kind: properties.OpPushWith, MaxSize: 4, N: 2, Fill: properties.CallErr},
+	data, err := fuzz.Encode(fuzz.Program{Cap: 5, Slots: 2, Ops: []step.Op{
+		{Kind: step.OpPush, MaxSize: 3, Seed: 1},
+		{Kind: step.OpPushWith, MaxSize: 4, N: 2, Fill: step.CallErr},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -53,8 +53,8 @@ func TestConvert(t *testing.T) {
 			t.Errorf("scenario lacks %q:\n%s", want, text)
 		}
 	}
-	if err := scenario.ReplayFile(scn, func(c, n int) (properties.Buffer, error) { return newBuffer(c, n) }); err != nil {
-		t.Error(err)
+	if ran, _, err := scenario.ReplayFile(os.DirFS(out), filepath.Base(scn), newBuffer, step.Features{}); err != nil || ran != 1 {
+		t.Errorf("replay of %s: %d scenarios, %v", scn, ran, err)
 	}
 	if msg, _, _ := convert(unordered, out); !strings.Contains(msg, "already converted") {
 		t.Errorf("second convert = %q, want already converted", msg)

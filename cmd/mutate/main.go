@@ -146,9 +146,7 @@ func run(ctx context.Context, o options) int {
 	var wall time.Duration
 	if o.report == "" {
 		o.report, o.log = filepath.Join(work, "gremlins.json"), filepath.Join(work, "gremlins.log")
-		t0 := time.Now()
-		err := runGremlins(ctx, work, src, o)
-		wall = time.Since(t0)
+		wall, err = runGremlins(ctx, work, src, o)
 		if o.keep != "" {
 			if kerr := keepFiles(o.keep, o.report, o.log); kerr != nil {
 				fmt.Fprintln(os.Stderr, "mutate:", kerr)
@@ -208,24 +206,25 @@ func readEquivalents(path string) ([]Entry, error) {
 
 // runGremlins installs the pinned gremlins in work/bin and runs it over
 // o.dir in the copy at src, writing its JSON report to o.report and its
-// output to o.log and (with progress) to stdout.
-func runGremlins(ctx context.Context, work, src string, o options) error {
+// output to o.log and (with progress) to stdout. It returns gremlins' wall
+// time.
+func runGremlins(ctx context.Context, work, src string, o options) (time.Duration, error) {
 	goCmd := goCommand()
 	install := exec.CommandContext(ctx, goCmd, "install", gremlinsPkg+"@"+gremlinsVersion)
 	install.Env = append(os.Environ(), "GOBIN="+filepath.Join(work, "bin"))
 	install.Stdout, install.Stderr = os.Stderr, os.Stderr
 	if err := install.Run(); err != nil {
-		return fmt.Errorf("installing gremlins %s: %w", gremlinsVersion, err)
+		return 0, fmt.Errorf("installing gremlins %s: %w", gremlinsVersion, err)
 	}
 	total, err := countMutants(filepath.Join(src, o.dir))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	list := exec.Command(goCmd, "list", "./...")
 	list.Dir = src
 	pkgs, err := list.Output()
 	if err != nil {
-		return fmt.Errorf("go list in the copy: %w", err)
+		return 0, fmt.Errorf("go list in the copy: %w", err)
 	}
 	fmt.Printf("== mutate: gremlins %s over %s/ (%d mutants), %d workers, per-mutant suite: %s\n",
 		gremlinsVersion, o.dir, total, o.workers, suiteList(string(pkgs), modulePath(src)))
@@ -246,27 +245,29 @@ func runGremlins(ctx context.Context, work, src string, o options) error {
 	cmd.WaitDelay = 30 * time.Second
 	logFile, err := os.Create(o.log)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer logFile.Close()
 	p := &progress{total: total, out: os.Stdout, log: logFile}
 	cmd.Stdout, cmd.Stderr = p, p
+	t0 := time.Now()
 	err = cmd.Run()
+	wall := time.Since(t0)
 	p.flush()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) && exit.ExitCode() == 10 {
 		err = nil // below gremlins' threshold: the check decides
 	}
 	if err != nil {
-		return fmt.Errorf("gremlins: %w", err)
+		return wall, fmt.Errorf("gremlins: %w", err)
 	}
 	if fi, err := os.Stat(o.report); err != nil || fi.Size() == 0 {
-		return errors.New("gremlins wrote no report")
+		return wall, errors.New("gremlins wrote no report")
 	}
 	if p.done != total {
 		fmt.Printf("note: gremlins reported %d mutants, %d were counted beforehand\n", p.done, total)
 	}
-	return nil
+	return wall, nil
 }
 
 func goCommand() string {
