@@ -182,7 +182,18 @@ func percent(a, b int) float64 {
 
 // Pass reports whether the gate holds.
 func (r *Result) Pass() bool {
-	return r.Counts[killed] > 0 && r.Efficacy() >= r.Threshold && len(r.Unexplained) == 0 && len(r.Problems) == 0
+	return r.Counts[killed] > 0 && r.Efficacy() >= r.Threshold && r.GremlinsEfficacy() >= r.Threshold &&
+		len(r.Unexplained) == 0 && len(r.Problems) == 0
+}
+
+// GremlinsEfficacy is the efficacy of gremlins' own statuses, before the
+// retests (gremlins' --threshold-efficacy gate), or 100 if unknown.
+func (r *Result) GremlinsEfficacy() float64 {
+	g := r.Gremlins
+	if g == nil {
+		return 100
+	}
+	return percent(g[killed], g[killed]+g[lived])
 }
 
 // Print writes the report: survivors, problems, then the summary lines,
@@ -215,8 +226,8 @@ func (r *Result) Print(w io.Writer, equivPath string, wall time.Duration, worker
 		total += n
 	}
 	if g := r.Gremlins; g != nil {
-		fmt.Fprintf(w, "gremlins alone: killed %d, lived %d, not covered %d, timed out %d, not viable %d, efficacy %.2f%%\n",
-			g[killed], g[lived], g[notCovered], g[timedOut], g[notViable], percent(g[killed], g[killed]+g[lived]))
+		fmt.Fprintf(w, "gremlins alone: killed %d, lived %d, not covered %d, timed out %d, not viable %d, efficacy %.2f%% (threshold %.4g%%)\n",
+			g[killed], g[lived], g[notCovered], g[timedOut], g[notViable], r.GremlinsEfficacy(), r.Threshold)
 	}
 	retested := map[string]int{}
 	n := 0

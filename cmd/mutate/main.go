@@ -231,8 +231,9 @@ func runGremlins(ctx context.Context, work, src string, o options) (time.Duratio
 
 	args := []string{"unleash", "./" + o.dir, "--integration",
 		"--coverpkg", modulePath(src) + "/" + o.dir,
-		// gremlins' own gate exits 10 below it, counting equivalents as
-		// survivors; the check after the run says what lived.
+		// gremlins' own gate (equivalents count as survivors) exits 10
+		// below it; the check after the run applies it too, and says
+		// what lived.
 		"--threshold-efficacy", fmt.Sprint(o.threshold),
 		"--workers", fmt.Sprint(o.workers), "--timeout-coefficient", fmt.Sprint(o.coefficient),
 		"-o", o.report}
@@ -256,7 +257,7 @@ func runGremlins(ctx context.Context, work, src string, o options) (time.Duratio
 	p.flush()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) && exit.ExitCode() == 10 {
-		err = nil // below gremlins' threshold: the check decides
+		err = nil // below gremlins' threshold: the check reports it
 	}
 	if err != nil {
 		return wall, fmt.Errorf("gremlins: %w", err)

@@ -120,6 +120,13 @@ func TestAssess(t *testing.T) {
 			t.Errorf("pass=%v equivalent=%d efficacy=%v/%v problems=%q", r.Pass(), len(r.Equivalent), r.Efficacy(), r.NonEquivalentEfficacy(), r.Problems)
 		}
 	})
+	t.Run("gremlins alone below threshold", func(t *testing.T) {
+		r := Assess(ms(), []Entry{entry(4, 7, cb, "if j «>=» n {"), entry(7, 7, cb, "if j «>=» n {")}, 50)
+		r.Gremlins = map[string]int{killed: 1, lived: 2, notCovered: 2}
+		if r.Pass() || r.GremlinsEfficacy() >= 50 {
+			t.Errorf("gremlins' efficacy %.2f%% passed a 50%% threshold", r.GremlinsEfficacy())
+		}
+	})
 	t.Run("below threshold", func(t *testing.T) {
 		r := Assess(ms(), []Entry{entry(4, 7, cb, "if j «>=» n {"), entry(7, 7, cb, "if j «>=» n {")}, 95)
 		if r.Pass() {
