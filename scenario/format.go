@@ -16,7 +16,11 @@ func Format(ss []Scenario) string {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		fmt.Fprintf(&b, "new %d %d", s.Cap, s.Slots)
+		if s.Ordered != nil {
+			b.WriteString(s.Ordered.String())
+		} else {
+			fmt.Fprintf(&b, "new %d %d", s.Cap, s.Slots)
+		}
 		if s.NewErr != "" {
 			fmt.Fprintf(&b, " -> %s", s.NewErr)
 		}
@@ -34,16 +38,21 @@ func (st Step) String() string {
 	if st.Query != "" {
 		return fmt.Sprintf("%s -> %d", st.Query, st.Want.Value)
 	}
-	if st.Want.Answer == "" {
-		return st.Op.String()
+	op := st.Op.String()
+	if st.Ordered {
+		op = st.OOp.String()
 	}
-	return st.Op.String() + " -> " + st.Want.String()
+	if st.Want.Answer == "" {
+		return op
+	}
+	return op + " -> " + st.Want.String()
 }
 
 // String renders an operation's answer, e.g. "6 bytes used=6 len=1".
 func (w Want) String() string {
 	s := w.Answer
-	if w.Answer == AnswerBytes || w.Answer == AnswerPackets {
+	switch w.Answer {
+	case AnswerBytes, AnswerPackets, AnswerDropped, AnswerMissing:
 		s = fmt.Sprintf("%d %s", w.Bytes, w.Answer)
 	}
 	if w.Used >= 0 {
@@ -51,6 +60,9 @@ func (w Want) String() string {
 	}
 	if w.Len >= 0 {
 		s += fmt.Sprintf(" len=%d", w.Len)
+	}
+	if w.Next >= 0 {
+		s += fmt.Sprintf(" next=%d", w.Next)
 	}
 	return s
 }
@@ -75,7 +87,7 @@ func Record(capacityBytes, maxPackets int, ops []step.Op) Scenario {
 
 // answerOf is the Want that r satisfies, with its counters.
 func answerOf(op step.Op, r step.Result) Want {
-	w := Want{Used: r.Used, Len: r.Len, Answer: AnswerBytes}
+	w := Want{Used: r.Used, Len: r.Len, Next: none, Answer: AnswerBytes}
 	switch {
 	case r.Panic != "":
 		w.Answer = AnswerPanic

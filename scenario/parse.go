@@ -31,7 +31,7 @@ func Parse(text string) ([]Scenario, error) {
 		if len(stmt) == 0 {
 			continue
 		}
-		if stmt[0] == "new" {
+		if stmt[0] == "new" || stmt[0] == "ordered" {
 			s, err := parseNew(stmt, answer, arrow)
 			if err != nil {
 				return nil, &SyntaxError{line, err}
@@ -47,7 +47,7 @@ func Parse(text string) ([]Scenario, error) {
 		if cur.NewErr != "" {
 			return nil, &SyntaxError{line, fmt.Errorf("%q after a `new` that fails", stmt[0])}
 		}
-		st, err := parseStep(stmt, answer, arrow)
+		st, err := parseStep(stmt, answer, arrow, cur.Ordered != nil)
 		if err != nil {
 			return nil, &SyntaxError{line, err}
 		}
@@ -76,30 +76,41 @@ func splitLine(raw string) (stmt, answer []string, arrow bool, err error) {
 	return stmt, answer, arrow, nil
 }
 
-// parseNew reads "new C S [-> ok | -> ErrX]".
+// parseNew reads "new C S [-> ok | -> ErrX]", or an ordered buffer's
+// "ordered C S window=W bits=B [first=F] [resync] [-> ...]".
 func parseNew(stmt, answer []string, arrow bool) (Scenario, error) {
-	if len(stmt) != 3 {
-		return Scenario{}, fmt.Errorf("want `new <capacityBytes> <maxPackets>`")
+	var s Scenario
+	if stmt[0] == "ordered" {
+		cfg, err := step.ParseOrderedConfig(stmt[1:])
+		if err != nil {
+			return Scenario{}, err
+		}
+		s = Scenario{Cap: cfg.Capacity, Slots: cfg.MaxPackets, Ordered: &cfg}
+	} else {
+		if len(stmt) != 3 {
+			return Scenario{}, fmt.Errorf("want `new <capacityBytes> <maxPackets>`")
+		}
+		c, err := parseInt(stmt[1])
+		if err != nil {
+			return Scenario{}, err
+		}
+		n, err := parseInt(stmt[2])
+		if err != nil {
+			return Scenario{}, err
+		}
+		s = Scenario{Cap: c, Slots: n}
 	}
-	c, err := parseInt(stmt[1])
-	if err != nil {
-		return Scenario{}, err
-	}
-	n, err := parseInt(stmt[2])
-	if err != nil {
-		return Scenario{}, err
-	}
-	s := Scenario{Cap: c, Slots: n}
+	c, n := s.Cap, s.Slots
 	valid := c >= 1 && n >= 1 && c <= model.MaxCapacity && n <= model.MaxCapacity
 	if valid && (c > MaxBytes || n > MaxBytes) {
-		return Scenario{}, fmt.Errorf("new %d %d: beyond the replay's limit of %d (scenario.MaxBytes)", c, n, MaxBytes)
+		return Scenario{}, fmt.Errorf("%s %d %d: beyond the replay's limit of %d (scenario.MaxBytes)", stmt[0], c, n, MaxBytes)
 	}
 	if !arrow {
 		return s, nil
 	}
 	switch {
 	case len(answer) != 1:
-		return Scenario{}, fmt.Errorf("`new` answers ok or one error name")
+		return Scenario{}, fmt.Errorf("`%s` answers ok or one error name", stmt[0])
 	case answer[0] == AnswerOK:
 	case step.IsErrName(answer[0]):
 		s.NewErr = answer[0]
@@ -110,13 +121,27 @@ func parseNew(stmt, answer []string, arrow bool) (Scenario, error) {
 }
 
 // parseStep reads a query or an operation with its answer.
-func parseStep(stmt, answer []string, arrow bool) (Step, error) {
-	if _, ok := queries[stmt[0]]; ok {
+func parseStep(stmt, answer []string, arrow, ordered bool) (Step, error) {
+	if isQuery(stmt[0]) && (ordered || stmt[0] != "next") {
 		if len(stmt) != 1 || len(answer) != 1 {
 			return Step{}, fmt.Errorf("want `%s -> <number>`", stmt[0])
 		}
 		v, err := parseInt(answer[0])
-		return Step{Query: stmt[0], Want: Want{Value: v, Used: none, Len: none}}, err
+		return Step{Query: stmt[0], Want: Want{Value: v, Used: none, Len: none, Next: none}, Ordered: ordered}, err
+	}
+	want := Want{Used: none, Len: none, Next: none}
+	var err error
+	if arrow {
+		if want, err = parseWant(answer); err != nil {
+			return Step{}, err
+		}
+	}
+	if ordered {
+		op, err := step.ParseOrderedOp(stmt)
+		if err == nil && max(op.MaxSize, op.DstLen, op.ReSize) > MaxBytes {
+			err = fmt.Errorf("%s: beyond the replay's limit of %d (scenario.MaxBytes)", op.Kind, MaxBytes)
+		}
+		return Step{OOp: op, Want: want, Ordered: true}, err
 	}
 	op, err := step.ParseOp(stmt)
 	if err != nil {
@@ -127,35 +152,30 @@ func parseStep(stmt, answer []string, arrow bool) (Step, error) {
 			return Step{}, fmt.Errorf("%s: %d is beyond the replay's limit of %d (scenario.MaxBytes)", op.Kind, v, MaxBytes)
 		}
 	}
-	want := Want{Used: none, Len: none}
-	if arrow {
-		if want, err = parseWant(answer); err != nil {
-			return Step{}, err
-		}
-	}
 	return Step{Op: op, Want: want}, nil
 }
 
-// parseWant reads "ok | panic | ErrX | N bytes", then "used=N" and "len=N".
+// parseWant reads "ok | panic | ErrX | N bytes | N packets | N dropped |
+// N missing", then the counters "used=N", "len=N" and "next=N".
 func parseWant(words []string) (Want, error) {
-	w := Want{Used: none, Len: none}
+	w := Want{Used: none, Len: none, Next: none}
 	switch first := words[0]; {
 	case first == AnswerOK || first == AnswerPanic || step.IsErrName(first):
 		w.Answer, words = first, words[1:]
-	case len(words) >= 2 && (words[1] == AnswerBytes || words[1] == AnswerPackets):
+	case len(words) >= 2 && (words[1] == AnswerBytes || words[1] == AnswerPackets || words[1] == AnswerDropped || words[1] == AnswerMissing):
 		n, err := parseInt(first)
 		if err != nil {
 			return Want{}, err
 		}
 		w.Answer, w.Bytes, words = words[1], n, words[2:]
 	default:
-		return Want{}, fmt.Errorf("unknown answer %q (want ok, panic, an error name, `N bytes` or `N packets`)", first)
+		return Want{}, fmt.Errorf("unknown answer %q (want ok, panic, an error name, or `N bytes|packets|dropped|missing`)", first)
 	}
 	seen := map[string]bool{}
 	for _, kv := range words {
 		k, v, ok := strings.Cut(kv, "=")
-		if !ok || (k != "used" && k != "len") || seen[k] {
-			return Want{}, fmt.Errorf("unexpected %q in the answer (want used=N, len=N)", kv)
+		if !ok || (k != "used" && k != "len" && k != "next") || seen[k] {
+			return Want{}, fmt.Errorf("unexpected %q in the answer (want used=N, len=N, next=N)", kv)
 		}
 		seen[k] = true
 		n, err := parseInt(v)
@@ -165,10 +185,13 @@ func parseWant(words []string) (Want, error) {
 		if n < 0 {
 			return Want{}, fmt.Errorf("%s=%d: a counter is never negative", k, n)
 		}
-		if k == "used" {
+		switch k {
+		case "used":
 			w.Used = n
-		} else {
+		case "len":
 			w.Len = n
+		default:
+			w.Next = int64(n)
 		}
 	}
 	return w, nil

@@ -35,15 +35,15 @@ new 0 4 -> ErrInvalidSize
 	}
 	want := []scenario.Scenario{
 		{Line: 2, Cap: 10, Slots: 4, Steps: []scenario.Step{
-			at(3, step.Op{Kind: step.OpPush, MaxSize: 6}, scenario.Want{Answer: "ok", Used: -1, Len: -1}),
+			at(3, step.Op{Kind: step.OpPush, MaxSize: 6}, scenario.Want{Answer: "ok", Used: -1, Len: -1, Next: -1}),
 			at(4, step.Op{Kind: step.OpPushWith, MaxSize: 8, N: 3, Fill: step.CallErr},
-				scenario.Want{Answer: "ErrCallback", Used: -1, Len: -1}),
+				scenario.Want{Answer: "ErrCallback", Used: -1, Len: -1, Next: -1}),
 			at(5, step.Op{Kind: step.OpPushWith, MaxSize: 4, N: 4, Fill: step.CallReenter, Reenter: step.OpReset, Seed: 9},
-				scenario.Want{Answer: "bytes", Bytes: 4, Used: 10, Len: 2}),
-			at(6, step.Op{Kind: step.OpPopWith, Consume: step.CallPanic}, scenario.Want{Answer: "panic", Used: -1, Len: -1}),
-			at(7, step.Op{Kind: step.OpPop, DstLen: 16}, scenario.Want{Answer: "bytes", Bytes: 6, Used: -1, Len: -1}),
-			{Line: 8, Query: "used", Want: scenario.Want{Value: 6, Used: -1, Len: -1}},
-			at(9, step.Op{Kind: step.OpReset}, scenario.Want{Used: -1, Len: -1}),
+				scenario.Want{Answer: "bytes", Bytes: 4, Used: 10, Len: 2, Next: -1}),
+			at(6, step.Op{Kind: step.OpPopWith, Consume: step.CallPanic}, scenario.Want{Answer: "panic", Used: -1, Len: -1, Next: -1}),
+			at(7, step.Op{Kind: step.OpPop, DstLen: 16}, scenario.Want{Answer: "bytes", Bytes: 6, Used: -1, Len: -1, Next: -1}),
+			{Line: 8, Query: "used", Want: scenario.Want{Value: 6, Used: -1, Len: -1, Next: -1}},
+			at(9, step.Op{Kind: step.OpReset}, scenario.Want{Used: -1, Len: -1, Next: -1}),
 		}},
 		{Line: 10, Cap: 0, Slots: 4, NewErr: "ErrInvalidSize"},
 	}

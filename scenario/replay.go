@@ -47,20 +47,13 @@ func CheckCorpus(t *testing.T, newBuffer step.Factory, fsys fs.FS, opts ...step.
 // that a buffer with feat can run. Errors name the place as file:line. A
 // file with no scenario is an error.
 func ReplayFile(fsys fs.FS, name string, newBuffer step.Factory, feat step.Features) (ran, skipped int, err error) {
-	text, err := fs.ReadFile(fsys, name)
+	ss, err := parseFile(fsys, name)
 	if err != nil {
 		return 0, 0, err
 	}
 	file := path.Base(name)
-	ss, err := Parse(string(text))
-	if se := (*SyntaxError)(nil); errors.As(err, &se) {
-		return 0, 0, fmt.Errorf("%s:%d: %w", file, se.Line, se.Err)
-	}
-	if len(ss) == 0 {
-		return 0, 0, fmt.Errorf("%s: no scenario (a file holds at least one `new`)", file)
-	}
 	for _, s := range ss {
-		if !feat.Covers(s.Needs()) {
+		if s.Ordered != nil || !feat.Covers(s.Needs()) {
 			skipped++
 			continue
 		}
@@ -72,6 +65,24 @@ func ReplayFile(fsys fs.FS, name string, newBuffer step.Factory, feat step.Featu
 	return ran, skipped, nil
 }
 
+// parseFile reads and parses one file of fsys; errors name file:line, and a
+// file with no scenario is an error.
+func parseFile(fsys fs.FS, name string) ([]Scenario, error) {
+	text, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	file := path.Base(name)
+	ss, err := Parse(string(text))
+	if se := (*SyntaxError)(nil); errors.As(err, &se) {
+		return nil, fmt.Errorf("%s:%d: %w", file, se.Line, se.Err)
+	}
+	if len(ss) == 0 {
+		return nil, fmt.Errorf("%s: no scenario (a file holds at least one `new` or `ordered`)", file)
+	}
+	return ss, nil
+}
+
 // Replay runs s on a buffer from newBuffer and on the model side by side
 // (step.Pair). It returns the first line whose expected answer either of
 // them does not give, or where they differ in anything step.Run observes,
@@ -79,6 +90,9 @@ func ReplayFile(fsys fs.FS, name string, newBuffer step.Factory, feat step.Featu
 // answer the model does not give means the scenario, or the model, is
 // wrong: the message says which side answered what.
 func Replay(s Scenario, newBuffer step.Factory) error {
+	if s.Ordered != nil {
+		return fmt.Errorf("%d: an ordered scenario: use ReplayOrdered", s.Line)
+	}
 	p, err := step.NewPair(newBuffer, s.Cap, s.Slots)
 	if err != nil {
 		return fmt.Errorf("%d: %w", s.Line, err)
@@ -112,7 +126,7 @@ func check(p *step.Pair, st Step) error {
 			name string
 			b    step.Buffer
 		}{{"model", p.Ref}, {"buffer", p.Impl}} {
-			if v := queries[st.Query](side.b); v != st.Want.Value {
+			if v, _ := query(st.Query, side.b); v != st.Want.Value {
 				return fmt.Errorf("%s answered %d", side.name, v)
 			}
 		}

@@ -18,6 +18,18 @@
 //	used -> 6                          # queries: used, len, cap, maxpackets
 //	new 0 4 -> ErrInvalidSize          # a constructor that must fail
 //
+// An OrderedBuffer scenario starts with its configuration, and its
+// operations carry sequence numbers (step.OrderedOp's String form):
+//
+//	ordered 64 8 window=4 bits=3 first=6 # Cap 64, 8 arrival slots, SeqBits 3
+//	push 4 seq=7 -> ok                   # arrives first
+//	pop 16 -> ErrGap                     # 6 is missing
+//	push 2 seq=6 -> ok
+//	popwith -> 2 bytes next=7
+//	skipto 1 -> 1 dropped next=1         # the sequence space wraps at 8
+//	missing 8 -> 0 missing
+//	next -> 1
+//
 // An operation is written as step.Op's String prints it, with the keys
 // optional (see step.ParseOp for their defaults). Its answer is one of: ok;
 // N bytes (PushWith's n, Pop's n, the packet PopWith or Peek saw, Push's
@@ -39,19 +51,23 @@ const MaxBytes = 16 << 20
 // Scenario is one buffer's script: its constructor arguments and answer,
 // then its steps.
 type Scenario struct {
-	Line   int    // line of the `new` statement (1-based; 0 if not parsed from text)
-	Cap    int    // capacityBytes
-	Slots  int    // maxPackets
-	NewErr string // the constructor's expected error ("" for success)
-	Steps  []Step
+	Line    int                 // line of the `new` or `ordered` statement (1-based; 0 if not parsed from text)
+	Cap     int                 // capacityBytes
+	Slots   int                 // maxPackets
+	Ordered *step.OrderedConfig // an OrderedBuffer's configuration; nil for an UnorderedBuffer
+	NewErr  string              // the constructor's expected error ("" for success)
+	Steps   []Step
 }
 
 // Step is an operation or a query, with its expected answer.
 type Step struct {
-	Line  int    // 1-based line number (0 if not parsed from text)
-	Query string // "used", "len", "cap" or "maxpackets"; "" for an operation
-	Op    step.Op
+	Line  int            // 1-based line number (0 if not parsed from text)
+	Query string         // "used", "len", "cap", "maxpackets" or (ordered) "next"; "" for an operation
+	Op    step.Op        // the operation of an UnorderedBuffer scenario
+	OOp   step.OrderedOp // the operation of an OrderedBuffer scenario
 	Want  Want
+
+	Ordered bool // the step belongs to an OrderedBuffer scenario: OOp, not Op
 }
 
 // Want is an expected answer. For a query only Value is used.
@@ -60,6 +76,7 @@ type Want struct {
 	Bytes  int    // for AnswerBytes and AnswerPackets
 	Used   int    // Used() after the operation, if >= 0
 	Len    int    // Len() after the operation, if >= 0
+	Next   int64  // Next() after the operation (ordered), if >= 0
 	Value  int    // the answer of a query
 }
 
@@ -68,18 +85,60 @@ const (
 	AnswerOK      = "ok"
 	AnswerBytes   = "bytes"
 	AnswerPackets = "packets" // PushBatch's m
+	AnswerDropped = "dropped" // SkipTo's count
+	AnswerMissing = "missing" // how many sequences AppendMissing appended
 	AnswerPanic   = "panic"
 )
 
 // none is the Used or Len of a Want that does not check it.
 const none = -1
 
-// queries are the statements that read a counter.
-var queries = map[string]func(step.Buffer) int{
-	"used":       step.Buffer.Used,
-	"len":        step.Buffer.Len,
-	"cap":        step.Buffer.Cap,
-	"maxpackets": step.Buffer.MaxPackets,
+// counters is what every buffer under test reports.
+type counters interface {
+	Used() int
+	Len() int
+	Cap() int
+	MaxPackets() int
+}
+
+// query reads the counter a query statement names; next only for an
+// ordered buffer.
+func query(name string, b counters) (int, bool) {
+	switch name {
+	case "used":
+		return b.Used(), true
+	case "len":
+		return b.Len(), true
+	case "cap":
+		return b.Cap(), true
+	case "maxpackets":
+		return b.MaxPackets(), true
+	case "next":
+		if o, ok := b.(interface{ Next() uint32 }); ok {
+			return int(o.Next()), true
+		}
+	}
+	return 0, false
+}
+
+// isQuery reports whether a statement is a query.
+func isQuery(word string) bool {
+	switch word {
+	case "used", "len", "cap", "maxpackets", "next":
+		return true
+	}
+	return false
+}
+
+// OrderedOps returns an OrderedBuffer scenario's operations in order.
+func (s Scenario) OrderedOps() []step.OrderedOp {
+	var ops []step.OrderedOp
+	for _, st := range s.Steps {
+		if st.Query == "" {
+			ops = append(ops, st.OOp)
+		}
+	}
+	return ops
 }
 
 // Ops returns the scenario's operations in order, without its queries.
@@ -96,6 +155,12 @@ func (s Scenario) Ops() []step.Op {
 // Needs returns the features beyond the contract that s uses.
 func (s Scenario) Needs() step.Features {
 	var f step.Features
+	if s.Ordered != nil {
+		for _, op := range s.OrderedOps() {
+			f.NilFuncs = f.NilFuncs || op.Fill == step.CallNil || op.Consume == step.CallNil
+		}
+		return f
+	}
 	for _, op := range s.Ops() {
 		n := op.Needs()
 		f.NilFuncs, f.Batch, f.TwoPhase = f.NilFuncs || n.NilFuncs, f.Batch || n.Batch, f.TwoPhase || n.TwoPhase

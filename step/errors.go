@@ -27,6 +27,11 @@ var errorNames = []struct {
 	{"ErrBusy", []error{netbuf.ErrBusy, model.ErrBusy}},
 	{"ErrNilFunc", []error{netbuf.ErrNilFunc, model.ErrNilFunc}},
 	{"ErrInvalidState", []error{netbuf.ErrInvalidState, model.ErrInvalidState}},
+	{"ErrLate", []error{netbuf.ErrLate, model.ErrLate}},
+	{"ErrDuplicate", []error{netbuf.ErrDuplicate, model.ErrDuplicate}},
+	{"ErrAhead", []error{netbuf.ErrAhead, model.ErrAhead}},
+	{"ErrGap", []error{netbuf.ErrGap, model.ErrGap}},
+	{"ErrInvalidSeq", []error{netbuf.ErrInvalidSeq, model.ErrInvalidSeq}},
 	{"io.ErrShortBuffer", []error{io.ErrShortBuffer}},
 	{"ErrCallback", []error{ErrCallback}},
 }
