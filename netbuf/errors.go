@@ -25,15 +25,37 @@ var (
 	ErrInvalidLength = errors.New("netbuf: fill reported an invalid length")
 
 	// ErrBusy means a method of a buffer was called from inside one of that
-	// same buffer's fill or consume callbacks. The call changed nothing.
-	ErrBusy = errors.New("netbuf: buffer is busy in a callback")
+	// same buffer's fill or consume callbacks, or between the two halves of
+	// a two-phase operation (Reserve and Commit or Abort, Peek and Release)
+	// by any method but the one ending it. The call changed nothing.
+	ErrBusy = errors.New("netbuf: buffer is busy")
 
 	// ErrNilFunc means PushWith, PopWith or PushBatch was given a nil
 	// callback: answered instead of a panic, so that bad input never
 	// panics inside the library.
 	ErrNilFunc = errors.New("netbuf: nil callback")
 
-	// ErrInvalidState means Commit or Abort with no reservation open, or
-	// Release with no peek open. The call changed nothing.
+	// ErrInvalidState means Commit or Abort was called with no reservation
+	// open, or Release with no peek open. The call changed nothing.
 	ErrInvalidState = errors.New("netbuf: no reservation or peek open")
+
+	// ErrLate means an OrderedBuffer got a sequence number behind its
+	// window: already delivered, skipped, or too old.
+	ErrLate = errors.New("netbuf: sequence number is late")
+
+	// ErrDuplicate means an OrderedBuffer already holds, undelivered, a
+	// packet with that sequence number.
+	ErrDuplicate = errors.New("netbuf: duplicate sequence number")
+
+	// ErrAhead means an OrderedBuffer got a sequence number beyond its
+	// window (and does not resynchronise).
+	ErrAhead = errors.New("netbuf: sequence number ahead of the window")
+
+	// ErrGap means an OrderedBuffer holds packets, but not the next one in
+	// sequence: wait for it, or SkipTo past it.
+	ErrGap = errors.New("netbuf: the next packet in sequence is missing")
+
+	// ErrInvalidSeq means a fill reported a sequence number that does not
+	// fit in the buffer's SeqBits.
+	ErrInvalidSeq = errors.New("netbuf: sequence number out of range")
 )
