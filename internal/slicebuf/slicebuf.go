@@ -1,7 +1,7 @@
 // Package slicebuf is a second, independent implementation of netbuf's
-// UnorderedBuffer, written from /work/shared/CONTRACT.md alone (sections
-// "Public API", "Geometry", "Answers in detail", "Failure is atomic" and
-// "Invariants") with a different internal design: one []byte of Cap() bytes,
+// UnorderedBuffer, written from the specification alone (docs/SPEC.md: the
+// API, the geometry, the answers, atomic failure and the invariants)
+// with a different internal design: one []byte of Cap() bytes,
 // plus a plain Go slice of packet records appended at the back and resliced
 // at the front (no metadata ring).
 //
