@@ -31,10 +31,8 @@ unit:
 ## FUZZ lines and the MUTATE line under their stage; fails if any stage failed.
 ## Stages, as NAME=TARGET (cmd/verify runs `make TARGET` for each).
 VERIFY_STAGES ?= gate=test properties=verify-properties fuzz=fuzz-smoke mutation=mutate
-# (built, not `go run`, so that the verdict is the last line it prints)
 verify:
-	@bin=$$(mktemp -d) && $(GO) build -o $$bin/verify ./cmd/verify && \
-		{ $$bin/verify -make "$(MAKE_COMMAND)" $(VERIFY_STAGES); rc=$$?; rm -rf $$bin; exit $$rc; }
+	@$(GO) run ./cmd/verify -make "$(MAKE_COMMAND)" $(VERIFY_STAGES)
 
 ## verify-properties: the property suite (rapid and gopter engines, Ring) at
 ## NETBUF_PROPERTY_SCALE=$(PROPERTY_SCALE), i.e. that many times the cases of

@@ -96,27 +96,37 @@ var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
 var mutantLine = regexp.MustCompile(`^ *(KILLED|LIVED|NOT COVERED|TIMED OUT|NOT VIABLE|SKIPPED|RUNNABLE) [A-Z_]+ at \S+$`)
 
 // progress receives gremlins' output: it copies it to log, and to out with
-// each mutant's line prefixed by "mutate <done>/<total>".
+// each mutant's line prefixed by "mutate <done>/<total>". An unfinished
+// line ("Gathering coverage... ", until "done in 7s") is shown at once.
 type progress struct {
 	total, done int
 	out, log    io.Writer
-	buf         []byte
+	midLine     bool // out has the start of the current line
 }
 
 func (p *progress) Write(b []byte) (int, error) {
+	n := len(b)
 	p.log.Write(b)
-	p.buf = append(p.buf, b...)
-	for {
-		i := bytes.IndexByte(p.buf, '\n')
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
+			p.out.Write(b)
+			p.midLine = true
 			break
 		}
-		p.line(string(p.buf[:i]))
-		p.buf = p.buf[i+1:]
+		line := b[:i]
+		b = b[i+1:]
+		if p.midLine {
+			fmt.Fprintf(p.out, "%s\n", line)
+			p.midLine = false
+			continue
+		}
+		p.line(string(line))
 	}
-	return len(b), nil
+	return n, nil
 }
 
+// line writes one whole line of gremlins' output.
 func (p *progress) line(s string) {
 	s = ansi.ReplaceAllString(s, "")
 	if mutantLine.MatchString(s) {
@@ -128,10 +138,10 @@ func (p *progress) line(s string) {
 	fmt.Fprintln(p.out, s)
 }
 
-// flush writes what is left after the last newline.
+// flush ends an unfinished line.
 func (p *progress) flush() {
-	if len(p.buf) > 0 {
-		p.line(string(p.buf))
-		p.buf = nil
+	if p.midLine {
+		fmt.Fprintln(p.out)
+		p.midLine = false
 	}
 }

@@ -296,16 +296,26 @@ func TestCountMutants(t *testing.T) {
 func TestProgress(t *testing.T) {
 	var out, log strings.Builder
 	p := &progress{total: 12, out: &out, log: &log}
-	in := "Gathering coverage... done in 1s\n      KILLED CONDITIONALS_BOUNDARY at netbuf/ring.go:82:7\n" +
-		"\x1b[91mLIVED\x1b[0m INVERT_LOGICAL at netbuf/batch.go:1:2\n NOT COVERED ARITHMETIC_BASE at netbuf/x.go:3:4"
-	for _, chunk := range []string{in[:20], in[20:70], in[70:]} {
-		p.Write([]byte(chunk))
+	chunks := []string{
+		"Starting...\nGathering coverage... ", // shown before its line ends
+		"done in 1s\n      KILLED CONDITIONALS_BOUNDARY at netbuf/ring.go:82:7\n",
+		"\x1b[91mLIVED\x1b[0m INVERT_LOGICAL at netbuf/batch.go:1:2\n NOT COVERED ARITHMETIC_BASE at netbuf/x.go:3:4\n",
+		"Killed: 1, Lived: 1",
+	}
+	var in string
+	for i, c := range chunks {
+		p.Write([]byte(c))
+		in += c
+		if i == 0 && out.String() != "Starting...\nGathering coverage... " {
+			t.Errorf("after the first chunk, out = %q", out.String())
+		}
 	}
 	p.flush()
-	want := "Gathering coverage... done in 1s\n" +
+	want := "Starting...\nGathering coverage... done in 1s\n" +
 		"mutate  1/12       KILLED CONDITIONALS_BOUNDARY at netbuf/ring.go:82:7\n" +
 		"mutate  2/12 LIVED INVERT_LOGICAL at netbuf/batch.go:1:2\n" +
-		"mutate  3/12  NOT COVERED ARITHMETIC_BASE at netbuf/x.go:3:4\n"
+		"mutate  3/12  NOT COVERED ARITHMETIC_BASE at netbuf/x.go:3:4\n" +
+		"Killed: 1, Lived: 1\n"
 	if out.String() != want || log.String() != in || p.done != 3 {
 		t.Errorf("out:\n%s\nwant:\n%s\nlog %q, done %d", out.String(), want, log.String(), p.done)
 	}
