@@ -220,6 +220,13 @@ func runGremlins(ctx context.Context, work, src string, o options) (time.Duratio
 	if err != nil {
 		return 0, err
 	}
+	// Fail in seconds, not after gremlins' coverage run, if the suite
+	// does not build (the per-mutant runs reuse what this compiles).
+	build := exec.CommandContext(ctx, goCmd, "test", "-count=1", "-run", "^$", "./...")
+	build.Dir = src
+	if out, err := build.CombinedOutput(); err != nil {
+		return 0, fmt.Errorf("the unmutated suite does not build: %w\n%s", err, out)
+	}
 	list := exec.Command(goCmd, "list", "./...")
 	list.Dir = src
 	pkgs, err := list.Output()
