@@ -7,7 +7,7 @@ import (
 )
 
 // TestZeroAllocsPerPacket: in steady state a push and a pop allocate nothing,
-// through either API, including pushes that wrap and pad. The fill and
+// through any of the APIs, including pushes that wrap and pad. The fill and
 // consume funcs are made once, outside the measured function, as a receive
 // loop would hold them (a method value such as conn.Read is made once too).
 func TestZeroAllocsPerPacket(t *testing.T) {
@@ -52,6 +52,28 @@ func TestZeroAllocsPerPacket(t *testing.T) {
 				t.Fatal(err)
 			}
 		}},
+		{"Reserve+Commit+Peek+Release", func() {
+			before := b.Used()
+			p, err := b.Reserve(mtu)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, _ := fill(p)
+			if err := b.Commit(n); err != nil {
+				t.Fatal(err)
+			}
+			if b.Used()-before > size {
+				wraps++
+			}
+			q, err := b.Peek()
+			if err != nil {
+				t.Fatal(err)
+			}
+			sink += len(q)
+			if err := b.Release(); err != nil {
+				t.Fatal(err)
+			}
+		}},
 		{"Push+Pop", func() {
 			size = (size + 397) % (mtu + 1)
 			if err := b.Push(src[:size]); err != nil {
@@ -72,5 +94,5 @@ func TestZeroAllocsPerPacket(t *testing.T) {
 	if wraps == 0 {
 		t.Errorf("no measured push wrapped: the test does not cover the padding path")
 	}
-	t.Logf("%d of 1001 measured PushWith calls wrapped; %d bytes consumed", wraps, sink)
+	t.Logf("%d of 2002 measured PushWith and Commit calls wrapped; %d bytes consumed", wraps, sink)
 }

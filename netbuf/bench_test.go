@@ -18,6 +18,8 @@ import (
 //	               The ratio netbuf/floor is the cost of netbuf's bookkeeping.
 //	impl=netbuf    PushWith (fill copies the payload in) + PopWith (consume
 //	               copies the packet out).
+//	impl=twophase  the same through the two-phase API: Reserve, copy in,
+//	               Commit; Peek, copy out, Release.
 //	impl=chanpool  chan []byte of MTU-sized buffers from a sync.Pool.
 //	impl=naive     a slice of slices, make + copy per packet (like the model).
 //
@@ -81,6 +83,7 @@ type impl struct {
 var impls = []impl{
 	{"floor", newFloor},
 	{"netbuf", newNetbuf},
+	{"twophase", newTwoPhase},
 	{"chanpool", newChanPool},
 	{"naive", newNaive},
 }
@@ -138,6 +141,45 @@ func newNetbuf(tb testing.TB, sh shape, k int) runner {
 					tb.Fatal(err)
 				}
 				total += got
+			}
+		}
+		return total
+	}
+}
+
+func newTwoPhase(tb testing.TB, sh shape, k int) runner {
+	buf, err := netbuf.NewUnorderedBuffer(storageFor(sh, k), benchSlots)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var pi int
+	push := func() {
+		size := nextSize(sh.sizes, &pi)
+		p, err := buf.Reserve(sh.max)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := buf.Commit(copy(p, payload[:size])); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	push() // the packet in flight
+	return func(n int) (total int) {
+		for n > 0 {
+			m := min(k, n)
+			n -= m
+			for range m {
+				push()
+			}
+			for range m {
+				p, err := buf.Peek()
+				if err != nil {
+					tb.Fatal(err)
+				}
+				total += copy(sink, p)
+				if err := buf.Release(); err != nil {
+					tb.Fatal(err)
+				}
 			}
 		}
 		return total

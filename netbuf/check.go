@@ -6,7 +6,7 @@ import "fmt"
 // of the first one broken, or nil. It walks every held packet, so it costs
 // O(Len()); it is a debugging aid for tests and fuzzing, not for the hot
 // path. A correct buffer always returns nil when called outside its
-// callbacks.
+// callbacks, including between the two halves of a two-phase operation.
 func (b *UnorderedBuffer) Check() error {
 	c, n := len(b.data), b.meta.Len()
 	if c < 1 || b.meta.Cap() < 1 {
@@ -18,12 +18,35 @@ func (b *UnorderedBuffer) Check() error {
 	switch {
 	case b.used < 0 || b.used > c:
 		return fmt.Errorf("netbuf: check: used %d outside [0, %d]", b.used, c)
-	case b.busy:
+	case b.busy && b.open == phaseNone:
 		return fmt.Errorf("netbuf: check: busy outside a callback")
+	case b.open > phasePeeked:
+		return fmt.Errorf("netbuf: check: unknown phase %d", b.open)
+	case !b.busy && b.open != phaseNone:
+		return fmt.Errorf("netbuf: check: phase %d open but not busy", b.open)
 	case n == 0 && (b.head != 0 || b.used != 0):
 		return fmt.Errorf("netbuf: check: empty but head %d used %d (want 0, 0)", b.head, b.used)
 	}
-	return b.checkPackets()
+	if err := b.checkPackets(); err != nil {
+		return err
+	}
+	switch b.open {
+	case phaseReserved:
+		// Nothing can change while the reservation is open, so it is still
+		// exactly the room a reservation of the same size would get now.
+		w := b.res
+		off, win := b.tailRoom()
+		off, pad, err := b.place(w.max, off, win)
+		if err != nil || off != w.off || pad != w.pad {
+			return fmt.Errorf("netbuf: check: reservation of %d bytes at %d padding %d, but the room is at %d padding %d (%v)",
+				w.max, w.off, w.pad, off, pad, err)
+		}
+	case phasePeeked:
+		if n == 0 {
+			return fmt.Errorf("netbuf: check: peek open on an empty buffer")
+		}
+	}
+	return nil
 }
 
 // checkPackets walks the held packets from head: each lies inside the

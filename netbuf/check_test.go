@@ -19,10 +19,12 @@ type checkState struct {
 	pkts       []slot
 	head, used int
 	busy       bool
+	open       phase
+	res        window
 }
 
 func (s checkState) build() *UnorderedBuffer {
-	b := &UnorderedBuffer{data: make([]byte, s.c), head: s.head, used: s.used, busy: s.busy}
+	b := &UnorderedBuffer{data: make([]byte, s.c), head: s.head, used: s.used, busy: s.busy, open: s.open, res: s.res}
 	b.meta = Ring[slot]{buf: make([]slot, s.slots), head: s.metaHead, n: len(s.pkts)}
 	for i, p := range s.pkts {
 		b.meta.buf[(s.metaHead+i)%s.slots] = p
@@ -43,6 +45,16 @@ func TestCheckAcceptsValidEdges(t *testing.T) {
 			pkts: []slot{{4, 2, 2}, {0, 3, 0}}, head: 4, used: 7}},
 		{"zero-length packets, one at the wrap", checkState{c: 4, slots: 4,
 			pkts: []slot{{2, 2, 0}, {0, 0, 0}, {0, 1, 0}}, head: 2, used: 3}},
+		{"reservation open on an empty buffer: all of it", checkState{c: 8, slots: 1,
+			busy: true, open: phaseReserved, res: window{off: 0, max: 8}}},
+		{"reservation open at the tail, filling it to C", checkState{c: 8, slots: 2,
+			pkts: []slot{{0, 3, 0}}, used: 3, busy: true, open: phaseReserved, res: window{off: 3, max: 5}}},
+		{"reservation open at 0, padding the tail window", checkState{c: 8, slots: 3,
+			pkts: []slot{{4, 2, 0}}, head: 4, used: 2, busy: true, open: phaseReserved, res: window{off: 0, max: 3, pad: 2}}},
+		{"reservation open in the wrapped gap", checkState{c: 8, slots: 3,
+			pkts: []slot{{4, 2, 2}, {0, 1, 0}}, head: 4, used: 5, busy: true, open: phaseReserved, res: window{off: 1, max: 3}}},
+		{"peek open on the last slot's packet", checkState{c: 8, slots: 2, metaHead: 1,
+			pkts: []slot{{0, 8, 0}}, used: 8, busy: true, open: phasePeeked}},
 	}
 	for _, tc := range cases {
 		if err := tc.s.build().Check(); err != nil {
@@ -95,6 +107,29 @@ func TestCheckReportsEachBrokenInvariant(t *testing.T) {
 			"netbuf: check: used 5 outside [0, 4]"},
 		{"busy outside a callback", checkState{c: 4, slots: 2, busy: true}.build(),
 			"netbuf: check: busy outside a callback"},
+		{"unknown phase", checkState{c: 4, slots: 2, busy: true, open: phasePeeked + 1}.build(),
+			"netbuf: check: unknown phase 3"},
+		{"reservation open but not busy", checkState{c: 4, slots: 2, open: phaseReserved, res: window{max: 1}}.build(),
+			"netbuf: check: phase 1 open but not busy"},
+		{"peek open but not busy", checkState{c: 4, slots: 2, pkts: []slot{{0, 1, 0}}, used: 1, open: phasePeeked}.build(),
+			"netbuf: check: phase 2 open but not busy"},
+		{"peek open on an empty buffer", checkState{c: 4, slots: 2, busy: true, open: phasePeeked}.build(),
+			"netbuf: check: peek open on an empty buffer"},
+		{"reservation not where the room is", checkState{c: 8, slots: 2, pkts: []slot{{0, 3, 0}}, used: 3,
+			busy: true, open: phaseReserved, res: window{off: 4, max: 2}}.build(),
+			"netbuf: check: reservation of 2 bytes at 4 padding 0, but the room is at 3 padding 0 (<nil>)"},
+		{"reservation past the room", checkState{c: 8, slots: 2, pkts: []slot{{0, 3, 0}}, used: 3,
+			busy: true, open: phaseReserved, res: window{off: 3, max: 6}}.build(),
+			"netbuf: check: reservation of 6 bytes at 3 padding 0, but the room is at 0 padding 0 (netbuf: no room for the packet now)"},
+		{"reservation with the metadata ring full", checkState{c: 8, slots: 1, pkts: []slot{{0, 3, 0}}, used: 3,
+			busy: true, open: phaseReserved, res: window{off: 3, max: 2}}.build(),
+			"netbuf: check: reservation of 2 bytes at 3 padding 0, but the room is at 0 padding 0 (netbuf: no room for the packet now)"},
+		{"reservation at 0 with the wrong padding", checkState{c: 8, slots: 3, pkts: []slot{{4, 2, 0}}, head: 4, used: 2,
+			busy: true, open: phaseReserved, res: window{off: 0, max: 3, pad: 1}}.build(),
+			"netbuf: check: reservation of 3 bytes at 0 padding 1, but the room is at 0 padding 2 (<nil>)"},
+		{"reservation of a negative size", checkState{c: 8, slots: 3,
+			busy: true, open: phaseReserved, res: window{off: 0, max: -1}}.build(),
+			"netbuf: check: reservation of -1 bytes at 0 padding 0, but the room is at 0 padding 0 (netbuf: invalid size)"},
 		{"empty with a head", checkState{c: 4, slots: 2, head: 3}.build(),
 			"netbuf: check: empty but head 3 used 0 (want 0, 0)"},
 		{"empty with bytes used", checkState{c: 4, slots: 2, used: 2}.build(),

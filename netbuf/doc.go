@@ -11,12 +11,20 @@
 //	...
 //	err = buf.PopWith(func(p []byte) error { return handle(p) })
 //
+// The same operations also come in two halves, with no callback and no
+// deferred call: [UnorderedBuffer.Reserve] returns the room and Commit (or
+// Abort) ends the push; [UnorderedBuffer.Peek] returns the oldest packet and
+// Release removes it. Between the halves the buffer is busy.
+//
+//	p, err := buf.Reserve(1500)
+//	n, err := conn.Read(p) // then buf.Commit(n), or buf.Abort() on error
+//
 // Every failure is atomic: an error or a panic from the fill or consume
 // function, or bad input, leaves the buffer exactly as it was, and the
 // callback's own error comes back unchanged (errors.Is(err,
 // os.ErrDeadlineExceeded) works). Errors of the package are sentinels
-// tested with errors.Is. A method called on a buffer from inside one of that
-// buffer's callbacks returns [ErrBusy].
+// tested with errors.Is. A method called on a busy buffer (from inside one of
+// its callbacks, or between two halves) returns [ErrBusy].
 //
 // The exact placement rules (where each packet goes, when a push gets
 // [ErrWouldBlock]) are in the project's docs/SPEC.md and on [UnorderedBuffer].

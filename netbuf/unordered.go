@@ -36,13 +36,20 @@ type slot struct {
 // Every failure is atomic: an error or a panic from fill or consume, or
 // bad input, leaves the buffer exactly as it was.
 //
+// The buffer is busy inside its own fill and consume callbacks, and between
+// the two halves of a two-phase operation (Reserve and Commit or Abort, Peek
+// and Release). A busy buffer answers ErrBusy to every call but the one that
+// ends the open operation, and Reset does nothing.
+//
 // A buffer is owned by one goroutine at a time; it has no lock.
 type UnorderedBuffer struct {
 	data []byte     // storage ring; len(data) is C
 	meta Ring[slot] // one entry per held packet, oldest first
 	head int        // h: offset of the oldest packet's first byte; 0 when empty
 	used int        // u: bytes held, padding included
-	busy bool       // inside a fill or consume callback: every call is refused
+	busy bool       // in a callback, or open != phaseNone: the one flag every refusal tests
+	open phase      // the two-phase operation open; phaseNone inside a callback
+	res  window     // the open reservation, while open == phaseReserved
 }
 
 // NewUnorderedBuffer returns an empty buffer with capacityBytes bytes of
@@ -72,8 +79,9 @@ func (b *UnorderedBuffer) Cap() int { return len(b.data) }
 // NewUnorderedBuffer.
 func (b *UnorderedBuffer) MaxPackets() int { return b.meta.Cap() }
 
-// Reset drops every packet. Called from inside a fill or consume callback
-// of the same buffer it does nothing.
+// Reset drops every packet. While the buffer is busy (inside one of its
+// callbacks, or between the halves of a two-phase operation) it does
+// nothing.
 func (b *UnorderedBuffer) Reset() {
 	if b.busy {
 		return
@@ -89,92 +97,6 @@ func (b *UnorderedBuffer) Reset() {
 func (b *UnorderedBuffer) enter() { b.busy = true }
 func (b *UnorderedBuffer) leave() { b.busy = false }
 
-// tailRoom returns where a packet goes if it fits at the tail, and how many
-// bytes fit there (always >= 0).
-func (b *UnorderedBuffer) tailRoom() (off, win int) {
-	c := len(b.data)
-	off = b.head + b.used // t, in [0, 2C)
-	win = c - off         // tail window when not wrapped
-	if win <= 0 {
-		// Wrapped (t > C), or t == C, which behaves the same: the room is
-		// the gap from the wrapped tail up to head, C-u bytes. (At t == C
-		// the newest packet would be padded by C-t = 0 bytes and the new
-		// one start at 0: the same packet at the same place.)
-		off -= c
-		win = c - b.used
-	}
-	return off, win
-}
-
-// fitsTail reports whether a packet of up to maxSize bytes can be pushed at
-// the tail now, win being tailRoom's window. Since win >= 0, the unsigned
-// compare also rejects maxSize < 0.
-func (b *UnorderedBuffer) fitsTail(maxSize, win int) bool {
-	return uint(maxSize) <= uint(win) && !b.busy && !b.meta.Full()
-}
-
-// reserve finds room for a packet of up to maxSize bytes: its offset, and
-// the padding the newest held packet gets if this one is committed. It
-// changes nothing.
-func (b *UnorderedBuffer) reserve(maxSize int) (off, pad int, err error) {
-	off, win := b.tailRoom()
-	if b.fitsTail(maxSize, win) {
-		return off, 0, nil
-	}
-	return b.reserveSlow(maxSize, off, win)
-}
-
-// reserveSlow is reserve once fitsTail has said no, given tailRoom's answer:
-// the first error that applies, in the documented order, or the room that
-// is left (the tail window, or a wrap to offset 0).
-//
-//go:noinline
-func (b *UnorderedBuffer) reserveSlow(maxSize, off, win int) (int, int, error) {
-	c := len(b.data)
-	switch {
-	case b.busy:
-		return 0, 0, ErrBusy
-	case maxSize < 0:
-		return 0, 0, ErrInvalidSize
-	case maxSize > c:
-		return 0, 0, ErrTooLarge
-	case b.meta.Full():
-		return 0, 0, ErrWouldBlock
-	case maxSize <= win:
-		return off, 0, nil
-	}
-	// Only a buffer that is not wrapped, t < C, has a head window.
-	if tail := b.head + b.used; tail < c && b.head >= maxSize {
-		// Wrap: the newest packet carries the tail window as padding.
-		// head > 0 here, so the buffer is not empty and that packet exists.
-		return 0, c - tail, nil
-	}
-	return 0, 0, ErrWouldBlock
-}
-
-// commit records a packet of n bytes at off, and pads the newest packet
-// held by pad bytes (a wrap). Only called after a successful reserve.
-func (b *UnorderedBuffer) commit(off, n, pad int) {
-	if pad > 0 {
-		b.padNewest(pad)
-	}
-	b.record(off, n)
-}
-
-// padNewest adds pad bytes of padding to the newest packet held.
-//
-//go:noinline
-func (b *UnorderedBuffer) padNewest(pad int) {
-	b.meta.back().pad += uint32(pad)
-	b.used += pad
-}
-
-// record appends a packet of n bytes at off.
-func (b *UnorderedBuffer) record(off, n int) {
-	b.meta.pushBack(slot{off: uint32(off), len: uint32(n)})
-	b.used += n
-}
-
 // PushWith reserves maxSize contiguous bytes, passes exactly those bytes to
 // fill (len(p) == cap(p) == maxSize) and commits p[:n] as one packet. fill
 // has the shape of io.Reader.Read, so a socket's Read can be passed as is:
@@ -182,7 +104,7 @@ func (b *UnorderedBuffer) record(off, n int) {
 //	n, err := buf.PushWith(mtu, conn.Read)
 //
 // On success it returns n and nil. Otherwise it returns 0 and, the first that
-// applies: ErrBusy if called from inside a callback of this buffer; ErrInvalidSize if maxSize < 0;
+// applies: ErrBusy if the buffer is busy; ErrInvalidSize if maxSize < 0;
 // ErrTooLarge if maxSize > Cap(); ErrWouldBlock if no room is free for
 // maxSize bytes or a metadata slot; ErrNilFunc if fill is nil (fill is not
 // called in any of these cases); the error fill returned, unchanged,
@@ -251,8 +173,8 @@ func (b *UnorderedBuffer) Push(p []byte) error {
 
 // PopWith passes the oldest packet to consume and removes it if consume
 // returns nil. The slice aliases the buffer (len == cap == the packet's
-// length) and is valid only during the call. It returns ErrBusy if called
-// from inside a callback of this buffer, ErrNilFunc if consume is nil, ErrEmpty if no packet is
+// length) and is valid only during the call. It returns ErrBusy if the
+// buffer is busy, ErrNilFunc if consume is nil, ErrEmpty if no packet is
 // held, or consume's error unchanged, in which case the packet stays. A
 // panic in consume propagates and the packet stays.
 func (b *UnorderedBuffer) PopWith(consume func(p []byte) error) error {
@@ -279,8 +201,7 @@ func (b *UnorderedBuffer) PopWith(consume func(p []byte) error) error {
 }
 
 // Pop copies the oldest packet into dst, removes it and returns its length.
-// It returns ErrBusy if called from inside a callback of this buffer,
-// ErrEmpty if no packet is held,
+// It returns ErrBusy if the buffer is busy, ErrEmpty if no packet is held,
 // or io.ErrShortBuffer if len(dst) is less than the packet's length, in
 // which case the packet stays.
 func (b *UnorderedBuffer) Pop(dst []byte) (int, error) {

@@ -119,14 +119,18 @@ func (s step) String() string {
 	}
 }
 
-// api selects the methods a table runs through: the callback pair or the
-// copying pair (Push is only usable where fill would write maxSize bytes).
+// api selects the methods a table runs through: the callback pair, the
+// copying pair (Push is only usable where fill would write maxSize bytes) or
+// the two-phase calls.
 type api int
 
 const (
-	apiWith api = iota // PushWith / PopWith
-	apiCopy            // Push where n == maxSize, else PushWith; Pop
+	apiWith     api = iota // PushWith / PopWith
+	apiCopy                // Push where n == maxSize, else PushWith; Pop
+	apiTwoPhase            // Reserve + Commit / Peek + Release
 )
+
+var apiNames = map[api]string{apiWith: "PushWith+PopWith", apiCopy: "Push+Pop", apiTwoPhase: "Reserve+Commit+Peek+Release"}
 
 // run applies s and checks its answer and the buffer.
 func (h *harness) run(i int, s step, via api) {
@@ -137,6 +141,12 @@ func (h *harness) run(i int, s step, via api) {
 	case kPush:
 		h.push(where, s, via)
 	case kPushErr:
+		if via == apiTwoPhase {
+			if p, err := h.b.Reserve(s.max); p != nil || !errors.Is(err, s.err) {
+				h.t.Fatalf("%s: Reserve = (%v, %v), want (nil, %v)", where, p, err, s.err)
+			}
+			break
+		}
 		n, err := h.b.PushWith(s.max, func(p []byte) (int, error) {
 			h.t.Errorf("%s: fill called", where)
 			return 0, nil
@@ -147,6 +157,12 @@ func (h *harness) run(i int, s step, via api) {
 	case kPop:
 		h.pop(where, s, via)
 	case kPopErr:
+		if via == apiTwoPhase {
+			if p, err := h.b.Peek(); p != nil || !errors.Is(err, s.err) {
+				h.t.Fatalf("%s: Peek = (%v, %v), want (nil, %v)", where, p, err, s.err)
+			}
+			break
+		}
 		if err := h.b.PopWith(func([]byte) error { h.t.Errorf("%s: consume called", where); return nil }); !errors.Is(err, s.err) {
 			h.t.Fatalf("%s: got %v, want %v", where, err, s.err)
 		}
@@ -172,13 +188,23 @@ func (h *harness) push(where string, s step, via api) {
 		return
 	}
 	off := -1
-	n, err := h.b.PushWith(s.max, func(room []byte) (int, error) {
+	if via == apiTwoPhase {
+		room, err := h.b.Reserve(s.max)
+		if err != nil || len(room) != s.max || cap(room) != s.max {
+			h.t.Fatalf("%s: Reserve = (len %d cap %d, %v), want (len == cap == %d, nil)", where, len(room), cap(room), err, s.max)
+		}
+		if len(room) > 0 {
+			off = h.offset(room)
+		}
+		if err := h.b.Commit(copy(room, p)); err != nil {
+			h.t.Fatalf("%s: Commit: %v", where, err)
+		}
+	} else if n, err := h.b.PushWith(s.max, func(room []byte) (int, error) {
 		if len(room) > 0 {
 			off = h.offset(room)
 		}
 		return copy(room, p), nil
-	})
-	if n != s.n || err != nil {
+	}); n != s.n || err != nil {
 		h.t.Fatalf("%s: PushWith = (%d, %v), want (%d, nil)", where, n, err, s.n)
 	}
 	if s.max > 0 && off != s.off {
@@ -202,6 +228,18 @@ func (h *harness) pop(where string, s step, via api) {
 			h.t.Fatalf("%s: Pop: %v", where, err)
 		}
 		got = dst[:n]
+	} else if via == apiTwoPhase {
+		p, err := h.b.Peek()
+		if err != nil || len(p) != cap(p) {
+			h.t.Fatalf("%s: Peek = (len %d cap %d, %v), want (len == cap, nil)", where, len(p), cap(p), err)
+		}
+		if len(p) > 0 {
+			off = h.offset(p)
+		}
+		got = append([]byte{}, p...)
+		if err := h.b.Release(); err != nil {
+			h.t.Fatalf("%s: Release: %v", where, err)
+		}
 	} else if err := h.b.PopWith(func(p []byte) error {
 		if len(p) > 0 {
 			off = h.offset(p)
@@ -214,7 +252,7 @@ func (h *harness) pop(where string, s step, via api) {
 	if !bytes.Equal(got, want) {
 		h.t.Fatalf("%s: popped %v, want %v", where, got, want)
 	}
-	if via == apiWith && len(want) > 0 && off != s.off {
+	if via != apiCopy && len(want) > 0 && off != s.off {
 		h.t.Fatalf("%s: packet at offset %d, want %d", where, off, s.off)
 	}
 	h.want = h.want[1:]
@@ -327,9 +365,8 @@ var geometryCases = []geometryCase{
 }
 
 func TestUnorderedGeometry(t *testing.T) {
-	for _, via := range []api{apiWith, apiCopy} {
-		name := map[api]string{apiWith: "PushWith+PopWith", apiCopy: "Push+Pop"}[via]
-		t.Run(name, func(t *testing.T) {
+	for _, via := range []api{apiWith, apiCopy, apiTwoPhase} {
+		t.Run(apiNames[via], func(t *testing.T) {
 			for _, tc := range geometryCases {
 				t.Run(tc.rule, func(t *testing.T) {
 					h := newHarness(t, tc.capacity, tc.maxPacket)
@@ -800,6 +837,24 @@ func TestUnorderedReentrancy(t *testing.T) {
 			}
 			return err
 		}},
+		{"PushBatch", func(t *testing.T, b *netbuf.UnorderedBuffer) error {
+			_, err := b.PushBatch(1, make([][]byte, 2), func([][]byte) (int, error) { t.Error("nested fill called"); return 0, nil })
+			return err
+		}},
+		{"Reserve", func(t *testing.T, b *netbuf.UnorderedBuffer) error { return reserveErr(b, 1) }},
+		{"Reserve maxSize<0 (ErrBusy first)", func(t *testing.T, b *netbuf.UnorderedBuffer) error { return reserveErr(b, -1) }},
+		{"Reserve maxSize>Cap (ErrBusy first)", func(t *testing.T, b *netbuf.UnorderedBuffer) error { return reserveErr(b, 11) }},
+		{"Commit (ErrBusy, not ErrInvalidState)", func(t *testing.T, b *netbuf.UnorderedBuffer) error { return b.Commit(0) }},
+		{"Commit invalid n (ErrBusy first)", func(t *testing.T, b *netbuf.UnorderedBuffer) error { return b.Commit(-1) }},
+		{"Abort (ErrBusy, not ErrInvalidState)", func(t *testing.T, b *netbuf.UnorderedBuffer) error { return b.Abort() }},
+		{"Peek", func(t *testing.T, b *netbuf.UnorderedBuffer) error {
+			p, err := b.Peek()
+			if p != nil {
+				return fmt.Errorf("Peek returned a slice with %w", err)
+			}
+			return err
+		}},
+		{"Release (ErrBusy, not ErrInvalidState)", func(t *testing.T, b *netbuf.UnorderedBuffer) error { return b.Release() }},
 	}
 	type outer struct {
 		name string
@@ -860,6 +915,16 @@ func TestUnorderedReentrancy(t *testing.T) {
 			expectState(t, other, 1, 1)
 		})
 	}
+}
+
+// reserveErr calls Reserve and returns its error, or an error of its own if
+// a failing Reserve returned a slice.
+func reserveErr(b *netbuf.UnorderedBuffer, maxSize int) error {
+	p, err := b.Reserve(maxSize)
+	if p != nil {
+		return fmt.Errorf("Reserve returned a slice with %w", err)
+	}
+	return err
 }
 
 // newBusyPair returns two C=10, 4-slot buffers each holding a 4-byte packet.
