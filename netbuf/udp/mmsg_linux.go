@@ -3,8 +3,8 @@
 package udp
 
 import (
+	"encoding/binary"
 	"net"
-	"net/netip"
 	"os"
 	"syscall"
 	"unsafe"
@@ -30,7 +30,7 @@ type mmsgReader struct {
 	iovs  []unix.Iovec
 	names []unix.RawSockaddrInet6 // large enough for either family
 	oob   []byte                  // oobSize bytes per message
-	zones zoneCache
+	zones *zoneTable              // the receiver's
 
 	k     int                // messages asked for in the current call
 	got   int                // messages the kernel filled
@@ -38,13 +38,14 @@ type mmsgReader struct {
 	recvF func(uintptr) bool // r.recv, bound once so that no call allocates
 }
 
-func newMmsgReader(conn *net.UDPConn, batch int) (*mmsgReader, error) {
+func newMmsgReader(conn *net.UDPConn, batch int, zones *zoneTable) (*mmsgReader, error) {
 	rc, err := conn.SyscallConn()
 	if err != nil {
 		return nil, err
 	}
 	r := &mmsgReader{
 		rc:    rc,
+		zones: zones,
 		hs:    make([]mmsghdr, batch),
 		iovs:  make([]unix.Iovec, batch),
 		names: make([]unix.RawSockaddrInet6, batch),
@@ -61,17 +62,18 @@ func newMmsgReader(conn *net.UDPConn, batch int) (*mmsgReader, error) {
 	return r, nil
 }
 
-// readBatch points message i at window bufs[i], makes one recvmmsg (waiting
-// in the runtime's poller, so deadlines and Close apply) and reports what
-// the kernel filled.
-func (r *mmsgReader) readBatch(bufs [][]byte, from []netip.AddrPort, meta []msgMeta) (int, error) {
+// readBatch points message i at window bufs[i] (its bytes after the
+// header room), makes one recvmmsg (waiting in the runtime's poller, so
+// deadlines and Close apply) and reports what the kernel filled, each
+// source written into its window's header.
+func (r *mmsgReader) readBatch(bufs [][]byte, meta []msgMeta) (int, error) {
 	for i, w := range bufs {
 		iov := &r.iovs[i]
 		iov.Base = nil
-		if len(w) > 0 {
-			iov.Base = &w[0]
+		if len(w) > HeaderSize {
+			iov.Base = &w[HeaderSize]
 		}
-		iov.SetLen(len(w))
+		iov.SetLen(len(w) - HeaderSize)
 		h := &r.hs[i]
 		h.hdr.Namelen = unix.SizeofSockaddrInet6
 		h.hdr.SetControllen(oobSize)
@@ -91,9 +93,9 @@ func (r *mmsgReader) readBatch(bufs [][]byte, from []netip.AddrPort, meta []msgM
 	}
 	for i := range r.got {
 		h := &r.hs[i]
-		bufs[i] = bufs[i][:h.n]
-		from[i] = r.zones.addrPort(&r.names[i])
-		meta[i] = msgMeta{flags: int(h.hdr.Flags), oob: r.oob[i*oobSize : i*oobSize+int(h.hdr.Controllen)]}
+		bufs[i] = bufs[i][:HeaderSize+int(h.n)]
+		r.zones.putSockaddr(bufs[i], &r.names[i])
+		meta[i] = msgMeta{n: int(h.n), flags: int(h.hdr.Flags), oob: r.oob[i*oobSize : i*oobSize+int(h.hdr.Controllen)]}
 	}
 	return r.got, nil
 }
@@ -118,44 +120,51 @@ func (r *mmsgReader) recv(fd uintptr) bool {
 	}
 }
 
-// zoneCache names IPv6 scope ids once, so that a link-local source costs no
-// allocation after the first datagram from its interface.
-type zoneCache map[uint32]string
-
-// addrPort converts a sockaddr filled by the kernel into a netip.AddrPort,
-// as net.UDPConn.ReadMsgUDPAddrPort would: an IPv4 socket gives 4-byte
-// addresses, an IPv6 one 16-byte addresses (IPv4 senders to a dual-stack
-// socket appear IPv4-mapped).
-func (z *zoneCache) addrPort(sa *unix.RawSockaddrInet6) netip.AddrPort {
+// putSockaddr writes the source address the kernel filled in (a
+// sockaddr_in or sockaddr_in6) into the header h, as putAddrPort would
+// write what net.UDPConn.ReadMsgUDPAddrPort returns: an IPv4 socket gives
+// 4-byte addresses, an IPv6 one 16-byte addresses (IPv4 senders to a
+// dual-stack socket appear IPv4-mapped).
+func (z *zoneTable) putSockaddr(h []byte, sa *unix.RawSockaddrInet6) {
+	h = h[:HeaderSize]
+	h[1] = 0
 	switch sa.Family {
 	case unix.AF_INET:
 		sa4 := (*unix.RawSockaddrInet4)(unsafe.Pointer(sa))
-		return netip.AddrPortFrom(netip.AddrFrom4(sa4.Addr), ntohs(sa4.Port))
+		h[hdrFamily] = 4
+		binary.BigEndian.PutUint16(h[hdrPort:], ntohs(sa4.Port))
+		binary.LittleEndian.PutUint32(h[hdrZone:], 0)
+		copy(h[hdrAddr:], sa4.Addr[:])
+		clear(h[hdrAddr+4:])
 	case unix.AF_INET6:
-		a := netip.AddrFrom16(sa.Addr)
-		if sa.Scope_id != 0 {
-			a = a.WithZone(z.name(sa.Scope_id))
-		}
-		return netip.AddrPortFrom(a, ntohs(sa.Port))
+		h[hdrFamily] = 6
+		binary.BigEndian.PutUint16(h[hdrPort:], ntohs(sa.Port))
+		binary.LittleEndian.PutUint32(h[hdrZone:], z.fromScope(sa.Scope_id))
+		copy(h[hdrAddr:], sa.Addr[:])
+	default:
+		clear(h)
 	}
-	return netip.AddrPort{}
 }
 
-func (z *zoneCache) name(id uint32) string {
-	if s, ok := (*z)[id]; ok {
-		return s
+// fromScope returns the zone id of a kernel scope id (an interface index),
+// naming it once.
+func (z *zoneTable) fromScope(scope uint32) uint32 {
+	if scope == 0 {
+		return 0
 	}
-	if *z == nil {
-		*z = make(zoneCache)
+	if id, ok := z.scopes[scope]; ok {
+		return id
 	}
-	s := ""
-	if ifi, err := net.InterfaceByIndex(int(id)); err == nil {
-		s = ifi.Name
-	} else {
-		s = uitoa(id)
+	name := uitoa(scope)
+	if ifi, err := net.InterfaceByIndex(int(scope)); err == nil {
+		name = ifi.Name
 	}
-	(*z)[id] = s
-	return s
+	if z.scopes == nil {
+		z.scopes = make(map[uint32]uint32)
+	}
+	id := z.fromName(name)
+	z.scopes[scope] = id
+	return id
 }
 
 // ntohs reads a port stored in network byte order.

@@ -16,4 +16,4 @@ func enableDropReport(*net.UDPConn) error { return nil }
 
 func parseDrops([]byte) (uint32, bool) { return 0, false }
 
-func newMmsgReader(*net.UDPConn, int) (batchReader, error) { return nil, nil }
+func newMmsgReader(*net.UDPConn, int, *zoneTable) (batchReader, error) { return nil, nil }

@@ -1,8 +1,9 @@
 // Package udp takes datagrams off a *net.UDPConn straight into a
 // netbuf.UnorderedBuffer: one datagram per read system call, or a batch per
 // recvmmsg, each written by the kernel directly into the buffer's storage,
-// with the source address of every datagram kept beside it, and no heap
-// allocation per datagram.
+// with the source address of every datagram kept in the same buffer entry
+// (HeaderSize bytes in front of its bytes), and no heap allocation per
+// datagram.
 //
 // A Receiver is owned by one goroutine at a time (like the buffer it wraps):
 // the usual shape is one loop that reads until ErrWouldBlock or an error,
@@ -35,6 +36,7 @@ package udp
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 
@@ -45,16 +47,22 @@ import (
 // messages one recvmmsg call takes.
 const MaxBatch = 1024
 
+// MaxMTU is the largest Config.MTU: the largest UDP payload there is.
+const MaxMTU = 65535
+
 // Config sizes a Receiver. Zero fields take the defaults given.
 type Config struct {
-	// MTU is the largest datagram kept whole, the room reserved per read.
-	// A longer datagram is committed cut to MTU bytes and counted in
-	// Stats.Truncated. Default 1500; at most 65535.
+	// MTU is the largest datagram kept whole. A longer datagram is
+	// committed cut to MTU bytes and counted in Stats.Truncated. Default
+	// 1500; at most MaxMTU. Each read reserves MTU+HeaderSize bytes.
 	MTU int
-	// Capacity is the buffer's storage in bytes (default 1 MiB); at least
-	// MTU.
+	// Capacity is the buffer's storage in bytes (default 1 MiB), at least
+	// MTU+HeaderSize. A held datagram of n bytes takes n+HeaderSize.
 	Capacity int
-	// MaxPackets is the buffer's number of metadata slots (default 4096).
+	// MaxPackets is the buffer's number of metadata slots, at most
+	// Capacity/HeaderSize: the most datagrams the storage can hold
+	// (zero-length ones take HeaderSize bytes each). Default 4096, or
+	// Capacity/HeaderSize if less.
 	MaxPackets int
 	// Batch is the most datagrams one ReadBatch takes (default 64, at
 	// most MaxBatch). Fewer are read when the room left before the end of
@@ -73,53 +81,55 @@ type Config struct {
 // Stats counts what a Receiver has done since it was made.
 type Stats struct {
 	Packets    uint64 // datagrams committed to the buffer
-	Bytes      uint64 // their bytes (as committed, so truncated ones count MTU)
+	Bytes      uint64 // their bytes (as committed, so truncated ones count MTU; headers not counted)
 	Reads      uint64 // successful read calls (a batch counts once)
 	Truncated  uint64 // datagrams longer than MTU, committed cut to MTU bytes
 	Drops      uint64 // the kernel's count of datagrams dropped on this socket (Linux SO_RXQ_OVFL) as of the last datagram read; 0 elsewhere
 	WouldBlock uint64 // reads not attempted because the buffer was full
 }
 
-// ErrConfig reports a Config out of range.
+// ErrConfig reports a Config out of range. NewReceiver's errors wrap it
+// and say which field and which limit.
 var ErrConfig = errors.New("udp: invalid receiver config")
 
-// Receiver fills an UnorderedBuffer from a UDP socket and keeps each
-// packet's source address in a ring of the same capacity, in lockstep with
-// the buffer: the i-th held packet came from the i-th held address.
+// Receiver fills an UnorderedBuffer from a UDP socket. Each packet in the
+// buffer is a HeaderSize-byte source address followed by the datagram's
+// bytes: PopWith splits them again.
 type Receiver struct {
 	conn  *net.UDPConn
 	buf   *netbuf.UnorderedBuffer
-	from  *netbuf.Ring[netip.AddrPort] // sources, one per held packet
 	mtu   int
+	room  int // mtu + HeaderSize: the room reserved per datagram
+	zones zoneTable
 	stats Stats
 
 	// Single reads.
-	oob      []byte         // control message room (drop counter)
-	lastFrom netip.AddrPort // set by readOne for the commit that follows
+	oob      []byte // control message room (drop counter)
 	lastFlag int
 	lastOOB  int
 	fillOne  func([]byte) (int, error) // r.readOne, bound once so no call allocates
 
 	// Batched reads.
-	bufs      [][]byte         // windows handed out by PushBatch
-	batchFrom []netip.AddrPort // sources of the current batch
-	batchMeta []msgMeta        // flags and control bytes of the current batch
+	bufs      [][]byte  // windows handed out by PushBatch
+	batchMeta []msgMeta // lengths, flags and control bytes of the current batch
 	batch     batchReader
 	fillBatch func([][]byte) (int, error) // r.readBatch, bound once
 }
 
 // msgMeta is what a read reports beside the bytes of one datagram.
 type msgMeta struct {
-	n     int    // bytes committed
+	n     int    // datagram bytes committed (the header not counted)
 	flags int    // MSG_TRUNC and friends
 	oob   []byte // control messages as received (aliases the reader's room)
 }
 
 // batchReader reads up to len(bufs) datagrams in one call into the windows
-// bufs, reslices each filled window to the datagram's length and records
-// its source and metadata. On error it reports no datagram.
+// bufs (each datagram after HeaderSize bytes of header room), writes each
+// source into its window's header, reslices each filled window to header
+// plus datagram and records the datagram's metadata. On error it reports
+// no datagram.
 type batchReader interface {
-	readBatch(bufs [][]byte, from []netip.AddrPort, meta []msgMeta) (int, error)
+	readBatch(bufs [][]byte, meta []msgMeta) (int, error)
 }
 
 // NewReceiver returns a receiver for conn with an empty buffer sized by
@@ -129,14 +139,10 @@ type batchReader interface {
 // net.ErrClosed).
 func NewReceiver(conn *net.UDPConn, cfg Config) (*Receiver, error) {
 	cfg = withDefaults(cfg)
-	if cfg.MTU < 1 || cfg.MTU > 65535 || cfg.Capacity < cfg.MTU || cfg.Batch < 1 || cfg.Batch > MaxBatch {
-		return nil, ErrConfig
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
 	buf, err := netbuf.NewUnorderedBuffer(cfg.Capacity, cfg.MaxPackets)
-	if err != nil {
-		return nil, errors.Join(ErrConfig, err)
-	}
-	from, err := netbuf.NewRing[netip.AddrPort](cfg.MaxPackets)
 	if err != nil {
 		return nil, errors.Join(ErrConfig, err)
 	}
@@ -146,21 +152,20 @@ func NewReceiver(conn *net.UDPConn, cfg Config) (*Receiver, error) {
 	r := &Receiver{
 		conn:      conn,
 		buf:       buf,
-		from:      from,
 		mtu:       cfg.MTU,
+		room:      cfg.MTU + HeaderSize,
 		oob:       make([]byte, oobSize),
 		bufs:      make([][]byte, cfg.Batch),
-		batchFrom: make([]netip.AddrPort, cfg.Batch),
 		batchMeta: make([]msgMeta, cfg.Batch),
 	}
 	if !cfg.XNet {
-		r.batch, err = newMmsgReader(conn, cfg.Batch)
+		r.batch, err = newMmsgReader(conn, cfg.Batch, &r.zones)
 		if err != nil {
 			return nil, err
 		}
 	}
 	if r.batch == nil { // XNet asked for, or no direct recvmmsg here
-		r.batch = newXNetReader(conn, cfg.Batch)
+		r.batch = newXNetReader(conn, cfg.Batch, &r.zones)
 	}
 	r.fillOne = r.readOne
 	r.fillBatch = r.readBatch
@@ -175,12 +180,27 @@ func withDefaults(cfg Config) Config {
 		cfg.Capacity = 1 << 20
 	}
 	if cfg.MaxPackets == 0 {
-		cfg.MaxPackets = 4096
+		cfg.MaxPackets = max(1, min(4096, cfg.Capacity/HeaderSize))
 	}
 	if cfg.Batch == 0 {
 		cfg.Batch = 64
 	}
 	return cfg
+}
+
+// check reports the first field out of range, naming it and its limit.
+func (cfg Config) check() error {
+	switch {
+	case cfg.MTU < 1 || cfg.MTU > MaxMTU:
+		return fmt.Errorf("%w: MTU %d outside [1, %d]", ErrConfig, cfg.MTU, MaxMTU)
+	case cfg.Capacity < cfg.MTU+HeaderSize || cfg.Capacity > netbuf.MaxCapacity:
+		return fmt.Errorf("%w: Capacity %d outside [MTU+HeaderSize = %d, %d]", ErrConfig, cfg.Capacity, cfg.MTU+HeaderSize, netbuf.MaxCapacity)
+	case cfg.MaxPackets < 1 || cfg.MaxPackets > cfg.Capacity/HeaderSize:
+		return fmt.Errorf("%w: MaxPackets %d outside [1, Capacity/HeaderSize = %d]", ErrConfig, cfg.MaxPackets, cfg.Capacity/HeaderSize)
+	case cfg.Batch < 1 || cfg.Batch > MaxBatch:
+		return fmt.Errorf("%w: Batch %d outside [1, %d]", ErrConfig, cfg.Batch, MaxBatch)
+	}
+	return nil
 }
 
 // ReadOne reads one datagram with one system call
@@ -191,27 +211,29 @@ func withDefaults(cfg Config) Config {
 // a socket error comes back as the socket gave it (errors.Is works with
 // os.ErrDeadlineExceeded and net.ErrClosed) and commits nothing.
 func (r *Receiver) ReadOne() (int, error) {
-	n, err := r.buf.PushWith(r.mtu, r.fillOne)
+	n, err := r.buf.PushWith(r.room, r.fillOne)
 	if err != nil {
 		if errors.Is(err, netbuf.ErrWouldBlock) {
 			r.stats.WouldBlock++
 		}
 		return 0, err
 	}
-	_ = r.from.Push(r.lastFrom) // cannot fail: same capacity as the buffer's slots, in lockstep
+	n -= HeaderSize
 	r.stats.Reads++
 	r.account(msgMeta{n: n, flags: r.lastFlag, oob: r.oob[:r.lastOOB]})
 	return n, nil
 }
 
-// readOne is the fill of ReadOne: one recvmsg into the reserved room.
+// readOne is the fill of ReadOne: one recvmsg into the reserved room,
+// after the header, then the source into the header.
 func (r *Receiver) readOne(p []byte) (int, error) {
-	n, oobn, flags, from, err := r.conn.ReadMsgUDPAddrPort(p, r.oob)
+	n, oobn, flags, from, err := r.conn.ReadMsgUDPAddrPort(p[HeaderSize:], r.oob)
 	if err != nil {
 		return 0, err
 	}
-	r.lastFrom, r.lastFlag, r.lastOOB = from, flags, oobn
-	return n, nil
+	r.zones.putAddrPort(p, from)
+	r.lastFlag, r.lastOOB = flags, oobn
+	return HeaderSize + n, nil
 }
 
 // ReadBatch reads up to Config.Batch datagrams with one recvmmsg, each
@@ -221,7 +243,7 @@ func (r *Receiver) readOne(p []byte) (int, error) {
 // at least one datagram arrives, the read deadline passes or conn is
 // closed; it does not wait to fill the batch. Errors are those of ReadOne.
 func (r *Receiver) ReadBatch() (int, error) {
-	m, err := r.buf.PushBatch(r.mtu, r.bufs, r.fillBatch)
+	m, err := r.buf.PushBatch(r.room, r.bufs, r.fillBatch)
 	if err != nil {
 		if errors.Is(err, netbuf.ErrWouldBlock) {
 			r.stats.WouldBlock++
@@ -230,7 +252,6 @@ func (r *Receiver) ReadBatch() (int, error) {
 	}
 	r.stats.Reads++
 	for i := range m {
-		_ = r.from.Push(r.batchFrom[i]) // cannot fail, as in ReadOne
 		r.account(r.batchMeta[i])
 	}
 	return m, nil
@@ -238,14 +259,7 @@ func (r *Receiver) ReadBatch() (int, error) {
 
 // readBatch is the fill of ReadBatch.
 func (r *Receiver) readBatch(bufs [][]byte) (int, error) {
-	m, err := r.batch.readBatch(bufs, r.batchFrom, r.batchMeta)
-	if err != nil {
-		return 0, err
-	}
-	for i := range m {
-		r.batchMeta[i].n = len(bufs[i])
-	}
-	return m, nil
+	return r.batch.readBatch(bufs, r.batchMeta)
 }
 
 // account updates the counters for one committed datagram.
@@ -256,48 +270,52 @@ func (r *Receiver) account(meta msgMeta) {
 		r.stats.Truncated++
 	}
 	if len(meta.oob) > 0 {
-		if d, ok := parseDrops(meta.oob); ok && uint64(d) > r.stats.Drops {
-			r.stats.Drops = uint64(d)
-		}
+		r.noteDrops(meta.oob)
 	}
 }
 
-// PopWith passes the oldest packet and its source address to consume, and
-// removes both if consume returns nil. p aliases the buffer and is valid
-// only during the call. It returns netbuf.ErrEmpty when nothing is held,
-// or consume's error unchanged (the packet stays).
+// noteDrops keeps the kernel's drop counter if the control messages carry
+// a newer one.
+func (r *Receiver) noteDrops(oob []byte) {
+	if d, ok := parseDrops(oob); ok && uint64(d) > r.stats.Drops {
+		r.stats.Drops = uint64(d)
+	}
+}
+
+// PopWith passes the oldest datagram and its source address to consume,
+// and removes it if consume returns nil. p aliases the buffer (len == cap)
+// and is valid only during the call. It returns netbuf.ErrEmpty when
+// nothing is held, netbuf.ErrNilFunc for a nil consume, or consume's error
+// unchanged (the datagram stays). Inside consume the receiver is busy:
+// its reads and PopWith return netbuf.ErrBusy, and Reset does nothing.
 func (r *Receiver) PopWith(consume func(p []byte, from netip.AddrPort) error) error {
 	if consume == nil {
 		return netbuf.ErrNilFunc
 	}
-	from, err := r.from.Peek()
-	if err != nil {
-		return netbuf.ErrEmpty
-	}
-	if err := r.buf.PopWith(func(p []byte) error { return consume(p, from) }); err != nil {
-		return err
-	}
-	_, _ = r.from.Pop()
-	return nil
+	return r.buf.PopWith(func(p []byte) error {
+		return consume(p[HeaderSize:], r.zones.addrPort(p))
+	})
 }
 
-// Len returns the number of packets held.
+// Len returns the number of datagrams held.
 func (r *Receiver) Len() int { return r.buf.Len() }
 
-// Used returns the buffer's bytes held, padding included.
+// Used returns the buffer's bytes held: the datagrams, a header each, and
+// the padding before a wrap.
 func (r *Receiver) Used() int { return r.buf.Used() }
 
-// Cap returns the buffer's storage size in bytes.
+// Cap returns the buffer's storage size in bytes, Config.Capacity.
 func (r *Receiver) Cap() int { return r.buf.Cap() }
 
-// MTU returns the room reserved per datagram.
+// MaxPackets returns the most datagrams held at once, Config.MaxPackets.
+func (r *Receiver) MaxPackets() int { return r.buf.MaxPackets() }
+
+// MTU returns the largest datagram kept whole, Config.MTU.
 func (r *Receiver) MTU() int { return r.mtu }
 
 // Stats returns the counters so far.
 func (r *Receiver) Stats() Stats { return r.stats }
 
-// Reset drops every held packet and its address.
-func (r *Receiver) Reset() {
-	r.buf.Reset()
-	r.from.Reset()
-}
+// Reset drops every held datagram (their sources go with them). Inside
+// PopWith's consume it does nothing, as the buffer's Reset does there.
+func (r *Receiver) Reset() { r.buf.Reset() }

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -201,7 +202,7 @@ func TestFullBufferStopsReading(t *testing.T) {
 	for _, m := range modes {
 		t.Run(m.name, func(t *testing.T) {
 			rc, sc := pair(t, "127.0.0.1")
-			r := newReceiver(t, rc, m, Config{MTU: 100, Capacity: 400, MaxPackets: 16, Batch: 8})
+			r := newReceiver(t, rc, m, Config{MTU: 100, Capacity: 4 * (100 + HeaderSize), MaxPackets: 16, Batch: 8})
 			for i := range 10 {
 				p := make([]byte, 100) // 4 fill the storage
 				p[0] = byte(i)
@@ -477,5 +478,204 @@ func TestSourcesFollowPackets(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestResetInsideConsume: Reset called from inside PopWith's consume does
+// nothing (the buffer is busy there), so the packets that follow must still
+// pop out, each with its own source, and so must the ones read afterwards.
+func TestResetInsideConsume(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			rc, a := pair(t, "127.0.0.1")
+			b, err := net.DialUDP("udp", nil, rc.LocalAddr().(*net.UDPAddr))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			r := newReceiver(t, rc, m, Config{MTU: 64, Capacity: 4096, MaxPackets: 16, Batch: 8})
+			senders := []*net.UDPConn{a, b, a, b, b, a}
+			_ = rc.SetReadDeadline(time.Now().Add(5 * time.Second))
+			send := func(from, to int) {
+				for i := from; i < to; i++ {
+					if _, err := senders[i].Write([]byte{byte(i)}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for r.Len() < to-from {
+					if _, err := m.read(r); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			next := 0
+			pop := func() error {
+				return r.PopWith(func(p []byte, src netip.AddrPort) error {
+					if len(p) != 1 || int(p[0]) != next {
+						return fmt.Errorf("got %v, want datagram %d", p, next)
+					}
+					if want := source(senders[next]); !sameSource(src, want) {
+						return fmt.Errorf("datagram %d from %v, want %v", next, src, want)
+					}
+					next++
+					return nil
+				})
+			}
+			send(0, 3)
+			if err := r.PopWith(func([]byte, netip.AddrPort) error { r.Reset(); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			next = 1
+			if r.Len() != 2 {
+				t.Fatalf("Len %d after a Reset inside consume, want 2", r.Len())
+			}
+			for range 2 {
+				if err := pop(); err != nil {
+					t.Fatalf("after a Reset inside consume: %v", err)
+				}
+			}
+			send(3, 6)
+			for range 3 {
+				if err := pop(); err != nil {
+					t.Fatalf("after a Reset inside consume: %v", err)
+				}
+			}
+			if err := pop(); !errors.Is(err, netbuf.ErrEmpty) {
+				t.Fatalf("drained: %v, want ErrEmpty", err)
+			}
+		})
+	}
+}
+
+// TestReset: Reset drops every held datagram; the receiver then reads and
+// pops as a new one would, each datagram with its own source.
+func TestReset(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			rc, a := pair(t, "::1")
+			b, err := net.DialUDP("udp", nil, rc.LocalAddr().(*net.UDPAddr))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			r := newReceiver(t, rc, m, Config{MTU: 200, Capacity: 2000, MaxPackets: 8, Batch: 4})
+			_ = rc.SetReadDeadline(time.Now().Add(5 * time.Second))
+			for i := range 5 {
+				if _, err := a.Write(make([]byte, 100+i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for r.Len() < 5 {
+				if _, err := m.read(r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r.Reset()
+			if r.Len() != 0 || r.Used() != 0 {
+				t.Fatalf("after Reset: Len %d Used %d", r.Len(), r.Used())
+			}
+			if err := r.PopWith(func([]byte, netip.AddrPort) error { return nil }); !errors.Is(err, netbuf.ErrEmpty) {
+				t.Fatalf("PopWith after Reset: %v, want ErrEmpty", err)
+			}
+			if err := r.buf.Check(); err != nil {
+				t.Fatal(err)
+			}
+			senders := []*net.UDPConn{b, a, b}
+			for i, s := range senders {
+				if _, err := s.Write([]byte{byte(i)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for r.Len() < len(senders) {
+				if _, err := m.read(r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i, s := range senders {
+				if err := r.PopWith(func(p []byte, from netip.AddrPort) error {
+					if len(p) != 1 || int(p[0]) != i || !sameSource(from, source(s)) {
+						return fmt.Errorf("datagram %d: %v from %v, want [%d] from %v", i, p, from, i, source(s))
+					}
+					return nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if st := r.Stats(); st.Packets != 8 {
+				t.Errorf("stats %+v: Reset must not clear the counters", st)
+			}
+		})
+	}
+}
+
+// TestMTU: MTU reports the configured size (1500 by default); a datagram
+// of exactly MTU bytes is kept whole, one byte more is cut to MTU and
+// counted; each held datagram takes its length plus HeaderSize.
+func TestMTU(t *testing.T) {
+	rc, _ := pair(t, "127.0.0.1")
+	if r := newReceiver(t, rc, modes[0], Config{}); r.MTU() != 1500 || r.Cap() != 1<<20 || r.MaxPackets() != 4096 {
+		t.Fatalf("defaults: MTU %d Cap %d MaxPackets %d", r.MTU(), r.Cap(), r.MaxPackets())
+	}
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			rc, sc := pair(t, "127.0.0.1")
+			const mtu = 300
+			r := newReceiver(t, rc, m, Config{MTU: mtu, Capacity: 4096})
+			if r.MTU() != mtu {
+				t.Fatalf("MTU %d, want %d", r.MTU(), mtu)
+			}
+			_ = rc.SetReadDeadline(time.Now().Add(5 * time.Second))
+			for _, size := range []int{mtu, mtu + 1} {
+				if _, err := sc.Write(bytes.Repeat([]byte{byte(size)}, size)); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := m.read(r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if r.Used() != 2*(mtu+HeaderSize) {
+				t.Errorf("Used %d, want %d", r.Used(), 2*(mtu+HeaderSize))
+			}
+			for _, size := range []int{mtu, mtu + 1} {
+				if err := r.PopWith(func(p []byte, _ netip.AddrPort) error {
+					if len(p) != mtu || cap(p) != mtu || p[0] != byte(size) {
+						return fmt.Errorf("%d-byte datagram: got len %d cap %d", size, len(p), cap(p))
+					}
+					return nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if st := r.Stats(); runtime.GOOS == "linux" && st.Truncated != 1 {
+				t.Errorf("stats %+v, want 1 truncated", st)
+			}
+		})
+	}
+}
+
+// TestConfigErrors: each field out of range is refused with ErrConfig, in
+// an error that names the field and its limit.
+func TestConfigErrors(t *testing.T) {
+	rc, _ := pair(t, "127.0.0.1")
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{MTU: -1}, "MTU -1 outside [1, 65535]"},
+		{Config{MTU: 65536}, "MTU 65536 outside [1, 65535]"},
+		{Config{MTU: 1000, Capacity: 1023}, "Capacity 1023 outside [MTU+HeaderSize = 1024,"},
+		{Config{Capacity: -5}, "Capacity -5 outside"},
+		{Config{Capacity: 240, MTU: 100, MaxPackets: 11}, "MaxPackets 11 outside [1, Capacity/HeaderSize = 10]"},
+		{Config{MaxPackets: -1}, "MaxPackets -1 outside"},
+		{Config{Batch: -1}, "Batch -1 outside [1, 1024]"},
+		{Config{Batch: MaxBatch + 1}, "Batch 1025 outside [1, 1024]"},
+	} {
+		_, err := NewReceiver(rc, c.cfg)
+		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want ErrConfig with %q", c.cfg, err, c.want)
+		}
+	}
+	if r, err := NewReceiver(rc, Config{MTU: 100, Capacity: 240}); err != nil || r.MaxPackets() != 10 {
+		t.Errorf("default slots for a small buffer: %v, %v", r, err)
 	}
 }

@@ -13,17 +13,19 @@ import (
 // and their one-buffer vectors are allocated once; x/net itself allocates a
 // *net.UDPAddr (and its IP) per datagram.
 type xnetReader struct {
-	read func([]ipv4.Message, int) (int, error) // ipv4.Message and ipv6.Message are one type
-	msgs []ipv4.Message
-	vecs [][]byte // vecs[i:i+1] is msgs[i].Buffers
-	oob  []byte
+	read  func([]ipv4.Message, int) (int, error) // ipv4.Message and ipv6.Message are one type
+	msgs  []ipv4.Message
+	vecs  [][]byte // vecs[i:i+1] is msgs[i].Buffers
+	oob   []byte
+	zones *zoneTable // the receiver's
 }
 
-func newXNetReader(conn *net.UDPConn, batch int) *xnetReader {
+func newXNetReader(conn *net.UDPConn, batch int, zones *zoneTable) *xnetReader {
 	x := &xnetReader{
-		msgs: make([]ipv4.Message, batch),
-		vecs: make([][]byte, batch),
-		oob:  make([]byte, batch*oobSize),
+		zones: zones,
+		msgs:  make([]ipv4.Message, batch),
+		vecs:  make([][]byte, batch),
+		oob:   make([]byte, batch*oobSize),
 	}
 	if la, ok := conn.LocalAddr().(*net.UDPAddr); ok && la.IP.To4() != nil {
 		x.read = ipv4.NewPacketConn(conn).ReadBatch
@@ -36,10 +38,10 @@ func newXNetReader(conn *net.UDPConn, batch int) *xnetReader {
 	return x
 }
 
-func (x *xnetReader) readBatch(bufs [][]byte, from []netip.AddrPort, meta []msgMeta) (int, error) {
+func (x *xnetReader) readBatch(bufs [][]byte, meta []msgMeta) (int, error) {
 	msgs := x.msgs[:len(bufs)]
 	for i := range msgs {
-		x.vecs[i] = bufs[i]
+		x.vecs[i] = bufs[i][HeaderSize:]
 		msgs[i].OOB = x.oob[i*oobSize : (i+1)*oobSize]
 		msgs[i].Addr = nil
 	}
@@ -50,12 +52,13 @@ func (x *xnetReader) readBatch(bufs [][]byte, from []netip.AddrPort, meta []msgM
 	}
 	for i := range n {
 		m := &msgs[i]
-		bufs[i] = bufs[i][:m.N]
-		from[i] = netip.AddrPort{}
+		bufs[i] = bufs[i][:HeaderSize+m.N]
+		var from netip.AddrPort
 		if a, ok := m.Addr.(*net.UDPAddr); ok {
-			from[i] = a.AddrPort()
+			from = a.AddrPort()
 		}
-		meta[i] = msgMeta{flags: m.Flags, oob: m.OOB[:m.NN]}
+		x.zones.putAddrPort(bufs[i], from)
+		meta[i] = msgMeta{n: m.N, flags: m.Flags, oob: m.OOB[:m.NN]}
 	}
 	return n, nil
 }
