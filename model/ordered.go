@@ -76,7 +76,7 @@ func (o *Ordered) PushWith(maxSize int, fill func(p []byte) (uint32, int, error)
 	case n < 0 || n > maxSize:
 		return 0, 0, ErrInvalidLength
 	case uint64(seq) >= o.m():
-		return seq, 0, ErrInvalidSeq
+		return 0, 0, ErrInvalidSeq
 	case o.D(seq) >= o.m()/2:
 		return seq, 0, ErrLate
 	case o.Held[seq] != nil:

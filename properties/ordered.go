@@ -1,0 +1,312 @@
+package properties
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/leanovate/gopter"
+	"github.com/leanovate/gopter/commands"
+	"github.com/netbuf-go/netbuf/model"
+	"github.com/netbuf-go/netbuf/scenario"
+	"github.com/netbuf-go/netbuf/step"
+	"pgregory.net/rapid"
+)
+
+// OrderedBuffer is the behaviour under test of a buffer that releases
+// sequenced datagrams in order (netbuf.OrderedBuffer's methods).
+type OrderedBuffer = step.OrderedBuffer
+
+// OrderedConfig is an OrderedBuffer's configuration.
+type OrderedConfig = step.OrderedConfig
+
+// OrderedFactory builds an empty ordered buffer; it returns an error
+// exactly where netbuf.NewOrderedBuffer does.
+type OrderedFactory = step.OrderedFactory
+
+// CheckOrdered runs the stateful properties of an ordered buffer, with
+// both engines, against buffers from newBuffer, comparing each step with
+// model.Ordered: every sequence delivered at most once, in serial order,
+// byte for byte; nothing delivered that was not pushed; storage freed once
+// every arrival before it is delivered or dropped; every answer, counter
+// and AppendMissing list. Sequence numbers are 2 to 5 bits wide, so the
+// sequence space wraps constantly. WithNilFuncs also checks nil callbacks.
+func CheckOrdered(t *testing.T, newBuffer OrderedFactory, opts ...Option) {
+	t.Helper()
+	var feat step.Features
+	for _, o := range opts {
+		o(&feat)
+	}
+	t.Run("rapid", func(t *testing.T) {
+		defer setRapidFlag("rapid.checks", strconv.Itoa(1000*scale()))()
+		defer setRapidFlag("rapid.shrinktime", shrinkTime.String())()
+		var last orderedFailure
+		var stats OrderedStats
+		q := &quietTB{TB: t}
+		rapid.Check(q, func(rt *rapid.T) {
+			cfg, mtu := drawOrderedConfig(rapidSource{rt})
+			rec := &orderedRecorder{cfg: cfg, last: &last}
+			p := rec.pair(rt, newBuffer)
+			if p == nil {
+				return
+			}
+			p.Observe = stats.observe
+			g := &ogen{ref: p.Ref, mtu: mtu, feat: feat}
+			apply := func(rt *rapid.T, op step.OrderedOp) { rec.apply(rt, p, op) }
+			rt.Repeat(map[string]func(*rapid.T){
+				"":       func(rt *rapid.T) { rec.check(rt, p) },
+				"Op":     func(rt *rapid.T) { apply(rt, g.drawOp(rapidSource{rt})) },
+				"Op2":    func(rt *rapid.T) { apply(rt, g.drawOp(rapidSource{rt})) },
+				"Stream": func(rt *rapid.T) { stream(rapidSource{rt}, g, func(op step.OrderedOp) { apply(rt, op) }) },
+			})
+			if err := drainOrdered(p, func(op step.OrderedOp) error { apply(rt, op); return nil }); err != nil {
+				rec.fail(rt, err)
+			}
+		})
+		t.Logf("STATS engine=rapid-ordered %s", stats)
+		if q.failed {
+			t.Errorf("rapid: %s\n%s", q.replay(), last.report())
+		}
+	})
+	t.Run("gopter", func(t *testing.T) { checkOrderedGopter(t, newBuffer, feat) })
+}
+
+// stream sends a run of consecutive sequences from Next as a network
+// would deliver them: shuffled within a few places, some duplicated, some
+// lost; the consumer pops whenever it can, and skips a gap now and then.
+func stream(s source, g *ogen, apply func(step.OrderedOp)) {
+	m := uint32(1) << g.ref.Bits
+	next := g.ref.Next()
+	n := s.intn(1, 3*int(min(m, 32)), "stream length")
+	var pending []uint32
+	for i := range n {
+		pending = append(pending, (next+uint32(i))%m)
+	}
+	for len(pending) > 0 {
+		i := s.intn(0, min(len(pending)-1, g.ref.Window), "reorder")
+		seq := pending[i]
+		switch s.intn(0, 9, "fate") {
+		case 0: // lost
+			pending = slices.Delete(pending, i, i+1)
+			continue
+		case 1: // duplicated: sent again later
+		default:
+			pending = slices.Delete(pending, i, i+1)
+		}
+		apply(step.OrderedOp{Kind: step.OPush, MaxSize: g.mtu, Seq: seq, Seed: byte(seq)})
+		for g.ref.Len() > 0 {
+			if _, ok := g.ref.Held[g.ref.Next()]; ok {
+				apply(step.OrderedOp{Kind: step.OPop, DstLen: g.ref.C})
+			} else if s.intn(0, 3, "skip gap") == 0 {
+				apply(step.OrderedOp{Kind: step.OSkipTo, Seq: (g.ref.Next() + 1) % m})
+			} else {
+				break
+			}
+		}
+	}
+}
+
+// drainOrdered pops everything held, skipping gaps, then requires the
+// buffer to hold no byte: delivered and dropped packets free their storage.
+func drainOrdered(p *step.OrderedPair, apply func(step.OrderedOp) error) error {
+	m := uint32(1) << p.Ref.Bits
+	for p.Ref.Len() > 0 {
+		op := step.OrderedOp{Kind: step.OPop, DstLen: p.Ref.C}
+		if _, ok := p.Ref.Held[p.Ref.Next()]; !ok {
+			op = step.OrderedOp{Kind: step.OSkipTo, Seq: (p.Ref.Next() + 1) % m}
+		}
+		if err := apply(op); err != nil {
+			return err
+		}
+	}
+	if n, u := p.Impl.Len(), p.Impl.Used(); n != 0 || u != 0 {
+		return fmt.Errorf("after draining: Len %d, Used %d, want 0, 0 (a leak)", n, u)
+	}
+	return nil
+}
+
+// orderedFailure is one failing case of an ordered buffer.
+type orderedFailure struct {
+	cfg step.OrderedConfig
+	ops []step.OrderedOp
+	err error
+}
+
+func (f orderedFailure) report() string {
+	if f.err == nil {
+		return "(no failing case was recorded)"
+	}
+	s := scenario.RecordOrdered(f.cfg, f.ops)
+	return fmt.Sprintf("%v\nshrunk to %d ops; as a scenario (the model's answers; save it under corpus/ to keep it):\n%s",
+		f.err, len(f.ops), strings.TrimRight(scenario.Format([]scenario.Scenario{s}), "\n"))
+}
+
+// orderedRecorder keeps the ops of one case and records it when it fails.
+type orderedRecorder struct {
+	cfg  step.OrderedConfig
+	ops  []step.OrderedOp
+	last *orderedFailure
+}
+
+func (r *orderedRecorder) fail(t interface{ Fatalf(string, ...any) }, err error) {
+	*r.last = orderedFailure{cfg: r.cfg, ops: slices.Clone(r.ops), err: err}
+	t.Fatalf("%s", firstLine(err.Error()))
+}
+
+func (r *orderedRecorder) pair(t interface{ Fatalf(string, ...any) }, newBuffer OrderedFactory) *step.OrderedPair {
+	p, err := step.NewOrderedPair(newBuffer, r.cfg)
+	if err != nil {
+		r.fail(t, err)
+	}
+	return p
+}
+
+func (r *orderedRecorder) apply(t interface{ Fatalf(string, ...any) }, p *step.OrderedPair, op step.OrderedOp) {
+	r.ops = append(r.ops, op)
+	if _, err := p.Apply(op); err != nil {
+		r.fail(t, err)
+	}
+}
+
+// check compares the counters of both sides between steps.
+func (r *orderedRecorder) check(t interface{ Fatalf(string, ...any) }, p *step.OrderedPair) {
+	got := [4]int{p.Impl.Len(), p.Impl.Used(), int(p.Impl.Next()), p.Impl.MaxPackets()}
+	want := [4]int{p.Ref.Len(), p.Ref.Used(), int(p.Ref.Next()), p.Ref.MaxPackets()}
+	if got != want {
+		r.fail(t, fmt.Errorf("Len, Used, Next, MaxPackets: buffer %v, model %v", got, want))
+	}
+}
+
+// OrderedStats counts what a run of the ordered properties exercised.
+type OrderedStats struct {
+	Steps, Delivered, Late, Duplicate, Ahead, Gap, Skips, Dropped, SeqWraps, Missing, Resyncs int
+}
+
+func (s *OrderedStats) observe(op step.OrderedOp, r step.OrderedResult) {
+	s.Steps++
+	switch r.Err {
+	case "ErrLate":
+		s.Late++
+	case "ErrDuplicate":
+		s.Duplicate++
+	case "ErrAhead":
+		s.Ahead++
+	case "ErrGap":
+		s.Gap++
+	}
+	ok := r.Err == "" && r.Panic == ""
+	switch {
+	case ok && (op.Kind == step.OPop || op.Kind == step.OPopWith):
+		s.Delivered++
+		s.SeqWraps += b2i(r.Next == 0)
+	case ok && op.Kind == step.OSkipTo:
+		s.Skips++
+		s.Dropped += r.N
+	case ok && op.Kind == step.OMissing:
+		s.Missing += len(r.Missing)
+	}
+}
+
+func (s OrderedStats) String() string {
+	return fmt.Sprintf("steps=%d delivered=%d seq-wraps=%d ErrLate=%d ErrDuplicate=%d ErrAhead=%d ErrGap=%d skips=%d dropped=%d missing-listed=%d",
+		s.Steps, s.Delivered, s.SeqWraps, s.Late, s.Duplicate, s.Ahead, s.Gap, s.Skips, s.Dropped, s.Missing)
+}
+
+// checkOrderedGopter is the gopter engine for ordered buffers: the same
+// generator, gopter's sequences and shrinking.
+func checkOrderedGopter(t *testing.T, newBuffer OrderedFactory, feat step.Features) {
+	seed := gopterSeed()
+	var last orderedFailure
+	var stats OrderedStats
+	params := gopter.DefaultTestParametersWithSeed(seed)
+	params.MinSuccessfulTests = 400 * scale()
+	params.MinSize, params.MaxSize = 10, 100
+	params.MaxShrinkCount = 1000
+	props := gopter.NewProperties(params)
+	props.Property("ordered", commands.Prop(&commands.ProtoCommands{
+		NewSystemUnderTestFunc: func(initial commands.State) commands.SystemUnderTest {
+			st := initial.(oState)
+			sut := &oSUT{rec: &orderedRecorder{cfg: st.cfg, last: &last}}
+			sut.pair, sut.err = step.NewOrderedPair(newBuffer, st.cfg)
+			if sut.err == nil && sut.pair == nil {
+				sut.err = fmt.Errorf("%s: both sides refuse a generated configuration", st.cfg)
+			}
+			if sut.err != nil {
+				last = orderedFailure{cfg: st.cfg, err: sut.err}
+			} else {
+				sut.pair.Observe = stats.observe
+			}
+			return sut
+		},
+		InitialStateGen: func(params *gopter.GenParameters) *gopter.GenResult {
+			for {
+				cfg, mtu := drawOrderedConfig(rngSource{params.Rng})
+				if ref, err := step.NewModelOrdered(cfg); err == nil {
+					return gopter.NewGenResult(oState{cfg: cfg, mtu: mtu, ops: nil, ref: ref}, gopter.NoShrinker)
+				}
+			}
+		},
+		GenCommandFunc: func(s commands.State) gopter.Gen {
+			st := s.(oState)
+			return func(params *gopter.GenParameters) *gopter.GenResult {
+				g := &ogen{ref: st.ref, mtu: st.mtu, feat: feat}
+				return gopter.NewGenResult(commands.Command(oCommand{g.drawOp(rngSource{params.Rng})}), gopter.NoShrinker)
+			}
+		},
+	}))
+	ok := props.Run(reporterFunc(func(string, *gopter.TestResult) {}))
+	t.Logf("STATS engine=gopter-ordered %s", stats)
+	if !ok {
+		t.Errorf("gopter (replay with %s=%d %s=%d): %s", GopterSeedEnv, seed, ScaleEnv, scale(), last.report())
+	}
+}
+
+// oState is the gopter state: the configuration and the model after the
+// commands so far (rebuilt from ops, so that a state is never changed).
+type oState struct {
+	cfg step.OrderedConfig
+	mtu int
+	ops []step.OrderedOp
+	ref *model.Ordered
+}
+
+type oSUT struct {
+	pair *step.OrderedPair
+	rec  *orderedRecorder
+	err  error
+}
+
+type oCommand struct{ op step.OrderedOp }
+
+func (c oCommand) Run(sut commands.SystemUnderTest) commands.Result {
+	s := sut.(*oSUT)
+	if s.err != nil {
+		return gopterOutcome{}
+	}
+	s.rec.ops = append(s.rec.ops, c.op)
+	if _, err := s.pair.Apply(c.op); err != nil {
+		s.err = err
+		*s.rec.last = orderedFailure{cfg: s.rec.cfg, ops: slices.Clone(s.rec.ops), err: err}
+		return gopterOutcome{err}
+	}
+	return gopterOutcome{}
+}
+
+func (c oCommand) NextState(s commands.State) commands.State {
+	st := s.(oState)
+	ops := append(slices.Clip(st.ops), c.op)
+	ref, _ := step.NewModelOrdered(st.cfg)
+	other, _ := step.NewModelOrdered(st.cfg)
+	for _, op := range ops {
+		step.RunOrdered(ref, other, op)
+	}
+	return oState{cfg: st.cfg, mtu: st.mtu, ops: ops, ref: ref}
+}
+
+func (oCommand) PreCondition(commands.State) bool { return true }
+func (oCommand) PostCondition(_ commands.State, r commands.Result) *gopter.PropResult {
+	return verdict(r)
+}
+func (c oCommand) String() string { return "(" + c.op.String() + ")" }
