@@ -249,6 +249,13 @@ func runGremlins(ctx context.Context, work, src string, o options) (time.Duratio
 	}
 	cmd := exec.CommandContext(ctx, filepath.Join(work, "bin", "gremlins"), args...)
 	cmd.Dir = src
+	// gremlins' own scratch copies go under work too, so that they go
+	// with it even if gremlins is killed.
+	tmp := filepath.Join(work, "tmp")
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		return 0, err
+	}
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) } // gremlins stops gracefully
 	cmd.WaitDelay = 30 * time.Second
 	logFile, err := os.Create(o.log)
