@@ -87,13 +87,8 @@ func Record(capacityBytes, maxPackets int, ops []step.Op) Scenario {
 
 // answerOf is the Want that r satisfies, with its counters.
 func answerOf(op step.Op, r step.Result) Want {
-	w := Want{Used: r.Used, Len: r.Len, Next: none, Answer: AnswerBytes}
-	switch {
-	case r.Panic != "":
-		w.Answer = AnswerPanic
-	case r.Err != "":
-		w.Answer = r.Err
-	default:
+	w, failed := failure(Want{Used: r.Used, Len: r.Len, Next: none}, r.Panic, r.Err)
+	if !failed {
 		switch op.Kind {
 		case step.OpPushWith, step.OpPop:
 			w.Bytes = r.N
@@ -110,4 +105,19 @@ func answerOf(op step.Op, r step.Result) Want {
 		}
 	}
 	return w
+}
+
+// failure sets w's answer to a panic or an error, if either came out, and
+// reports whether one did; otherwise the answer is N bytes (Bytes to fill).
+func failure(w Want, panicked, errName string) (Want, bool) {
+	switch {
+	case panicked != "":
+		w.Answer = AnswerPanic
+	case errName != "":
+		w.Answer = errName
+	default:
+		w.Answer = AnswerBytes
+		return w, false
+	}
+	return w, true
 }

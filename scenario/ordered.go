@@ -27,13 +27,8 @@ func RecordOrdered(cfg step.OrderedConfig, ops []step.OrderedOp) Scenario {
 
 // orderedAnswer is the Want that r satisfies, with its counters.
 func orderedAnswer(op step.OrderedOp, r step.OrderedResult) Want {
-	w := Want{Used: r.Used, Len: r.Len, Next: int64(r.Next), Answer: AnswerBytes}
-	switch {
-	case r.Panic != "":
-		w.Answer = AnswerPanic
-	case r.Err != "":
-		w.Answer = r.Err
-	default:
+	w, failed := failure(Want{Used: r.Used, Len: r.Len, Next: int64(r.Next)}, r.Panic, r.Err)
+	if !failed {
 		switch op.Kind {
 		case step.OPushWith, step.OPop:
 			w.Bytes = r.N

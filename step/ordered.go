@@ -2,7 +2,7 @@ package step
 
 import (
 	"fmt"
-	"strconv"
+	"slices"
 	"strings"
 )
 
@@ -64,9 +64,7 @@ func ParseOrderedConfig(words []string) (OrderedConfig, error) {
 		case "bits":
 			c.SeqBits, err = parseInt(v)
 		case "first":
-			var f uint64
-			f, err = strconv.ParseUint(v, 10, 32)
-			c.First = uint32(f)
+			c.First, err = parseUint32(v)
 		case "resync":
 			c.Resync = v == ""
 			if v != "" {
@@ -199,7 +197,7 @@ func ParseOrderedOp(words []string) (OrderedOp, error) {
 	seen := map[string]bool{}
 	for _, a := range args {
 		key, v, ok := strings.Cut(a, "=")
-		if !ok || !slicesContains(strings.Fields(allowed), key) {
+		if !ok || !slices.Contains(strings.Fields(allowed), key) {
 			return op, fmt.Errorf("%s does not take %q", k, a)
 		}
 		if seen[key] {
@@ -220,49 +218,23 @@ func ParseOrderedOp(words []string) (OrderedOp, error) {
 	return op, nil
 }
 
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
 func (o *OrderedOp) set(key, v string) error {
 	var err error
 	switch key {
 	case "seq":
-		var s uint64
-		s, err = strconv.ParseUint(v, 10, 32)
-		o.Seq = uint32(s)
+		o.Seq, err = parseUint32(v)
 	case "n":
 		o.N, err = parseInt(v)
-	case "fill", "consume":
-		cb, ok := lookup(v, Callback.String, NumCallbacks)
-		if !ok || cb == CallInvalidM || cb == CallForeign {
-			return fmt.Errorf("unknown %s %q", key, v)
-		}
-		if key == "fill" {
-			o.Fill = cb
-		} else {
-			o.Consume = cb
-		}
+	case "fill":
+		o.Fill, err = parseCallback(key, v, false)
+	case "consume":
+		o.Consume, err = parseCallback(key, v, false)
 	case "reenter":
-		r, ok := lookup(v, OKind.String, NumOKinds)
-		if !ok {
-			return fmt.Errorf("unknown reenter %q", v)
-		}
-		o.Reenter = r
+		o.Reenter, err = parseEnum(key, v, OKind.String, NumOKinds)
 	case "rsize":
 		o.ReSize, err = parseInt(v)
 	case "seed":
-		var s uint64
-		s, err = strconv.ParseUint(v, 10, 8)
-		o.Seed = byte(s)
+		o.Seed, err = parseSeed(v)
 	}
-	if err != nil {
-		return fmt.Errorf("%s=%s: %v", key, v, err)
-	}
-	return nil
+	return err
 }

@@ -93,21 +93,7 @@ func RunOrdered(b, other OrderedBuffer, op OrderedOp) (r OrderedResult) {
 
 // finish ends a fill or consume the way cb says.
 func (r *OrderedResult) finish(b, other OrderedBuffer, op OrderedOp, cb Callback) error {
-	switch cb {
-	case CallErr:
-		return ErrCallback
-	case CallPanic:
-		panic(panicValue{op.Seed})
-	case CallReenter:
-		r.Nested, r.NestedRan = orderedNested(b, op)
-	case CallOther:
-		if other == nil {
-			r.Nested = "no second buffer"
-			return nil
-		}
-		r.Nested, r.NestedRan = orderedNested(other, op)
-	}
-	return nil
+	return end(b, other, op.Seed, cb, func(b OrderedBuffer) { r.Nested, r.NestedRan = orderedNested(b, op) })
 }
 
 // orderedNested makes op's nested call, op.Reenter with op.ReSize.

@@ -2,6 +2,7 @@ package step
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -43,7 +44,7 @@ func ParseOp(words []string) (Op, error) {
 	seen := map[string]bool{}
 	for _, a := range args {
 		key, v, ok := strings.Cut(a, "=")
-		if !ok || !accepts(k, key) {
+		if !ok || !slices.Contains(keys[k], key) {
 			return op, fmt.Errorf("%s does not take %q", k, a)
 		}
 		if seen[key] {
@@ -63,15 +64,6 @@ func ParseOp(words []string) (Op, error) {
 	return op, nil
 }
 
-func accepts(k Kind, key string) bool {
-	for _, a := range keys[k] {
-		if a == key {
-			return true
-		}
-	}
-	return false
-}
-
 // set reads one key's value into op.
 func (o *Op) set(key, v string) error {
 	var err error
@@ -79,17 +71,9 @@ func (o *Op) set(key, v string) error {
 	case "n":
 		o.N, err = parseInt(v)
 	case "fill", "consume":
-		cb, ok := lookup(v, Callback.String, NumCallbacks)
-		if !ok {
-			return fmt.Errorf("unknown %s %q", key, v)
-		}
-		*o.callback() = cb
+		*o.callback(), err = parseCallback(key, v, true)
 	case "reenter":
-		r, ok := lookup(v, Kind.String, NumKinds)
-		if !ok {
-			return fmt.Errorf("unknown reenter %q", v)
-		}
-		o.Reenter = r
+		o.Reenter, err = parseEnum(key, v, Kind.String, NumKinds)
 	case "rsize":
 		o.ReSize, err = parseInt(v)
 	case "bufs":
@@ -97,13 +81,44 @@ func (o *Op) set(key, v string) error {
 	case "lens":
 		return o.setLens(v)
 	case "seed":
-		s, err := strconv.ParseUint(v, 10, 8)
-		if err != nil {
-			return fmt.Errorf("seed %q: want 0 to 255", v)
-		}
-		o.Seed = byte(s)
+		o.Seed, err = parseSeed(v)
 	}
 	return err
+}
+
+// parseCallback reads a callback's name; batch says whether the batch-only
+// ones are allowed.
+func parseCallback(key, v string, batch bool) (Callback, error) {
+	cb, err := parseEnum(key, v, Callback.String, NumCallbacks)
+	if err == nil && !batch && (cb == CallInvalidM || cb == CallForeign) {
+		err = fmt.Errorf("unknown %s %q", key, v)
+	}
+	return cb, err
+}
+
+// parseEnum reads the name of a small enumeration's value.
+func parseEnum[T ~uint8](key, v string, str func(T) string, n T) (T, error) {
+	e, ok := lookup(v, str, n)
+	if !ok {
+		return 0, fmt.Errorf("unknown %s %q", key, v)
+	}
+	return e, nil
+}
+
+func parseSeed(v string) (byte, error) {
+	s, err := strconv.ParseUint(v, 10, 8)
+	if err != nil {
+		return 0, fmt.Errorf("seed %q: want 0 to 255", v)
+	}
+	return byte(s), nil
+}
+
+func parseUint32(v string) (uint32, error) {
+	s, err := strconv.ParseUint(v, 10, 32)
+	if err != nil {
+		return 0, fmt.Errorf("%q: want 0 to 4294967295", v)
+	}
+	return uint32(s), nil
 }
 
 // setLens reads "4,0,8" (or nothing) into Lens and M.

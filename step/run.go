@@ -126,22 +126,31 @@ func runTwoPhase(b Buffer, op Op, r *Result) error {
 
 // finish ends a fill or consume the way cb says.
 func finish(b, other Buffer, op Op, cb Callback, r *Result) error {
+	return end(b, other, op.Seed, cb, func(b Buffer) { r.Nested, r.NestedRan, r.NestedData = nested(b, op) })
+}
+
+// end ends a callback the way cb says: an error, a panic, or the nested
+// call on the same buffer (CallReenter) or on the other one (CallOther).
+func end[B comparable](b, other B, seed byte, cb Callback, nest func(B)) error {
 	switch cb {
 	case CallErr:
 		return ErrCallback
 	case CallPanic:
-		panic(panicValue{op.Seed})
+		panic(panicValue{seed})
 	case CallReenter:
-		r.Nested, r.NestedRan, r.NestedData = nested(b, op)
+		nest(b)
 	case CallOther:
-		if other == nil {
-			r.Nested = "no second buffer"
-			return nil
+		var none B
+		if other == none {
+			return errNoOther
 		}
-		r.Nested, r.NestedRan, r.NestedData = nested(other, op)
+		nest(other)
 	}
 	return nil
 }
+
+// errNoOther is what a CallOther callback returns with no second buffer.
+var errNoOther = fmt.Errorf("step: no second buffer for a CallOther callback")
 
 // nested makes op's nested call, op.Reenter(op.ReSize), on b. On the buffer
 // whose callback is running it must answer ErrBusy and run no callback.
