@@ -49,9 +49,8 @@ verify-properties:
 	grep -o 'STATS engine=.*' $$log; rm -f $$log; exit $$rc
 
 ## bench: netbuf's benchmarks, benchstat-readable, in bench.txt. BENCHCOUNT
-## rounds of every benchmark (not -count N in a row), so that a load shift on
-## a shared machine hits every impl alike; benchstat then puts each impl
-## beside the floor.
+## rounds of every benchmark (not -count N in a row), so that a shift in other
+## load hits every impl alike; benchstat then puts each impl beside the floor.
 BENCHCOUNT ?= 6
 BENCHTIME  ?= 300ms
 BENCH      ?= .
@@ -76,7 +75,7 @@ bench-compare:
 ## FUZZMINIMIZETIME bounds the fuzzer's minimization of each new input, which
 ## otherwise stalls the search for up to a minute at a time (`make corpus`
 ## shrinks failures). FUZZFLAGS is passed on to go test, e.g.
-## FUZZFLAGS=-parallel=1 on a shared machine.
+## FUZZFLAGS=-parallel=1 to leave the other cores to other work.
 FUZZTIME         ?= 30s
 FUZZMINIMIZETIME ?= 1000x
 FUZZTARGETS      ?= FuzzUnordered FuzzRing FuzzScenario

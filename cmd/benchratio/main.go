@@ -6,7 +6,7 @@
 // not, and the ratio of the fastest runs beside it as a check on noise.
 //
 // Every figure comes from the one input, so all ratios are taken within a
-// single run: on a shared machine absolute times drift, ratios much less.
+// single run: under other load absolute times drift, ratios much less.
 // When every line has cpu-ns/op (the benchmark thread's CPU time, which
 // time descheduled by other load is not in), ratios use it, else ns/op.
 //

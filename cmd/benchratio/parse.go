@@ -123,7 +123,7 @@ func (t *table) median(row, impl string) (float64, bool) {
 }
 
 // fastest returns the fastest time of row and impl: the run least
-// disturbed by other load on a shared machine.
+// disturbed by other load.
 func (t *table) fastest(row, impl string) (float64, bool) {
 	v := t.times(row, impl)
 	if len(v) == 0 {

@@ -85,7 +85,7 @@ func main() {
 		equivPath  = flag.String("equivalents", "cmd/mutate/equivalent.txt", "equivalents file")
 		threshold  = flag.Float64("threshold", 95, "minimum efficacy in percent")
 		workers    = flag.Int("workers", 2, "gremlins workers, and parallel retests")
-		coeff      = flag.Int("timeout-coefficient", 5, "a mutant's run may take this many times the baseline run (gremlins' default, 3, once flagged a survivor TIMED OUT on a loaded machine, hiding it from the equivalents check)")
+		coeff      = flag.Int("timeout-coefficient", 5, "a mutant's run may take this many times the baseline run (with gremlins' default, 3, load can push a slow survivor to TIMED OUT, which hides it from the equivalents check)")
 		retest     = flag.Bool("retest", true, "run the mutants gremlins reports NOT COVERED (case-clause expressions) or TIMED OUT again")
 		keep       = flag.String("keep", "", "directory to keep gremlins' JSON report and log in")
 		reportPath = flag.String("report", "", "check this gremlins JSON report instead of running gremlins")
