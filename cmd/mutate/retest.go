@@ -33,9 +33,8 @@ import (
 // for every package, so a mutant that fails a test in one package while a
 // drain loop in another never ends on the broken buffer is TIMED OUT there;
 // here a run that reaches the timeout after a test has failed is KILLED. A
-// run that passes is LIVED (a load spike can push a
-// surviving mutant past the timeout), and then needs an entry like any
-// other survivor.
+// run that passes is LIVED (a load spike can push a surviving mutant past
+// the timeout), and then needs an entry like any other survivor.
 
 // swaps is gremlins v0.6.0's table (internal/engine/mappings.go): the token
 // each mutator puts in place of each token.
