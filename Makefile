@@ -6,7 +6,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
 # CORPUS_DIR: the regression corpus of readable scenarios (*.scn).
-CORPUS_DIR ?= testdata
+CORPUS_DIR ?= corpus
 
 .PHONY: test fmt-check vet staticcheck unit verify verify-properties bench bench-compare fuzz fuzz-smoke corpus
 
@@ -46,7 +46,7 @@ verify-properties:
 	NETBUF_PROPERTY_SCALE=$(PROPERTY_SCALE) $(GO) test -count=1 -v ./properties \
 		$(if $(SEED),-args -rapid.seed=$(SEED)) >$$log 2>&1; rc=$$?; \
 	cat $$log; echo "== property STATS per engine (NETBUF_PROPERTY_SCALE=$(PROPERTY_SCALE))"; \
-	grep -o 'STATS engine=.*' $$log; rm -f $$log; exit $$rc
+	grep -o 'STATS test=.*' $$log; rm -f $$log; exit $$rc
 
 ## bench: netbuf's benchmarks, benchstat-readable, in bench.txt. BENCHCOUNT
 ## rounds of every benchmark (not -count N in a row), so that a shift in other

@@ -1,6 +1,10 @@
 package fuzz
 
-import "github.com/netbuf-go/netbuf/step"
+import (
+	"slices"
+
+	"github.com/netbuf-go/netbuf/step"
+)
 
 // Shrink returns a shorter program that still fails CheckUnordered with
 // newBuffer, by removing operations one at a time while the failure stays
@@ -14,7 +18,7 @@ func Shrink(newBuffer step.Factory, p Program) Program {
 	for changed := true; changed; {
 		changed = false
 		for i := len(p.Ops) - 1; i >= 0; i-- {
-			q := Program{Cap: p.Cap, Slots: p.Slots, Ops: append(append([]step.Op{}, p.Ops[:i]...), p.Ops[i+1:]...)}
+			q := Program{Cap: p.Cap, Slots: p.Slots, Ops: slices.Delete(slices.Clone(p.Ops), i, i+1)}
 			if CheckUnordered(newBuffer, q) != nil {
 				p, changed = q, true
 			}

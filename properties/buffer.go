@@ -23,6 +23,7 @@ package properties
 import (
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/netbuf-go/netbuf/step"
@@ -74,8 +75,15 @@ func scale() int {
 }
 
 // logStats logs what an engine exercised in one line that `make verify`
-// collects: "STATS engine=<name> steps=... wraps=...".
+// collects: "STATS test=<top-level test> engine=<name> steps=... wraps=...".
 func logStats(t *testing.T, engine string, s Stats) {
 	t.Helper()
-	t.Logf("STATS engine=%s %s", engine, s)
+	t.Logf("STATS test=%s engine=%s %s", testName(t), engine, s)
+}
+
+// testName is the top-level test's name, which says which buffer a STATS
+// line is about.
+func testName(t *testing.T) string {
+	name, _, _ := strings.Cut(t.Name(), "/")
+	return name
 }

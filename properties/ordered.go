@@ -65,7 +65,7 @@ func CheckOrdered(t *testing.T, newBuffer OrderedFactory, opts ...Option) {
 				rec.fail(rt, err)
 			}
 		})
-		t.Logf("STATS engine=rapid-ordered %s", stats)
+		t.Logf("STATS test=%s engine=rapid %s", testName(t), stats)
 		if q.failed {
 			t.Errorf("rapid: %s\n%s", q.replay(), last.report())
 		}
@@ -175,7 +175,7 @@ func (r *orderedRecorder) check(t interface{ Fatalf(string, ...any) }, p *step.O
 	got := [4]int{p.Impl.Len(), p.Impl.Used(), int(p.Impl.Next()), p.Impl.MaxPackets()}
 	want := [4]int{p.Ref.Len(), p.Ref.Used(), int(p.Ref.Next()), p.Ref.MaxPackets()}
 	if got != want {
-		r.fail(t, fmt.Errorf("Len, Used, Next, MaxPackets: buffer %v, model %v", got, want))
+		r.fail(t, fmt.Errorf("counters (Len, Used, Next, MaxPackets): buffer %v, model %v", got, want))
 	}
 }
 
@@ -257,7 +257,7 @@ func checkOrderedGopter(t *testing.T, newBuffer OrderedFactory, feat step.Featur
 		},
 	}))
 	ok := props.Run(reporterFunc(func(string, *gopter.TestResult) {}))
-	t.Logf("STATS engine=gopter-ordered %s", stats)
+	t.Logf("STATS test=%s engine=gopter %s", testName(t), stats)
 	if !ok {
 		t.Errorf("gopter (replay with %s=%d %s=%d): %s", GopterSeedEnv, seed, ScaleEnv, scale(), last.report())
 	}

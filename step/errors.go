@@ -3,6 +3,7 @@ package step
 import (
 	"errors"
 	"io"
+	"slices"
 
 	"github.com/netbuf-go/netbuf/model"
 	"github.com/netbuf-go/netbuf/netbuf"
@@ -15,10 +16,7 @@ var ErrCallback = errors.New("step: callback failed on purpose")
 // errorNames is the one table of the errors an operation may answer, by
 // the name results, scenarios and reports use: netbuf's sentinel and the
 // model's mirror of it compare equal through their name.
-var errorNames = []struct {
-	name string
-	errs []error
-}{
+var errorNames = []errorName{
 	{"ErrWouldBlock", []error{netbuf.ErrWouldBlock, model.ErrWouldBlock}},
 	{"ErrEmpty", []error{netbuf.ErrEmpty, model.ErrEmpty}},
 	{"ErrTooLarge", []error{netbuf.ErrTooLarge, model.ErrTooLarge}},
@@ -34,6 +32,11 @@ var errorNames = []struct {
 	{"ErrInvalidSeq", []error{netbuf.ErrInvalidSeq, model.ErrInvalidSeq}},
 	{"io.ErrShortBuffer", []error{io.ErrShortBuffer}},
 	{"ErrCallback", []error{ErrCallback}},
+}
+
+type errorName struct {
+	name string
+	errs []error
 }
 
 // ErrName names err by the sentinel it is (or wraps): "" for nil, else a
@@ -54,10 +57,5 @@ func ErrName(err error) string {
 
 // IsErrName reports whether name is one of the table's names.
 func IsErrName(name string) bool {
-	for _, e := range errorNames {
-		if e.name == name {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(errorNames, func(e errorName) bool { return e.name == name })
 }

@@ -77,7 +77,7 @@ func (p *Pair) Counters() error {
 	got := [4]int{impl.Len(), impl.Used(), impl.Cap(), impl.MaxPackets()}
 	want := [4]int{ref.Len(), ref.Used(), ref.Cap(), ref.MaxPackets()}
 	if got != want {
-		return fmt.Errorf("Len, Used, Cap, MaxPackets: buffer %v, model %v", got, want)
+		return fmt.Errorf("counters (Len, Used, Cap, MaxPackets): buffer %v, model %v", got, want)
 	}
 	if c, ok := impl.(Checker); ok {
 		if err := c.Check(); err != nil {
