@@ -104,10 +104,7 @@ type Receiver struct {
 	stats Stats
 
 	// Single reads.
-	oob      []byte // control message room (drop counter)
-	lastFlag int
-	lastOOB  int
-	fillOne  func([]byte) (int, error) // r.readOne, bound once so no call allocates
+	oob []byte // control message room (drop counter)
 
 	// Batched reads.
 	bufs      [][]byte  // windows handed out by PushBatch
@@ -167,7 +164,6 @@ func NewReceiver(conn *net.UDPConn, cfg Config) (*Receiver, error) {
 	if r.batch == nil { // XNet asked for, or no direct recvmmsg here
 		r.batch = newXNetReader(conn, cfg.Batch, &r.zones)
 	}
-	r.fillOne = r.readOne
 	r.fillBatch = r.readBatch
 	return r, nil
 }
@@ -204,36 +200,33 @@ func (cfg Config) check() error {
 }
 
 // ReadOne reads one datagram with one system call
-// (UDPConn.ReadMsgUDPAddrPort, through PushWith) straight into the buffer
-// and returns its length. It blocks until a datagram arrives, the read
-// deadline passes or conn is closed. It returns netbuf.ErrWouldBlock,
-// without reading, when the buffer has no room for an MTU-sized datagram;
-// a socket error comes back as the socket gave it (errors.Is works with
-// os.ErrDeadlineExceeded and net.ErrClosed) and commits nothing.
+// (UDPConn.ReadMsgUDPAddrPort) straight into the buffer and returns its
+// length. It blocks until a datagram arrives, the read deadline passes or
+// conn is closed. It returns netbuf.ErrWouldBlock, without reading, when
+// the buffer has no room for an MTU-sized datagram; a socket error comes
+// back as the socket gave it (errors.Is works with os.ErrDeadlineExceeded
+// and net.ErrClosed) and commits nothing.
+//
+// It goes through the buffer's two-phase API: Reserve the room, read into
+// it, Commit what came (or Abort on an error), with no callback.
 func (r *Receiver) ReadOne() (int, error) {
-	n, err := r.buf.PushWith(r.room, r.fillOne)
+	p, err := r.buf.Reserve(r.room)
 	if err != nil {
 		if errors.Is(err, netbuf.ErrWouldBlock) {
 			r.stats.WouldBlock++
 		}
 		return 0, err
 	}
-	n -= HeaderSize
-	r.stats.Reads++
-	r.account(msgMeta{n: n, flags: r.lastFlag, oob: r.oob[:r.lastOOB]})
-	return n, nil
-}
-
-// readOne is the fill of ReadOne: one recvmsg into the reserved room,
-// after the header, then the source into the header.
-func (r *Receiver) readOne(p []byte) (int, error) {
 	n, oobn, flags, from, err := r.conn.ReadMsgUDPAddrPort(p[HeaderSize:], r.oob)
 	if err != nil {
+		_ = r.buf.Abort()
 		return 0, err
 	}
 	r.zones.putAddrPort(p, from)
-	r.lastFlag, r.lastOOB = flags, oobn
-	return HeaderSize + n, nil
+	_ = r.buf.Commit(HeaderSize + n) // n <= MTU: cannot fail
+	r.stats.Reads++
+	r.account(msgMeta{n: n, flags: flags, oob: r.oob[:oobn]})
+	return n, nil
 }
 
 // ReadBatch reads up to Config.Batch datagrams with one recvmmsg, each
