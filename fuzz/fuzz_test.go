@@ -174,3 +174,37 @@ func salvage(text string) []scenario.Scenario {
 	ss, _ := scenario.Parse(strings.Join(kept, "\n"))
 	return ss
 }
+
+func newOrdered(c step.OrderedConfig) (step.OrderedBuffer, error) {
+	return netbuf.NewOrderedBuffer(netbuf.OrderedConfig(c))
+}
+
+// FuzzOrdered drives OrderedBuffer and model.Ordered with every operation
+// of the ordered contract, decoded from the fuzzer's bytes (see
+// DecodeOrdered), in tiny sequence spaces that wrap every few packets. Its
+// seeds are the ordered scenarios of the corpus.
+func FuzzOrdered(f *testing.F) {
+	for file, text := range seeds(f) {
+		ss, err := scenario.Parse(text)
+		if err != nil {
+			f.Fatalf("%s: %v", file, err)
+		}
+		for _, p := range fuzz.OrderedPrograms(ss) {
+			data, err := fuzz.EncodeOrdered(p)
+			if err != nil {
+				f.Fatalf("%s: %v", file, err)
+			}
+			f.Add(data)
+		}
+	}
+	f.Add([]byte{15, 3, 1, 3, 6, 0, 1, 8, 7, 3, 1, 8, 6, 3, 3, 32, 4, 1, 5, 8, 2})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := fuzz.DecodeOrdered(data)
+		if err != nil {
+			return
+		}
+		if err := fuzz.CheckOrdered(newOrdered, p); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

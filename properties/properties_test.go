@@ -44,3 +44,14 @@ func TestRing(t *testing.T) {
 		return r, nil
 	})
 }
+
+// TestOrdered checks netbuf's OrderedBuffer with every option.
+func TestOrdered(t *testing.T) {
+	properties.CheckOrdered(t, func(c properties.OrderedConfig) (properties.OrderedBuffer, error) {
+		b, err := netbuf.NewOrderedBuffer(netbuf.OrderedConfig(c))
+		if err != nil {
+			return nil, err
+		}
+		return b, nil
+	}, properties.WithNilFuncs())
+}

@@ -92,3 +92,10 @@ func TestReplayLimits(t *testing.T) {
 		t.Errorf("wrong answer: err %v, want it at bad.scn:3", err)
 	}
 }
+
+// TestOrderedCorpus replays the corpus's OrderedBuffer scenarios.
+func TestOrderedCorpus(t *testing.T) {
+	scenario.CheckOrderedCorpus(t, func(c step.OrderedConfig) (step.OrderedBuffer, error) {
+		return netbuf.NewOrderedBuffer(netbuf.OrderedConfig(c))
+	}, corpus.FS, every...)
+}
