@@ -58,4 +58,9 @@ var (
 	// ErrInvalidSeq means a fill reported a sequence number that does not
 	// fit in the buffer's SeqBits.
 	ErrInvalidSeq = errors.New("netbuf: sequence number out of range")
+
+	// ErrClosed means an SPSC producer was closed: its own methods answer
+	// it from then on, and the consumer answers it once every packet
+	// committed before the Close has been popped.
+	ErrClosed = errors.New("netbuf: producer closed")
 )
