@@ -13,9 +13,10 @@ import (
 
 // The receive benchmarks time the receiver alone: before each chunk of
 // datagrams the timer stops, a sender fills the socket's kernel queue with
-// sendmmsg (x/net WriteBatch, 64 datagrams a call) and waits 1 ms for the
-// kernel to deliver them to the socket, then the timer restarts
-// and the receiver takes the whole chunk and consumes it. So the sender
+// sendmmsg (x/net WriteBatch, 64 datagrams a call), or for the GRO lane
+// with GSO sends (runs of up to 64 datagrams, 64 KiB, a call), and waits
+// 1 ms for the kernel to deliver them to the socket, then the timer
+// restarts and the receiver takes the whole chunk and consumes it. So the sender
 // does not compete with the receiver for the 2 cores while it is timed; the
 // figures are the receive path's own cost. One op is one datagram, so
 // allocs/op is allocations per datagram.
@@ -23,7 +24,7 @@ const benchChunk = 2048
 
 func BenchmarkReceive(b *testing.B) {
 	for _, size := range []int{64, 1400} {
-		for _, mode := range []string{"batch", "single", "xnet", "naive"} {
+		for _, mode := range []string{"batch", "single", "xnet", "naive", "gro", "gro-plain"} {
 			name := fmt.Sprintf("size=%d/mode=%s", size, mode)
 			b.Run(name, func(b *testing.B) { benchReceive(b, mode, size) })
 		}
@@ -33,7 +34,10 @@ func BenchmarkReceive(b *testing.B) {
 func benchReceive(b *testing.B, mode string, size int) {
 	rc, sc := pair(b, "127.0.0.1")
 	_ = rc.SetReadDeadline(time.Now().Add(time.Minute)) // a lost datagram fails the run instead of hanging it
-	send := newBatchSender(sc, size)
+	send := senderFor(sc, mode, size)
+	if send == nil {
+		b.Skip("no GSO here")
+	}
 	recv := receiverFor(b, rc, mode)
 	b.ReportAllocs()
 	b.SetBytes(int64(size))
@@ -75,13 +79,24 @@ func newBatchSender(sc *net.UDPConn, size int) func(testing.TB, int) {
 	}
 }
 
+// senderFor returns the sender of a lane: GSO runs for the GRO lane,
+// sendmmsg for the others (nil if GSO is not available).
+func senderFor(sc *net.UDPConn, lane string, size int) func(testing.TB, int) {
+	if lane == "gro" {
+		return newGSOBatchSender(sc, size)
+	}
+	return newBatchSender(sc, size)
+}
+
 // receiverFor returns a function that receives and consumes exactly n
-// datagrams in the given mode.
+// datagrams in the given mode ("gro" and "gro-plain" are both GRO reads;
+// they differ in their sender).
 func receiverFor(b *testing.B, rc *net.UDPConn, name string) func(*testing.B, int) {
 	if name == "naive" {
 		return naiveReceiver(rc)
 	}
-	m := mode{name: name, batch: name != "single", xnet: name == "xnet"}
+	gro := name == "gro" || name == "gro-plain"
+	m := mode{name: name, batch: name != "single", xnet: name == "xnet", gro: gro}
 	r := newReceiver(b, rc, m, Config{MTU: 1500, Capacity: 4 << 20, MaxPackets: 4096, Batch: 64})
 	var sum int
 	consume := func(p []byte, _ netip.AddrPort) error { sum += len(p); return nil }
@@ -123,7 +138,7 @@ func naiveReceiver(rc *net.UDPConn) func(*testing.B, int) {
 	}
 }
 
-// BenchmarkReceiveRatio measures the four receivers in one run, chunk by
+// BenchmarkReceiveRatio measures the receivers in one run, chunk by
 // chunk in turn (the first lane rotates), so that a load shift on a shared
 // machine hits them alike, and reports each one's packets/s and allocations
 // per datagram and the ratios between them. b.N datagrams go through each
@@ -144,10 +159,12 @@ func BenchmarkReceiveRatio(b *testing.B) {
 				allocs uint64
 			}
 			var lanes []*lane
-			for _, name := range []string{"batch", "single", "xnet", "naive"} {
+			for _, name := range []string{"batch", "single", "xnet", "naive", "gro", "gro-plain"} {
 				rc, sc := pair(b, "127.0.0.1")
 				_ = rc.SetReadDeadline(time.Now().Add(5 * time.Minute))
-				lanes = append(lanes, &lane{name: name, send: newBatchSender(sc, size), recv: receiverFor(b, rc, name)})
+				if send := senderFor(sc, name, size); send != nil {
+					lanes = append(lanes, &lane{name: name, send: send, recv: receiverFor(b, rc, name)})
+				}
 			}
 			var ms runtime.MemStats
 			runtime.LockOSThread() // for threadCPU
@@ -182,7 +199,11 @@ func BenchmarkReceiveRatio(b *testing.B) {
 				b.ReportMetric(cpuRate[l.name], l.name+"-pkts/cpu-s")
 				b.ReportMetric(float64(l.allocs)/float64(b.N), l.name+"-allocs/pkt")
 			}
-			for _, r := range [][2]string{{"batch", "single"}, {"batch", "naive"}, {"single", "naive"}, {"batch", "xnet"}} {
+			for _, r := range [][2]string{{"batch", "single"}, {"batch", "naive"}, {"single", "naive"}, {"batch", "xnet"},
+				{"gro", "single"}, {"gro", "batch"}, {"gro-plain", "single"}, {"gro-plain", "batch"}} {
+				if rate[r[0]] == 0 || rate[r[1]] == 0 {
+					continue
+				}
 				b.ReportMetric(rate[r[0]]/rate[r[1]], r[0]+"/"+r[1])
 				b.ReportMetric(cpuRate[r[0]]/cpuRate[r[1]], r[0]+"/"+r[1]+"-cpu")
 			}

@@ -17,3 +17,5 @@ func enableDropReport(*net.UDPConn) error { return nil }
 func parseDrops([]byte) (uint32, bool) { return 0, false }
 
 func newMmsgReader(*net.UDPConn, int, *zoneTable) (batchReader, error) { return nil, nil }
+
+func newGROConn(*net.UDPConn, *zoneTable) (groReader, error) { return nil, ErrGROUnsupported }

@@ -1,9 +1,10 @@
 // Package udp takes datagrams off a *net.UDPConn straight into a
-// netbuf.UnorderedBuffer: one datagram per read system call, or a batch per
-// recvmmsg, each written by the kernel directly into the buffer's storage,
-// with the source address of every datagram kept in the same buffer entry
-// (HeaderSize bytes in front of its bytes), and no heap allocation per
-// datagram.
+// netbuf.UnorderedBuffer: one datagram per read system call, a batch per
+// recvmmsg, or with GRO (Config.GRO, Linux) a whole coalesced run of
+// datagrams per recvmsg, each written by the kernel directly into the
+// buffer's storage, with the source address of every datagram kept in the
+// same buffer entry (HeaderSize bytes in front of its bytes), and no heap
+// allocation per datagram.
 //
 // A Receiver is owned by one goroutine at a time (like the buffer it wraps):
 // the usual shape is one loop that reads until ErrWouldBlock or an error,
@@ -76,6 +77,13 @@ type Config struct {
 	// *net.UDPAddr for every message). Off by default; the direct path is
 	// used on Linux, x/net elsewhere.
 	XNet bool
+	// GRO asks for coalesced reads (UDP_GRO, Linux): ReadBatch then takes
+	// a whole run of datagrams of one flow per system call (up to 64 KiB,
+	// as a GSO sender sends them) and commits each datagram of it as a
+	// single read would. Where UDP_GRO is not available the receiver
+	// makes ordinary batched reads, and Receiver.GRO says why. ReadOne is
+	// refused with GRO on (it would cut a run). Not with XNet.
+	GRO bool
 }
 
 // Stats counts what a Receiver has done since it was made.
@@ -111,6 +119,10 @@ type Receiver struct {
 	batchMeta []msgMeta // lengths, flags and control bytes of the current batch
 	batch     batchReader
 	fillBatch func([][]byte) (int, error) // r.readBatch, bound once
+
+	// GRO reads: nil when off, with the reason in groErr if asked for.
+	gro    *groState
+	groErr error
 }
 
 // msgMeta is what a read reports beside the bytes of one datagram.
@@ -165,6 +177,12 @@ func NewReceiver(conn *net.UDPConn, cfg Config) (*Receiver, error) {
 		r.batch = newXNetReader(conn, cfg.Batch, &r.zones)
 	}
 	r.fillBatch = r.readBatch
+	if cfg.GRO {
+		var gr groReader
+		if gr, r.groErr = newGROConn(conn, &r.zones); r.groErr == nil {
+			r.gro = newGROState(gr, cfg.MTU)
+		}
+	}
 	return r, nil
 }
 
@@ -195,6 +213,8 @@ func (cfg Config) check() error {
 		return fmt.Errorf("%w: MaxPackets %d outside [1, Capacity/HeaderSize = %d]", ErrConfig, cfg.MaxPackets, cfg.Capacity/HeaderSize)
 	case cfg.Batch < 1 || cfg.Batch > MaxBatch:
 		return fmt.Errorf("%w: Batch %d outside [1, %d]", ErrConfig, cfg.Batch, MaxBatch)
+	case cfg.GRO && cfg.XNet:
+		return fmt.Errorf("%w: GRO and XNet together", ErrConfig)
 	}
 	return nil
 }
@@ -210,6 +230,9 @@ func (cfg Config) check() error {
 // It goes through the buffer's two-phase API: Reserve the room, read into
 // it, Commit what came (or Abort on an error), with no callback.
 func (r *Receiver) ReadOne() (int, error) {
+	if r.gro != nil {
+		return 0, errGROReadOne
+	}
 	p, err := r.buf.Reserve(r.room)
 	if err != nil {
 		if errors.Is(err, netbuf.ErrWouldBlock) {
@@ -235,7 +258,15 @@ func (r *Receiver) ReadOne() (int, error) {
 // them back to back), and returns how many it committed. It blocks until
 // at least one datagram arrives, the read deadline passes or conn is
 // closed; it does not wait to fill the batch. Errors are those of ReadOne.
+//
+// With GRO on (Config.GRO) it makes one GRO read instead, and commits the
+// datagrams of the run it gets; if the buffer has no room for all of them,
+// the rest stay pending (see Pending) and the next call commits them
+// before it reads again.
 func (r *Receiver) ReadBatch() (int, error) {
+	if r.gro != nil {
+		return r.readGRO()
+	}
 	m, err := r.buf.PushBatch(r.room, r.bufs, r.fillBatch)
 	if err != nil {
 		if errors.Is(err, netbuf.ErrWouldBlock) {

@@ -17,14 +17,16 @@ import (
 )
 
 // mode is one way of reading: one datagram per call, or a batch per call
-// through the direct recvmmsg or through x/net.
+// through the direct recvmmsg or through x/net, or GRO reads (which fall
+// back to batches where there is no GRO).
 type mode struct {
 	name  string
 	batch bool
 	xnet  bool
+	gro   bool
 }
 
-var modes = []mode{{"single", false, false}, {"batch", true, false}, {"xnet", true, true}}
+var modes = []mode{{"single", false, false, false}, {"batch", true, false, false}, {"xnet", true, true, false}, {"gro", true, false, true}}
 
 // read reads once in mode m and returns the datagrams committed.
 func (m mode) read(r *Receiver) (int, error) {
@@ -61,9 +63,13 @@ func pair(t testing.TB, host string) (rc, sc *net.UDPConn) {
 func newReceiver(t testing.TB, conn *net.UDPConn, m mode, cfg Config) *Receiver {
 	t.Helper()
 	cfg.XNet = m.xnet
+	cfg.GRO = m.gro
 	r, err := NewReceiver(conn, cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if on, err := r.GRO(); m.gro && runtime.GOOS == "linux" && !on {
+		t.Fatalf("GRO asked for on Linux, off: %v", err)
 	}
 	return r
 }
