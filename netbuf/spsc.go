@@ -26,8 +26,9 @@ import (
 //     packet a wrapping reservation was to pad, no padding is added.
 //
 // The producer's view of the consumer may be stale: it then sees less
-// room than there is (a smaller window, or ErrWouldBlock), never room that
-// a held packet still occupies.
+// room than there is, never room that a held packet still occupies, and it
+// reads the consumer's count again before it answers anything but a
+// placement at the tail.
 //
 // It makes a fixed number of allocations (storage, metadata, the halves,
 // two 1-buffered channels for Wait) and none per packet.
