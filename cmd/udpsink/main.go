@@ -1,18 +1,36 @@
 // Command udpsink receives UDP datagrams with netbuf (package netbuf/udp)
-// and reports what it took: once a second a progress line with packets/s,
-// MB/s, kernel drops and buffer fill, and at the end one summary line that
-// a script can check:
+// and reports what it took: a READY line with the settings in use once it
+// listens, a progress line every -interval with packets/s, MB/s, the
+// buffer's peak fill and the receiver's counters, and at the end one
+// summary line that a script can check:
 //
-//	SUMMARY packets=<n> bytes=<n> drops=<n> truncated=<n> seconds=<s>
+//	SUMMARY packets=<n> bytes=<n> drops=<n> truncated=<n> skipped=<n> extra=<n> seconds=<s> active=<s> avg_pkts/s=<r> avg_MB/s=<r>
 //
-// Use it against real clients, for example:
+// packets and bytes are the datagrams consumed; drops is the kernel's count
+// of datagrams it dropped on the socket (Linux); truncated counts datagrams
+// longer than -mtu, cut; skipped counts reads not attempted because the
+// buffer was full; extra counts datagrams read past -count (only a GRO read
+// can take more than asked, a whole run at once); active is the time from
+// the first datagram to the last, over which the averages are taken.
 //
-//	udpsink -addr 127.0.0.1:9999 -mode batch -idle 2s &
-//	socat -u - UDP:127.0.0.1:9999 < file     # or: iperf3 -u -c 127.0.0.1 -p 9999
+// Feed it from any UDP client. socat sends each block it reads as one
+// datagram, so give it a block size (-b) no larger than -mtu: its default
+// of 8192 bytes would be cut to the MTU.
 //
-// It stops after -count packets, after -duration, after -idle without a
-// packet once the first one came, or on SIGINT/SIGTERM (the summary is
-// printed in every case).
+//	udpsink -addr 127.0.0.1:9999 -idle 2s &
+//	socat -u -b 1472 - UDP:127.0.0.1:9999 < file
+//
+//	udpsink -addr [::1]:9999 -mode single -count 20000 &
+//	socat -u -b 64 - UDP6:[::1]:9999 < file
+//
+//	udpsink -addr localhost:9999 -mode gro -idle 2s &
+//	socat -u -b 1400 - UDP:localhost:9999 < file
+//
+// -addr takes host:port, [ipv6]:port, a name (localhost:9999) or :port for
+// every local address. It stops after -count datagrams, after -duration,
+// after -idle without a datagram once the first one came, or on SIGINT,
+// SIGTERM or SIGHUP (kill -HUP <pid>), and prints the summary in every case.
+// An invalid flag is refused with its limit, before anything is bound.
 package main
 
 import (
@@ -21,11 +39,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/netip"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -47,76 +65,183 @@ type options struct {
 	interval time.Duration
 }
 
+// Limits of the flags that the receiver does not set itself.
+const (
+	maxBuffer   = 1 << 30 // storage allocated up front: 1 GiB is plenty
+	maxRcvbuf   = 1 << 30
+	minInterval = 10 * time.Millisecond // a progress line more often is noise
+)
+
+var modes = []string{"batch", "single", "xnet", "gro"}
+
 func main() {
-	var o options
-	flag.StringVar(&o.addr, "addr", "127.0.0.1:9999", "UDP address to listen on (host:port; [::1]:port for IPv6)")
-	flag.StringVar(&o.mode, "mode", "batch", "receive mode: batch (recvmmsg), single (one read per datagram) or xnet (x/net ReadBatch)")
-	flag.IntVar(&o.mtu, "mtu", 1500, "largest datagram kept whole (longer ones are truncated and counted)")
-	flag.IntVar(&o.buffer, "buffer", 4<<20, "netbuf storage in bytes")
-	flag.IntVar(&o.slots, "slots", 16384, "netbuf metadata slots (most datagrams held)")
-	flag.IntVar(&o.batch, "batch", 64, "datagrams per recvmmsg in batch modes")
-	flag.IntVar(&o.rcvbuf, "rcvbuf", 4<<20, "SO_RCVBUF to ask for (the kernel caps it at net.core.rmem_max)")
-	flag.Uint64Var(&o.count, "count", 0, "stop after this many datagrams (0: no limit)")
-	flag.DurationVar(&o.duration, "duration", 0, "stop after this long (0: no limit)")
-	flag.DurationVar(&o.idle, "idle", 0, "stop after this long without a datagram, once the first one came (0: never)")
-	flag.DurationVar(&o.interval, "interval", time.Second, "progress line interval")
-	flag.Parse()
-	if err := run(o, os.Stdout); err != nil {
-		log.Fatal("udpsink: ", err)
+	o, err := parseArgs(os.Args[1:], os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "udpsink:", err)
+		os.Exit(2)
+	}
+	if err := run(o, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "udpsink:", err)
+		os.Exit(1)
 	}
 }
+
+// parseArgs parses and checks the command line. Errors name the flag and
+// its limit.
+func parseArgs(args []string, errOut io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("udpsink", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:9999", "UDP address to listen on: host:port, [ipv6]:port, name:port, or :port for every local address")
+	fs.StringVar(&o.mode, "mode", "batch", "receive mode: batch (recvmmsg), single (one read per datagram), xnet (x/net ReadBatch) or gro (coalesced runs, Linux UDP_GRO; batch elsewhere)")
+	fs.IntVar(&o.mtu, "mtu", 1500, fmt.Sprintf("largest datagram kept whole, in [1, %d] (longer ones are cut and counted)", udp.MaxMTU))
+	fs.IntVar(&o.buffer, "buffer", 4<<20, fmt.Sprintf("netbuf storage in bytes, in [mtu+%d, %d]; a datagram of n bytes takes n+%d", udp.HeaderSize, maxBuffer, udp.HeaderSize))
+	fs.IntVar(&o.slots, "slots", 16384, fmt.Sprintf("most datagrams held, in [1, buffer/%d]", udp.HeaderSize))
+	fs.IntVar(&o.batch, "batch", 64, fmt.Sprintf("datagrams per recvmmsg in batch and xnet modes, in [1, %d]", udp.MaxBatch))
+	fs.IntVar(&o.rcvbuf, "rcvbuf", 4<<20, fmt.Sprintf("SO_RCVBUF to ask for, in [0, %d] (0: the kernel's default; the kernel caps it at net.core.rmem_max)", maxRcvbuf))
+	fs.Uint64Var(&o.count, "count", 0, "stop after this many datagrams (0: no limit)")
+	fs.DurationVar(&o.duration, "duration", 0, "stop after this long (0: no limit)")
+	fs.DurationVar(&o.idle, "idle", 0, "stop after this long without a datagram, once the first one came (0: never)")
+	fs.DurationVar(&o.interval, "interval", time.Second, fmt.Sprintf("progress line interval, at least %v", minInterval))
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q: udpsink takes flags only (udpsink -h lists them)", fs.Args())
+	}
+	return o, o.check()
+}
+
+// check reports the first flag out of range.
+func (o options) check() error {
+	switch {
+	case !contains(modes, o.mode):
+		return fmt.Errorf("-mode %q: must be one of %s", o.mode, strings.Join(modes, ", "))
+	case o.mtu < 1 || o.mtu > udp.MaxMTU:
+		return fmt.Errorf("-mtu %d: must be in [1, %d]", o.mtu, udp.MaxMTU)
+	case o.buffer < o.mtu+udp.HeaderSize || o.buffer > maxBuffer:
+		return fmt.Errorf("-buffer %d: must be in [mtu+%d = %d, %d]", o.buffer, udp.HeaderSize, o.mtu+udp.HeaderSize, maxBuffer)
+	case o.slots < 1 || o.slots > o.buffer/udp.HeaderSize:
+		return fmt.Errorf("-slots %d: must be in [1, buffer/%d = %d]", o.slots, udp.HeaderSize, o.buffer/udp.HeaderSize)
+	case o.batch < 1 || o.batch > udp.MaxBatch:
+		return fmt.Errorf("-batch %d: must be in [1, %d]", o.batch, udp.MaxBatch)
+	case o.rcvbuf < 0 || o.rcvbuf > maxRcvbuf:
+		return fmt.Errorf("-rcvbuf %d: must be in [0, %d]", o.rcvbuf, maxRcvbuf)
+	case o.duration < 0:
+		return fmt.Errorf("-duration %v: must be >= 0", o.duration)
+	case o.idle < 0:
+		return fmt.Errorf("-idle %v: must be >= 0", o.idle)
+	case o.interval < minInterval:
+		return fmt.Errorf("-interval %v: must be at least %v", o.interval, minInterval)
+	}
+	if _, err := resolve(o.addr); err != nil {
+		return err
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// resolve turns -addr into the address to bind: a name is looked up
+// (localhost:9999), and :9999 means every local address.
+func resolve(addr string) (*net.UDPAddr, error) {
+	a, err := net.ResolveUDPAddr("udp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("-addr %q: %v (want host:port, [ipv6]:port or :port)", addr, err)
+	}
+	return a, nil
+}
+
+// stopSignals end the run, with the summary printed.
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
 
 // sink is the receive loop's state.
 type sink struct {
-	o       options
-	r       *udp.Receiver
-	conn    *net.UDPConn
-	peak    int // most bytes held since the previous progress line
-	read    func() (int, error)
-	out     io.Writer
-	start   time.Time
-	last    udp.Stats // at the previous progress line
-	lastAt  time.Time
-	lastPkt time.Time // when a datagram last came
+	o        options
+	r        *udp.Receiver
+	conn     *net.UDPConn
+	read     func() (int, error)
+	out      io.Writer
+	peak     int // most bytes held since the previous progress line
+	packets  uint64
+	bytes    uint64
+	start    time.Time
+	last     udp.Stats // at the previous progress line
+	lastAt   time.Time
+	firstPkt time.Time // when the first datagram came
+	lastPkt  time.Time // when a datagram last came
 }
 
-func run(o options, out io.Writer) error {
-	ap, err := netip.ParseAddrPort(o.addr)
+func run(o options, out, errOut io.Writer) error {
+	laddr, err := resolve(o.addr)
 	if err != nil {
 		return err
 	}
-	conn, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(ap))
+	conn, err := net.ListenUDP("udp", laddr)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	if err := conn.SetReadBuffer(o.rcvbuf); err != nil {
-		return err
+	if o.rcvbuf > 0 {
+		if err := conn.SetReadBuffer(o.rcvbuf); err != nil {
+			return err
+		}
 	}
-	r, err := udp.NewReceiver(conn, udp.Config{MTU: o.mtu, Capacity: o.buffer, MaxPackets: o.slots, Batch: o.batch, XNet: o.mode == "xnet"})
+	r, err := udp.NewReceiver(conn, udp.Config{MTU: o.mtu, Capacity: o.buffer, MaxPackets: o.slots, Batch: o.batch,
+		XNet: o.mode == "xnet", GRO: o.mode == "gro"})
 	if err != nil {
 		return err
 	}
-	s := &sink{o: o, r: r, conn: conn, out: out}
-	switch o.mode {
-	case "batch", "xnet":
-		s.read = r.ReadBatch
-	case "single":
-		s.read = r.ReadOne
-	default:
-		return fmt.Errorf("unknown -mode %q", o.mode)
+	gro := "off"
+	if on, why := r.GRO(); on {
+		gro = "on"
+	} else if why != nil {
+		fmt.Fprintf(errOut, "udpsink: -mode gro: %v; reading in batches instead\n", why)
 	}
+	s := &sink{o: o, r: r, conn: conn, out: out}
+	s.read = s.readFunc()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
 	defer stop()
 	go func() { <-ctx.Done(); _ = conn.SetReadDeadline(time.Unix(1, 0)) }() // wake the loop
 
-	fmt.Fprintf(out, "READY addr=%v mode=%s mtu=%d buffer=%d slots=%d\n", conn.LocalAddr(), o.mode, o.mtu, o.buffer, o.slots)
+	fmt.Fprintf(out, "READY addr=%v mode=%s mtu=%d buffer=%d slots=%d batch=%d rcvbuf=%d gro=%s count=%d duration=%v idle=%v interval=%v\n",
+		conn.LocalAddr(), o.mode, r.MTU(), r.Cap(), r.MaxPackets(), o.batch, rcvbuf(conn, o.rcvbuf), gro,
+		o.count, o.duration, o.idle, o.interval)
 	err = s.loop(ctx)
-	st := r.Stats()
-	fmt.Fprintf(out, "SUMMARY packets=%d bytes=%d drops=%d truncated=%d seconds=%.3f\n",
-		st.Packets, st.Bytes, st.Drops, st.Truncated, time.Since(s.start).Seconds())
+	s.summary()
 	return err
+}
+
+// readFunc picks the read of the mode. Batches are not used for the last
+// datagrams of -count: a batch takes whatever the kernel holds, single
+// reads stop at the count exactly.
+func (s *sink) readFunc() func() (int, error) {
+	switch s.o.mode {
+	case "single":
+		return s.r.ReadOne
+	case "gro":
+		return s.r.ReadBatch
+	}
+	return func() (int, error) {
+		if s.o.count > 0 && s.o.count-s.r.Stats().Packets < uint64(s.o.batch) {
+			if _, err := s.r.ReadOne(); err != nil {
+				return 0, err
+			}
+			return 1, nil
+		}
+		return s.r.ReadBatch()
+	}
 }
 
 // loop reads and consumes until a stop condition. The read deadline is the
@@ -125,7 +250,11 @@ func run(o options, out io.Writer) error {
 func (s *sink) loop(ctx context.Context) error {
 	s.start = time.Now()
 	s.lastAt = s.start
-	consume := func([]byte, netip.AddrPort) error { return nil }
+	consume := func(p []byte, _ netip.AddrPort) error {
+		s.packets++
+		s.bytes += uint64(len(p))
+		return nil
+	}
 	for {
 		now := time.Now()
 		if now.Sub(s.lastAt) >= s.o.interval {
@@ -137,23 +266,30 @@ func (s *sink) loop(ctx context.Context) error {
 		if err := s.conn.SetReadDeadline(s.due(now)); err != nil {
 			return err
 		}
-		n, err := s.read()
+		before := s.r.Stats().Packets
+		_, err := s.read()
 		switch {
 		case err == nil:
-			if n > 0 {
-				s.lastPkt = time.Now()
-			}
 		case errors.Is(err, netbuf.ErrWouldBlock):
 			// Full: consume below, then read on.
 		case errors.Is(err, os.ErrDeadlineExceeded):
 		default:
 			return err
 		}
+		if s.r.Stats().Packets > before { // zero-length datagrams count too
+			s.lastPkt = time.Now()
+			if s.firstPkt.IsZero() {
+				s.firstPkt = s.lastPkt
+			}
+		}
 		s.peak = max(s.peak, s.r.Used())
-		for s.r.PopWith(consume) == nil {
+		for !s.counted() && s.r.PopWith(consume) == nil {
 		}
 	}
 }
+
+// counted reports whether -count datagrams have been consumed.
+func (s *sink) counted() bool { return s.o.count > 0 && s.packets >= s.o.count }
 
 // due is when the loop must wake next.
 func (s *sink) due(now time.Time) time.Time {
@@ -175,11 +311,10 @@ func earliest(a, b time.Time) time.Time {
 }
 
 func (s *sink) done(ctx context.Context, now time.Time) bool {
-	st := s.r.Stats()
 	switch {
 	case ctx.Err() != nil:
 		return true
-	case s.o.count > 0 && st.Packets >= s.o.count:
+	case s.counted():
 		return true
 	case s.o.duration > 0 && now.Sub(s.start) >= s.o.duration:
 		return true
@@ -191,16 +326,28 @@ func (s *sink) done(ctx context.Context, now time.Time) bool {
 
 // progress prints one line of rates since the previous line, with the
 // buffer's peak fill in that time (the loop drains after every read, so
-// the fill at any one moment says little).
+// the fill at any one moment says little) and the receiver's counters.
 func (s *sink) progress(now time.Time) {
 	st := s.r.Stats()
 	dt := now.Sub(s.lastAt).Seconds()
-	fmt.Fprintf(s.out, "t=%.0fs pkts/s=%.0f MB/s=%.2f drops=%d fill=%.1f%% packets=%d bytes=%d\n",
+	fmt.Fprintf(s.out, "t=%.1fs pkts/s=%.0f MB/s=%.2f fill=%.1f%% %v\n",
 		now.Sub(s.start).Seconds(),
 		float64(st.Packets-s.last.Packets)/dt,
 		float64(st.Bytes-s.last.Bytes)/dt/1e6,
-		st.Drops,
 		100*float64(s.peak)/float64(s.r.Cap()),
-		st.Packets, st.Bytes)
+		st)
 	s.last, s.lastAt, s.peak = st, now, 0
+}
+
+// summary prints the SUMMARY line.
+func (s *sink) summary() {
+	st := s.r.Stats()
+	active := s.lastPkt.Sub(s.firstPkt).Seconds()
+	var pps, mbps float64
+	if active > 0 {
+		pps, mbps = float64(s.packets)/active, float64(s.bytes)/active/1e6
+	}
+	extra := st.Packets - s.packets + uint64(s.r.Pending())
+	fmt.Fprintf(s.out, "SUMMARY packets=%d bytes=%d drops=%d truncated=%d skipped=%d extra=%d seconds=%.3f active=%.3f avg_pkts/s=%.0f avg_MB/s=%.2f\n",
+		s.packets, s.bytes, st.Drops, st.Truncated, st.WouldBlock, extra, time.Since(s.start).Seconds(), active, pps, mbps)
 }

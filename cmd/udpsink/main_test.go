@@ -2,55 +2,353 @@ package main
 
 import (
 	"bufio"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/netbuf-go/netbuf/netbuf"
+	"github.com/netbuf-go/netbuf/netbuf/udp"
 )
 
-// TestRunSummary runs the sink on loopback with -count, sends it datagrams
-// from a real socket and checks the READY and SUMMARY lines a script reads.
+// running is a sink started by start: its READY fields, and its output
+// lines as they come.
+type running struct {
+	ready map[string]string
+	lines *bufio.Scanner
+	done  chan error
+}
+
+// fields parses "KEY a=1 b=2" into {a: 1, b: 2}.
+func fields(line string) map[string]string {
+	m := map[string]string{}
+	for _, f := range strings.Fields(line)[1:] {
+		if k, v, ok := strings.Cut(f, "="); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// start runs the sink with o on a goroutine and waits for its READY line.
+func start(t *testing.T, o options) *running {
+	t.Helper()
+	if err := o.check(); err != nil {
+		t.Fatal(err)
+	}
+	pr, pw := io.Pipe()
+	s := &running{lines: bufio.NewScanner(pr), done: make(chan error, 1)}
+	go func() { s.done <- run(o, pw, io.Discard); pw.Close() }()
+	if !s.lines.Scan() || !strings.HasPrefix(s.lines.Text(), "READY ") {
+		t.Fatalf("no READY line: %q", s.lines.Text())
+	}
+	s.ready = fields(s.lines.Text())
+	t.Cleanup(func() {
+		go func() {
+			for s.lines.Scan() {
+			}
+		}()
+	})
+	return s
+}
+
+// summary waits for the sink to end and returns its SUMMARY fields.
+func (s *running) summary(t *testing.T) map[string]string {
+	t.Helper()
+	var line string
+	for s.lines.Scan() {
+		if strings.HasPrefix(s.lines.Text(), "SUMMARY ") {
+			line = s.lines.Text()
+		}
+	}
+	if err := <-s.done; err != nil {
+		t.Fatal(err)
+	}
+	if line == "" {
+		t.Fatal("no SUMMARY line")
+	}
+	return fields(line)
+}
+
+func (s *running) dial(t *testing.T) *net.UDPConn {
+	t.Helper()
+	c, err := net.Dial("udp", s.ready["addr"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c.(*net.UDPConn)
+}
+
+func defaults(t *testing.T, args ...string) options {
+	t.Helper()
+	o, err := parseArgs(append([]string{"-addr", "127.0.0.1:0"}, args...), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// TestFlagErrors: every flag out of range is refused with an error that
+// names the flag and its limit, as are extra arguments.
+func TestFlagErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-mtu", "0"}, "-mtu 0: must be in [1, 65535]"},
+		{[]string{"-mtu", "-5"}, "-mtu -5: must be in [1, 65535]"},
+		{[]string{"-mtu", "65536"}, "-mtu 65536: must be in [1, 65535]"},
+		{[]string{"-buffer", "1500"}, "-buffer 1500: must be in [mtu+24 = 1524, 1073741824]"},
+		{[]string{"-mtu", "9000", "-buffer", "9000"}, "-buffer 9000: must be in [mtu+24 = 9024,"},
+		{[]string{"-buffer", "2147483647"}, "-buffer 2147483647: must be in [mtu+24 = 1524, 1073741824]"},
+		{[]string{"-batch", "0"}, "-batch 0: must be in [1, 1024]"},
+		{[]string{"-batch", "1025"}, "-batch 1025: must be in [1, 1024]"},
+		{[]string{"-slots", "0"}, "-slots 0: must be in [1, buffer/24 = 174762]"},
+		{[]string{"-slots", "2000000000"}, "-slots 2000000000: must be in [1, buffer/24 = 174762]"},
+		{[]string{"-interval", "0s"}, "-interval 0s: must be at least 10ms"},
+		{[]string{"-interval", "-1s"}, "-interval -1s: must be at least 10ms"},
+		{[]string{"-interval", "1ns"}, "-interval 1ns: must be at least 10ms"},
+		{[]string{"-duration", "-1s"}, "-duration -1s: must be >= 0"},
+		{[]string{"-idle", "-1s"}, "-idle -1s: must be >= 0"},
+		{[]string{"-rcvbuf", "-1"}, "-rcvbuf -1: must be in [0, 1073741824]"},
+		{[]string{"-mode", "turbo"}, `-mode "turbo": must be one of batch, single, xnet, gro`},
+		{[]string{"-addr", "9999"}, `-addr "9999": `},
+		{[]string{"-addr", "127.0.0.1"}, `-addr "127.0.0.1": `},
+		{[]string{"-count", "10", "stray"}, `unexpected arguments ["stray"]`},
+		{[]string{"-count", "-1"}, `invalid value "-1" for flag -count`},
+	} {
+		_, err := parseArgs(c.args, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want %q", c.args, err, c.want)
+		}
+	}
+	if _, err := parseArgs([]string{"-h"}, io.Discard); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h: %v", err)
+	}
+	if _, err := parseArgs(nil, io.Discard); err != nil {
+		t.Errorf("defaults refused: %v", err)
+	}
+}
+
+// TestAddrForms: :port (every local address), a name and bracketed IPv6
+// are accepted; localhost is bound and receives.
+func TestAddrForms(t *testing.T) {
+	for _, c := range []struct{ addr, want string }{
+		{":9999", ":9999"},
+		{"127.0.0.1:9999", "127.0.0.1:9999"},
+		{"[::1]:9999", "[::1]:9999"},
+	} {
+		a, err := resolve(c.addr)
+		if err != nil || a.String() != c.want {
+			t.Errorf("%q: %v %v, want %s", c.addr, a, err, c.want)
+		}
+	}
+	a, err := resolve("localhost:9999")
+	if err != nil || !a.IP.IsLoopback() || a.Port != 9999 {
+		t.Fatalf("localhost:9999: %v, %v", a, err)
+	}
+	o := defaults(t, "-addr", "localhost:0", "-count", "3", "-duration", "20s")
+	s := start(t, o)
+	ap, err := netip.ParseAddrPort(s.ready["addr"])
+	if err != nil || !ap.Addr().IsLoopback() {
+		t.Fatalf("READY addr %q: %v", s.ready["addr"], err)
+	}
+	c := s.dial(t)
+	for range 3 {
+		_, _ = c.Write([]byte("x"))
+	}
+	if sum := s.summary(t); sum["packets"] != "3" {
+		t.Fatalf("summary %v", sum)
+	}
+}
+
+// TestReadyShowsValuesUsed: READY has every setting as used, the defaults
+// included, and the SO_RCVBUF the kernel set.
+func TestReadyShowsValuesUsed(t *testing.T) {
+	o := defaults(t, "-duration", "10ms")
+	s := start(t, o)
+	want := map[string]string{"mode": "batch", "mtu": "1500", "buffer": "4194304", "slots": "16384", "batch": "64",
+		"gro": "off", "count": "0", "duration": "10ms", "idle": "0s", "interval": "1s"}
+	for k, v := range want {
+		if s.ready[k] != v {
+			t.Errorf("READY %s=%q, want %q (%v)", k, s.ready[k], v, s.ready)
+		}
+	}
+	if n, err := strconv.Atoi(s.ready["rcvbuf"]); err != nil || n <= 0 {
+		t.Errorf("READY rcvbuf=%q", s.ready["rcvbuf"])
+	}
+	s.summary(t)
+
+	o = defaults(t, "-mode", "gro", "-mtu", "9000", "-buffer", "100000", "-slots", "7", "-batch", "3", "-rcvbuf", "0", "-duration", "10ms")
+	s = start(t, o)
+	gro := "on"
+	if runtime.GOOS != "linux" {
+		gro = "off"
+	}
+	for k, v := range map[string]string{"mode": "gro", "mtu": "9000", "buffer": "100000", "slots": "7", "batch": "3", "gro": gro} {
+		if s.ready[k] != v {
+			t.Errorf("READY %s=%q, want %q", k, s.ready[k], v)
+		}
+	}
+	s.summary(t)
+}
+
+var summaryLine = regexp.MustCompile(`^SUMMARY packets=\d+ bytes=\d+ drops=\d+ truncated=\d+ skipped=\d+ extra=\d+ seconds=[0-9.]+ active=[0-9.]+ avg_pkts/s=\d+ avg_MB/s=[0-9.]+$`)
+
+// TestRunSummary runs the sink in every mode with -count, sends it
+// datagrams of 0 to 99 bytes from a real socket and checks the SUMMARY
+// line a script reads, average rate included.
 func TestRunSummary(t *testing.T) {
-	for _, mode := range []string{"batch", "single", "xnet"} {
+	for _, mode := range modes {
 		t.Run(mode, func(t *testing.T) {
+			o := defaults(t, "-mode", mode, "-count", "500", "-duration", "20s", "-batch", "16", "-slots", "1024", "-buffer", "1048576")
 			pr, pw := io.Pipe()
-			o := options{addr: "127.0.0.1:0", mode: mode, mtu: 1500, buffer: 1 << 20, slots: 1024, batch: 16,
-				rcvbuf: 1 << 20, count: 500, duration: 20 * time.Second, interval: time.Second}
 			done := make(chan error, 1)
-			go func() { done <- run(o, pw); pw.Close() }()
+			go func() { done <- run(o, pw, io.Discard); pw.Close() }()
 			lines := bufio.NewScanner(pr)
 			if !lines.Scan() {
 				t.Fatal("no READY line")
 			}
-			var addr string
-			if _, err := fmt.Sscanf(lines.Text(), "READY addr=%s", &addr); err != nil {
-				t.Fatalf("%q: %v", lines.Text(), err)
-			}
-			sc, err := net.Dial("udp", addr)
+			sc, err := net.Dial("udp", fields(lines.Text())["addr"])
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer sc.Close()
 			for i := range 500 {
-				if _, err := sc.Write(make([]byte, i%100)); err != nil { // 0..99 bytes
+				if _, err := sc.Write(make([]byte, i%100)); err != nil {
 					t.Fatal(err)
 				}
 			}
 			var summary string
 			for lines.Scan() {
-				if l := lines.Text(); regexp.MustCompile(`^SUMMARY `).MatchString(l) {
-					summary = l
+				if strings.HasPrefix(lines.Text(), "SUMMARY ") {
+					summary = lines.Text()
 				}
 			}
 			if err := <-done; err != nil {
 				t.Fatal(err)
 			}
-			want := regexp.MustCompile(`^SUMMARY packets=500 bytes=24750 drops=0 truncated=0 seconds=[0-9.]+$`)
-			if !want.MatchString(summary) {
-				t.Fatalf("summary %q, want %v", summary, want)
+			f := fields(summary)
+			if !summaryLine.MatchString(summary) || f["packets"] != "500" || f["bytes"] != "24750" || f["extra"] != "0" || f["truncated"] != "0" {
+				t.Fatalf("summary %q", summary)
+			}
+			if rate, _ := strconv.ParseFloat(f["avg_pkts/s"], 64); rate <= 0 {
+				t.Errorf("average rate %q", f["avg_pkts/s"])
 			}
 		})
+	}
+}
+
+// TestCountExact: with more datagrams queued than -count, the sink takes
+// exactly -count in batch and xnet modes (batches stop short of the count,
+// single reads finish it); in gro mode a run is read whole, and what is
+// read past the count is reported as extra.
+func TestCountExact(t *testing.T) {
+	for _, mode := range []string{"batch", "xnet", "single", "gro"} {
+		t.Run(mode, func(t *testing.T) {
+			o := defaults(t, "-mode", mode, "-count", "1000", "-duration", "20s", "-batch", "64")
+			s := start(t, o)
+			c := s.dial(t)
+			for i := range 1500 {
+				if _, err := c.Write(make([]byte, 10+i%7)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sum := s.summary(t)
+			if sum["packets"] != "1000" || sum["extra"] != "0" {
+				t.Fatalf("summary %v, want exactly 1000 packets", sum)
+			}
+		})
+	}
+}
+
+// TestIdleCountsEmptyDatagrams: zero-length datagrams are datagrams: they
+// start and restart the -idle clock, in single mode too.
+func TestIdleCountsEmptyDatagrams(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode, func(t *testing.T) {
+			o := defaults(t, "-mode", mode, "-idle", "300ms", "-duration", "60s")
+			s := start(t, o)
+			c := s.dial(t)
+			begin := time.Now()
+			for range 50 {
+				if _, err := c.Write(nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sum := s.summary(t)
+			if sum["packets"] != "50" || sum["bytes"] != "0" {
+				t.Fatalf("summary %v", sum)
+			}
+			if took := time.Since(begin); took > 10*time.Second {
+				t.Fatalf("stopped after %v: -idle did not count the empty datagrams", took)
+			}
+		})
+	}
+}
+
+// TestSummaryCountsSkippedReads: reads refused because the buffer was full
+// are in SUMMARY as skipped.
+func TestSummaryCountsSkippedReads(t *testing.T) {
+	rc, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	r, err := udp.NewReceiver(rc, udp.Config{MTU: 100, Capacity: 124})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := net.DialUDP("udp", nil, rc.LocalAddr().(*net.UDPAddr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	_, _ = sc.Write([]byte("a"))
+	_ = rc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := r.ReadOne(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.ReadOne(); !errors.Is(err, netbuf.ErrWouldBlock) {
+		t.Fatalf("full buffer: %v", err)
+	}
+	var out strings.Builder
+	s := &sink{r: r, out: &out, packets: 1, bytes: 1, start: time.Now()}
+	s.summary()
+	if f := fields(out.String()); f["skipped"] != "1" || f["extra"] != "0" {
+		t.Fatalf("summary %q", out.String())
+	}
+}
+
+// TestGROMode: runs from a GSO sender through -mode gro arrive whole, and
+// a -count that ends inside a run reports the rest as extra.
+func TestGROMode(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("GRO is Linux only")
+	}
+	o := defaults(t, "-mode", "gro", "-count", "1000", "-duration", "20s")
+	s := start(t, o)
+	if s.ready["gro"] != "on" {
+		t.Fatalf("READY %v", s.ready)
+	}
+	c := s.dial(t)
+	run := make([]byte, 64*1000)
+	for range 16 { // 1024 datagrams of 1000 bytes
+		if err := gsoSend(c, run, 1000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum := s.summary(t)
+	if sum["packets"] != "1000" || sum["bytes"] != fmt.Sprint(1000*1000) || sum["extra"] != "24" {
+		t.Fatalf("summary %v, want 1000 packets and 24 extra", sum)
 	}
 }

@@ -33,3 +33,10 @@ func TestHeaderRoundTrip(t *testing.T) {
 		t.Errorf("the zero AddrPort came back as %v", got)
 	}
 }
+
+func TestStatsString(t *testing.T) {
+	s := Stats{Packets: 1, Bytes: 2, Reads: 3, Truncated: 4, Drops: 5, WouldBlock: 6}
+	if got, want := s.String(), "packets=1 bytes=2 reads=3 truncated=4 drops=5 wouldblock=6"; got != want {
+		t.Fatalf("%q, want %q", got, want)
+	}
+}

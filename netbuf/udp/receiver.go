@@ -96,6 +96,14 @@ type Stats struct {
 	WouldBlock uint64 // reads not attempted because the buffer was full
 }
 
+// String returns the counters with their names, as one line:
+//
+//	packets=3 bytes=10 reads=1 truncated=0 drops=0 wouldblock=0
+func (s Stats) String() string {
+	return fmt.Sprintf("packets=%d bytes=%d reads=%d truncated=%d drops=%d wouldblock=%d",
+		s.Packets, s.Bytes, s.Reads, s.Truncated, s.Drops, s.WouldBlock)
+}
+
 // ErrConfig reports a Config out of range. NewReceiver's errors wrap it
 // and say which field and which limit.
 var ErrConfig = errors.New("udp: invalid receiver config")
