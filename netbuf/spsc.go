@@ -87,7 +87,10 @@ type spscShared struct {
 type Producer struct {
 	s       *spscShared
 	pushed  uint64   // packets committed: s.pushed, which only this half stores
+	wi      int      // pushed % S: the slot of the next packet
 	popped  uint64   // s.popped as last loaded: never more than the true count
+	hOff    int      // while popped < pushed: where packet popped (the oldest held) starts
+	hStart  uint64   // and start[popped%S]
 	written uint64   // bytes committed, padding included, ever
 	start   []uint64 // start[i%S]: written before packet i (after the padding of packet i-1)
 	end     int      // where the newest packet committed ends, in [0, C]
@@ -110,6 +113,7 @@ type spscRes struct {
 type Consumer struct {
 	s      *spscShared
 	popped uint64 // packets released: s.popped, which only this half stores
+	ri     int    // popped % S: the slot of the oldest packet
 	pushed uint64 // s.pushed as last loaded: never more than the true count
 	busy   bool   // in consume, or a peek open
 	open   bool   // a peek open
@@ -126,36 +130,46 @@ func (w *Producer) MaxPackets() int { return len(w.s.slots) }
 func (w *Producer) Len() int { return int(w.pushed - w.loadPopped()) }
 
 // Used returns the storage bytes held, padding included, as of now.
-func (w *Producer) Used() int { return w.used(w.loadPopped()) }
-
-// loadPopped loads the consumer's count and caches it.
-func (w *Producer) loadPopped() uint64 {
-	w.popped = w.s.popped.Load()
-	return w.popped
+func (w *Producer) Used() int {
+	w.loadPopped()
+	return w.used()
 }
 
-// used is the bytes held if p packets have been released.
-func (w *Producer) used(p uint64) int {
-	if p == w.pushed {
+// loadPopped loads the consumer's count and caches it, with where the
+// oldest held packet starts (one division, on this slow path only).
+func (w *Producer) loadPopped() uint64 {
+	p := w.s.popped.Load()
+	if p != w.popped {
+		w.popped = p
+		if p != w.pushed {
+			i := p % uint64(len(w.s.slots))
+			w.hOff, w.hStart = int(w.s.slots[i].off), w.start[i]
+		}
+	}
+	return p
+}
+
+// used is the bytes held with the cached count of released packets.
+func (w *Producer) used() int {
+	if w.popped == w.pushed {
 		return 0
 	}
-	return int(w.written - w.start[p%uint64(len(w.start))])
+	return int(w.written - w.hStart)
 }
 
 // room returns where a packet goes at the tail and the tail window, with
-// p packets released (SPEC 7, rule 3): the end of the held bytes, or where
-// the last packet ended when none is held.
-func (w *Producer) room(p uint64) (off, win int) {
+// the cached count of released packets (SPEC 7, rule 3): the end of the
+// held bytes, or where the last packet ended when none is held.
+func (w *Producer) room() (off, win int) {
 	c := len(w.s.data)
-	if p == w.pushed {
+	if w.popped == w.pushed {
 		if off = w.end; off == c {
 			off = 0
 		}
 		return off, c - off
 	}
-	h := int(w.s.slots[p%uint64(len(w.s.slots))].off)
-	u := int(w.written - w.start[p%uint64(len(w.start))])
-	if t := h + u; t < c {
+	u := int(w.written - w.hStart)
+	if t := w.hOff + u; t < c {
 		return t, c - t
 	} else {
 		// Wrapped, or t == C, which behaves the same (as in
@@ -172,7 +186,7 @@ func (w *Producer) fits(maxSize int) (off int, ok bool) {
 	if w.busy || w.closed || w.pushed-w.popped == uint64(len(w.s.slots)) {
 		return 0, false
 	}
-	off, win := w.room(w.popped)
+	off, win := w.room()
 	return off, uint(maxSize) <= uint(win)
 }
 
@@ -197,15 +211,14 @@ func (w *Producer) place(maxSize int) (off, pad int, err error) {
 	if w.pushed-p == uint64(len(w.s.slots)) {
 		return 0, 0, ErrWouldBlock
 	}
-	off, win := w.room(p)
+	off, win := w.room()
 	if maxSize <= win {
 		return off, 0, nil
 	}
 	if p == w.pushed {
 		return 0, 0, nil // empty: restart at 0, nothing to pad
 	}
-	h := int(w.s.slots[p%uint64(len(w.s.slots))].off)
-	if t := h + w.used(p); t < c && h >= maxSize {
+	if t := w.hOff + w.used(); t < c && w.hOff >= maxSize {
 		return 0, c - t, nil
 	}
 	return 0, 0, ErrWouldBlock
@@ -222,16 +235,21 @@ func (w *Producer) reserve(maxSize int) (off, pad int, err error) {
 // record commits a packet of n bytes at off, padding the newest held
 // packet by pad bytes, and publishes it.
 func (w *Producer) record(off, n, pad int) {
-	i := w.pushed
-	j := i % uint64(len(w.start))
+	i, j := w.pushed, w.wi
 	// The padding belongs to packet i-1. If the consumer has released it
 	// already (here or at any time before it next looks), used() starts
 	// from packet i, after the padding, so the padding is never counted.
 	w.written += uint64(pad)
 	w.start[j] = w.written
 	w.s.slots[j] = spscSlot{off: uint32(off), len: uint32(n)}
+	if w.popped == i { // the cached view was empty: this packet is its oldest
+		w.hOff, w.hStart = off, w.written
+	}
 	w.written += uint64(n)
 	w.end = off + n
+	if w.wi++; w.wi == len(w.s.slots) {
+		w.wi = 0
+	}
 	w.pushed = i + 1
 	w.s.pushed.Store(i + 1) // publishes the bytes and the slot
 	w.s.ready.wake()
@@ -376,11 +394,14 @@ func (r *Consumer) front() (spscSlot, error) {
 			return spscSlot{}, ErrEmpty
 		}
 	}
-	return r.s.slots[r.popped%uint64(len(r.s.slots))], nil
+	return r.s.slots[r.ri], nil
 }
 
 // release frees the oldest packet for the producer.
 func (r *Consumer) release() {
+	if r.ri++; r.ri == len(r.s.slots) {
+		r.ri = 0
+	}
 	r.popped++
 	r.s.popped.Store(r.popped) // after every read of the packet (release)
 	r.s.room.wake()

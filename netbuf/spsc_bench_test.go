@@ -85,7 +85,7 @@ func newSPSCBench(tb testing.TB, size int) (func(int, []byte) error, func(int) i
 	produce := func(n int, payload []byte) error {
 		for range n {
 			w, err := p.Reserve(size)
-			for errors.Is(err, netbuf.ErrWouldBlock) {
+			for err != nil && errors.Is(err, netbuf.ErrWouldBlock) {
 				if err = p.Wait(ctx, size); err == nil {
 					w, err = p.Reserve(size)
 				}
@@ -102,7 +102,7 @@ func newSPSCBench(tb testing.TB, size int) (func(int, []byte) error, func(int) i
 	consume := func(n int) (total int) {
 		for {
 			r, err := q.Peek()
-			if errors.Is(err, netbuf.ErrEmpty) {
+			if err != nil && errors.Is(err, netbuf.ErrEmpty) {
 				if err = q.Wait(ctx); err == nil {
 					continue
 				}
@@ -130,7 +130,7 @@ func newSPSCWithBench(tb testing.TB, size int) (func(int, []byte) error, func(in
 		payload = pl
 		for range n {
 			_, err := p.PushWith(size, fill)
-			for errors.Is(err, netbuf.ErrWouldBlock) {
+			for err != nil && errors.Is(err, netbuf.ErrWouldBlock) {
 				if err = p.Wait(ctx, size); err == nil {
 					_, err = p.PushWith(size, fill)
 				}
@@ -146,7 +146,7 @@ func newSPSCWithBench(tb testing.TB, size int) (func(int, []byte) error, func(in
 	consume := func(n int) int {
 		for {
 			err := q.PopWith(take)
-			if errors.Is(err, netbuf.ErrEmpty) {
+			if err != nil && errors.Is(err, netbuf.ErrEmpty) {
 				if err = q.Wait(ctx); err == nil {
 					continue
 				}

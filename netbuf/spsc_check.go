@@ -24,6 +24,11 @@ func (w *Producer) Check() error {
 		return fmt.Errorf("netbuf: check: newest packet ends at %d, outside [0, %d]", w.end, c)
 	case w.open && !w.busy:
 		return fmt.Errorf("netbuf: check: reservation open but not busy")
+	case w.wi != int(w.pushed%slots):
+		return fmt.Errorf("netbuf: check: next slot %d, want %d", w.wi, w.pushed%slots)
+	case n > 0 && (w.hOff != int(s.slots[p%slots].off) || w.hStart != w.start[p%slots]):
+		return fmt.Errorf("netbuf: check: cached head at %d start %d, packet %d is at %d start %d",
+			w.hOff, w.hStart, p, s.slots[p%slots].off, w.start[p%slots])
 	}
 	sum := 0
 	pos := -1 // where the next packet must start
@@ -53,7 +58,7 @@ func (w *Producer) Check() error {
 			pos = 0
 		}
 	}
-	if u := w.used(p); sum != u || u > c {
+	if u := w.used(); sum != u || u > c {
 		return fmt.Errorf("netbuf: check: used %d but packets and padding sum to %d (cap %d)", u, sum, c)
 	}
 	if w.open && (w.res.off < 0 || w.res.off+w.res.max > c || w.res.pad > 0 && w.res.off != 0) {

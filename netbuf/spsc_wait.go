@@ -21,10 +21,12 @@ type notifier struct {
 
 func (n *notifier) init() { n.ch = make(chan struct{}, 1) }
 
-// wake wakes the waiter, if one is announced. It costs one atomic load
-// when nobody waits.
+// wake wakes the waiter, if one is announced, and takes the announcement
+// back, so that the commits or releases made before the waiter runs again
+// do not each send: the waiter announces itself again if it must sleep
+// again. It costs one atomic load when nobody waits.
 func (n *notifier) wake() {
-	if n.sleeping.Load() {
+	if n.sleeping.Load() && n.sleeping.CompareAndSwap(true, false) {
 		select {
 		case n.ch <- struct{}{}:
 		default: // a token is there already
