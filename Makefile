@@ -87,6 +87,24 @@ fuzz:
 fuzz-smoke:
 	$(MAKE) fuzz FUZZTIME=5s
 
+## fuzz-libfuzzer: the fuzz targets as OSS-Fuzz / ClusterFuzzLite build and
+## run them: .clusterfuzzlite/build.sh (go-118-fuzz-build and clang's
+## libFuzzer, pinned, installed if missing) in a copy of the tree, with the
+## builder image's environment emulated; then each target for FUZZTIME with
+## the native engine and for FUZZTIME with libFuzzer (-jobs/-workers from the
+## cores, seeded from go test's seeds), and a LIBFUZZER line per target
+## (execs/s of both engines). A crash becomes a go test seed file under
+## fuzz/testdata/fuzz/ (`make corpus` turns it into a scenario). By cmd/libfuzz;
+## LIBFUZZER_TARGETS (default: all), LIBFUZZER_WORK (a directory to keep and
+## reuse: build, corpora, logs), LIBFUZZER_FLAGS (e.g. -native=false).
+LIBFUZZER_TARGETS ?=
+LIBFUZZER_WORK    ?=
+LIBFUZZER_FLAGS   ?=
+.PHONY: fuzz-libfuzzer
+fuzz-libfuzzer:
+	GO="$(GO)" $(GO) run ./cmd/libfuzz local -fuzztime $(FUZZTIME) -minimizetime $(FUZZMINIMIZETIME) \
+		-flags "$(FUZZFLAGS)" $(if $(LIBFUZZER_WORK),-work $(LIBFUZZER_WORK)) $(LIBFUZZER_FLAGS) $(LIBFUZZER_TARGETS)
+
 ## corpus: turn the failures saved under fuzz/testdata/fuzz/ into readable
 ## scenarios in $(CORPUS_DIR)/ (shrunk, with the model's answers).
 corpus:
