@@ -12,21 +12,14 @@ import (
 // the buffer's Check, if any, must pass after each). The error shows the
 // failing program as a scenario, ready for the corpus.
 func CheckUnordered(newBuffer step.Factory, p Program) error {
-	pair, err := step.NewPair(newBuffer, p.Cap, p.Slots)
-	if err != nil {
-		return err
+	err := step.CheckOps(newBuffer, p.Cap, p.Slots, p.Ops)
+	if err == nil {
+		return nil
 	}
-	if pair == nil {
-		return nil // both refused the configuration, as they must
-	}
-	for i, op := range p.Ops {
-		if _, err := pair.Apply(op); err != nil {
-			s := scenario.Record(p.Cap, p.Slots, p.Ops[:i+1])
-			return fmt.Errorf("operation %d of %d: %w\nas a scenario (the model's answers):\n%s",
-				i+1, len(p.Ops), err, scenario.Format([]scenario.Scenario{s}))
-		}
-	}
-	return nil
+	ops := step.Shrink(newBuffer, p.Cap, p.Slots, p.Ops)
+	s := scenario.Record(p.Cap, p.Slots, ops)
+	return fmt.Errorf("%w\nshrunk to %d of %d operations; as a scenario (the model's answers):\n%s",
+		err, len(ops), len(p.Ops), scenario.Format([]scenario.Scenario{s}))
 }
 
 // Programs turns the scenarios of one file into Programs, dropping those

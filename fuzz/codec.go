@@ -11,7 +11,8 @@
 //	ops   until the input ends, each: a head byte, then its fields
 //
 // The head byte: bits 0-3 the kind (see kinds), bits 4-7 the callback (see
-// callbacks; only PushWith, PopWith and PushBatch read it). The fields:
+// callbacks; only PushWith, PopWith and PushBatch read it; for Pop they are
+// the capacity of dst beyond its length, 0 to 15). The fields:
 // pushwith size, n, seed; push size, seed; pop dst length; pushbatch size,
 // bufs, m (a byte, %9), m lengths, seed; reserve size, seed; commit n;
 // the others none. A callback that makes a nested call is followed by the
@@ -149,7 +150,7 @@ func (p Program) fits() error {
 // fitsOp reports ErrTooBig for an operation that would allocate too much.
 func fitsOp(op step.Op) error {
 	push := op.Kind == step.OpPush && op.MaxSize > MaxFuzzBytes
-	if push || op.DstLen > MaxFuzzBytes || op.Bufs > MaxFuzzBytes || op.ReSize > MaxFuzzBytes {
+	if push || op.DstLen > MaxFuzzBytes || op.Bufs > MaxFuzzBytes || op.ReSize > MaxFuzzBytes || op.Spare > MaxFuzzBytes {
 		return fmt.Errorf("%w: %s", ErrTooBig, op)
 	}
 	return nil
@@ -176,6 +177,7 @@ func (r *reader) op(c int) step.Op {
 		r.nested(&op, op.Consume, bound)
 	case step.OpPop:
 		op.DstLen = r.number(bound)
+		op.Spare = int(head >> 4) // a pop has no callback: its bits give dst spare capacity
 	case step.OpCommit:
 		op.N = r.number(bound)
 	case step.OpPushBatch:

@@ -74,7 +74,10 @@ func (w *writer) op(op step.Op, c int) error {
 		cb = op.Consume
 	}
 	k, c1 := slices.Index(kinds[:], op.Kind), slices.Index(callbacks[:], cb)
-	if k < 0 || c1 < 0 {
+	if op.Kind == step.OpPop {
+		c1 = op.Spare
+	}
+	if k < 0 || c1 < 0 || c1 > 15 {
 		return fmt.Errorf("fuzz: cannot encode %s", op)
 	}
 	w.byte(byte(c1)<<4 | byte(k))
@@ -128,7 +131,7 @@ func canonical(op step.Op) bool {
 			return false
 		}
 	case step.OpPop:
-		q.DstLen = op.DstLen
+		q.DstLen, q.Spare = op.DstLen, op.Spare
 	case step.OpCommit:
 		q.N = op.N
 	case step.OpPushBatch:

@@ -64,6 +64,9 @@ func (r *reader) oop(c step.OrderedConfig) step.OrderedOp {
 	head := r.byte()
 	op := step.OrderedOp{Kind: okinds[head&7]}
 	cb, m := plain(callbacks[head>>4]), 1<<c.SeqBits
+	if op.Kind == step.OPop {
+		cb = step.CallOK
+	}
 	switch op.Kind {
 	case step.OPushWith:
 		op.MaxSize = r.number(c.Capacity)
@@ -79,6 +82,7 @@ func (r *reader) oop(c step.OrderedConfig) step.OrderedOp {
 		op.Consume = cb
 	case step.OPop:
 		op.DstLen = r.number(c.Capacity)
+		op.Spare = int(head >> 4) // no callback: the bits give dst spare capacity
 	case step.OSkipTo:
 		op.Seq = r.seq(m)
 	case step.OMissing:
@@ -131,7 +135,10 @@ func (w *writer) oop(op step.OrderedOp, c step.OrderedConfig) error {
 		cb = op.Consume
 	}
 	ci := slices.Index(callbacks[:], cb)
-	if k < 0 || ci < 0 {
+	if op.Kind == step.OPop {
+		ci = op.Spare
+	}
+	if k < 0 || ci < 0 || ci > 15 {
 		return fmt.Errorf("fuzz: cannot encode %s", op)
 	}
 	w.byte(byte(ci)<<4 | byte(k))
@@ -166,18 +173,14 @@ func (w *writer) oop(op step.OrderedOp, c step.OrderedConfig) error {
 // CheckOrdered runs p on a buffer from newBuffer and on model.Ordered in
 // lockstep; the error shows the failing program as a scenario.
 func CheckOrdered(newBuffer step.OrderedFactory, p OrderedProgram) error {
-	pair, err := step.NewOrderedPair(newBuffer, p.Config)
-	if err != nil || pair == nil {
-		return err
+	err := step.CheckOrderedOps(newBuffer, p.Config, p.Ops)
+	if err == nil {
+		return nil
 	}
-	for i, op := range p.Ops {
-		if _, err := pair.Apply(op); err != nil {
-			s := scenario.RecordOrdered(p.Config, p.Ops[:i+1])
-			return fmt.Errorf("operation %d of %d: %w\nas a scenario (the model's answers):\n%s",
-				i+1, len(p.Ops), err, scenario.Format([]scenario.Scenario{s}))
-		}
-	}
-	return nil
+	ops := step.ShrinkOrdered(newBuffer, p.Config, p.Ops)
+	s := scenario.RecordOrdered(p.Config, ops)
+	return fmt.Errorf("%w\nshrunk to %d of %d operations; as a scenario (the model's answers):\n%s",
+		err, len(ops), len(p.Ops), scenario.Format([]scenario.Scenario{s}))
 }
 
 // OrderedPrograms turns the ordered scenarios of one file into programs,

@@ -65,7 +65,7 @@ func (g *gen) drawOp(s source) step.Op {
 	case 2:
 		return g.drawPopWith(s)
 	case 3:
-		return step.Op{Kind: step.OpPop, DstLen: g.drawDst(s)}
+		return step.Op{Kind: step.OpPop, DstLen: g.drawDst(s), Spare: g.drawSpare(s)}
 	case 4:
 		return step.Op{Kind: step.OpReset}
 	case 5:
@@ -254,4 +254,13 @@ func (g *gen) drawBatch(s source) step.Op {
 	}
 	op.Seed = g.seed(s)
 	return op
+}
+
+// drawSpare draws the capacity of a Pop's dst beyond its length: mostly
+// none, sometimes enough for any packet (Pop must compare with len(dst)).
+func (g *gen) drawSpare(s source) int {
+	if s.intn(0, 3, "spare capacity") == 3 {
+		return s.intn(1, g.ref.C, "spare")
+	}
+	return 0
 }

@@ -144,13 +144,18 @@ func gopterCommands(newBuffer Factory, feat step.Features, p gopterProfile, stat
 			if err == nil && pair == nil {
 				err = fmt.Errorf("new %d %d: both sides refuse a generated configuration", m.C, m.Slots)
 			}
-			sut := &gopterSUT{pair: pair, rec: &recorder{c: m.C, slots: m.Slots, last: last}}
+			sut := &gopterSUT{pair: pair, rec: &recorder{newBuffer: newBuffer, c: m.C, slots: m.Slots, last: last}}
 			if err != nil {
 				sut.fail(err)
 			} else {
 				pair.Observe = stats.observe
 			}
 			return sut
+		},
+		DestroySystemUnderTestFunc: func(sut commands.SystemUnderTest) {
+			if s := sut.(*gopterSUT); s.pair != nil {
+				s.pair.End()
+			}
 		},
 		InitialStateGen: func(params *gopter.GenParameters) *gopter.GenResult {
 			c, slots, mtu := p.config(params.Rng)
@@ -178,7 +183,7 @@ func gopterCommands(newBuffer Factory, feat step.Features, p gopterProfile, stat
 // fail records the failing case (the ops applied so far).
 func (s *gopterSUT) fail(err error) {
 	s.err = err
-	*s.rec.last = failure{c: s.rec.c, slots: s.rec.slots, ops: slices.Clone(s.rec.ops), err: err}
+	*s.rec.last = failure{newBuffer: s.rec.newBuffer, c: s.rec.c, slots: s.rec.slots, ops: slices.Clone(s.rec.ops), err: err}
 }
 
 // apply runs one op on the pair unless an earlier step failed.
@@ -292,6 +297,7 @@ func gopterShrink(v interface{}) gopter.Shrink {
 	for _, n := range shrinkInt(op.DstLen) {
 		try(func(o *step.Op) { o.DstLen = n })
 	}
+	try(func(o *step.Op) { o.Spare = 0 })
 	for _, n := range shrinkInt(op.M) {
 		try(func(o *step.Op) { o.M = n })
 	}

@@ -24,7 +24,7 @@ type rapidMachine struct {
 // for it; nil if both sides refuse it, a failed case if only one does.
 func newRapidMachine(t *rapid.T, p rapidProfile, newBuffer Factory, feat step.Features, stats *Stats, last *failure) *rapidMachine {
 	c, slots, mtu := p.config(t)
-	rec := &recorder{c: c, slots: slots, last: last}
+	rec := &recorder{newBuffer: newBuffer, c: c, slots: slots, last: last}
 	pair, err := step.NewPair(newBuffer, c, slots)
 	if err != nil {
 		rec.fail(t, err)

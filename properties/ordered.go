@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/leanovate/gopter"
@@ -47,7 +46,7 @@ func CheckOrdered(t *testing.T, newBuffer OrderedFactory, opts ...Option) {
 		q := &quietTB{TB: t}
 		rapid.Check(q, func(rt *rapid.T) {
 			cfg, mtu := drawOrderedConfig(rapidSource{rt})
-			rec := &orderedRecorder{cfg: cfg, last: &last}
+			rec := &orderedRecorder{newBuffer: newBuffer, cfg: cfg, last: &last}
 			p := rec.pair(rt, newBuffer)
 			if p == nil {
 				return
@@ -129,29 +128,37 @@ func drainOrdered(p *step.OrderedPair, apply func(step.OrderedOp) error) error {
 
 // orderedFailure is one failing case of an ordered buffer.
 type orderedFailure struct {
-	cfg step.OrderedConfig
-	ops []step.OrderedOp
-	err error
+	newBuffer OrderedFactory
+	cfg       step.OrderedConfig
+	ops       []step.OrderedOp
+	err       error
 }
 
+// report renders f as failure.report does, shrunk further by
+// step.ShrinkOrdered.
 func (f orderedFailure) report() string {
 	if f.err == nil {
 		return "(no failing case was recorded)"
 	}
-	s := scenario.RecordOrdered(f.cfg, f.ops)
+	ops, err := f.ops, f.err
+	if f.newBuffer != nil && step.CheckOrderedOps(f.newBuffer, f.cfg, ops) != nil {
+		ops = step.ShrinkOrdered(f.newBuffer, f.cfg, ops)
+		err = step.CheckOrderedOps(f.newBuffer, f.cfg, ops)
+	}
 	return fmt.Sprintf("%v\nshrunk to %d ops; as a scenario (the model's answers; save it under corpus/ to keep it):\n%s",
-		f.err, len(f.ops), strings.TrimRight(scenario.Format([]scenario.Scenario{s}), "\n"))
+		err, len(ops), formatScenario(scenario.RecordOrdered(f.cfg, ops)))
 }
 
 // orderedRecorder keeps the ops of one case and records it when it fails.
 type orderedRecorder struct {
-	cfg  step.OrderedConfig
-	ops  []step.OrderedOp
-	last *orderedFailure
+	newBuffer OrderedFactory
+	cfg       step.OrderedConfig
+	ops       []step.OrderedOp
+	last      *orderedFailure
 }
 
 func (r *orderedRecorder) fail(t interface{ Fatalf(string, ...any) }, err error) {
-	*r.last = orderedFailure{cfg: r.cfg, ops: slices.Clone(r.ops), err: err}
+	*r.last = orderedFailure{newBuffer: r.newBuffer, cfg: r.cfg, ops: slices.Clone(r.ops), err: err}
 	t.Fatalf("%s", firstLine(err.Error()))
 }
 
@@ -228,13 +235,13 @@ func checkOrderedGopter(t *testing.T, newBuffer OrderedFactory, feat step.Featur
 	props.Property("ordered", commands.Prop(&commands.ProtoCommands{
 		NewSystemUnderTestFunc: func(initial commands.State) commands.SystemUnderTest {
 			st := initial.(oState)
-			sut := &oSUT{rec: &orderedRecorder{cfg: st.cfg, last: &last}}
+			sut := &oSUT{rec: &orderedRecorder{newBuffer: newBuffer, cfg: st.cfg, last: &last}}
 			sut.pair, sut.err = step.NewOrderedPair(newBuffer, st.cfg)
 			if sut.err == nil && sut.pair == nil {
 				sut.err = fmt.Errorf("%s: both sides refuse a generated configuration", st.cfg)
 			}
 			if sut.err != nil {
-				last = orderedFailure{cfg: st.cfg, err: sut.err}
+				last = orderedFailure{newBuffer: newBuffer, cfg: st.cfg, err: sut.err}
 			} else {
 				sut.pair.Observe = stats.observe
 			}
@@ -288,7 +295,7 @@ func (c oCommand) Run(sut commands.SystemUnderTest) commands.Result {
 	s.rec.ops = append(s.rec.ops, c.op)
 	if _, err := s.pair.Apply(c.op); err != nil {
 		s.err = err
-		*s.rec.last = orderedFailure{cfg: s.rec.cfg, ops: slices.Clone(s.rec.ops), err: err}
+		*s.rec.last = orderedFailure{newBuffer: s.rec.newBuffer, cfg: s.rec.cfg, ops: slices.Clone(s.rec.ops), err: err}
 		return gopterOutcome{err}
 	}
 	return gopterOutcome{}

@@ -104,7 +104,11 @@ func (g *ogen) drawOp(s source) step.OrderedOp {
 		if s.intn(0, 3, "short dst") == 0 {
 			dst = s.intn(0, g.mtu, "dst")
 		}
-		return step.OrderedOp{Kind: step.OPop, DstLen: dst}
+		spare := 0
+		if s.intn(0, 3, "spare capacity") == 3 {
+			spare = s.intn(1, g.ref.C, "spare")
+		}
+		return step.OrderedOp{Kind: step.OPop, DstLen: dst, Spare: spare}
 	case 4:
 		m := 1 << g.ref.Bits
 		seq := uint32((int(g.ref.Next()) + s.intn(0, m-1, "skip")) % m)

@@ -33,6 +33,7 @@ func checkRapid(t *testing.T, newBuffer Factory, feat step.Features) {
 				if m == nil {
 					return // both sides refused the constructor arguments, as they should
 				}
+				defer m.pair.End()
 				rt.Repeat(m.actions())
 				m.drain(rt)
 			})

@@ -13,34 +13,48 @@ import (
 // failure is one failing case: the configuration, the ops applied up to
 // the failing one, and what differed.
 type failure struct {
-	c, slots int
-	ops      []step.Op
-	err      error
+	newBuffer Factory
+	c, slots  int
+	ops       []step.Op
+	err       error
 }
 
 // report renders f for a person: what differed, then the case as a
-// scenario with the model's answers, ready to save in the corpus.
+// scenario with the model's answers, ready to save in the corpus. The
+// engine's shrunk case is shrunk further by step.Shrink, which removes
+// operations while the failure stays on fresh buffers: the result does not
+// depend on the engine's time budget or on the machine's load.
 func (f failure) report() string {
 	if f.err == nil {
 		return "(no failing case was recorded)"
 	}
-	s := scenario.Record(f.c, f.slots, f.ops)
+	if step.CheckOps(f.newBuffer, f.c, f.slots, f.ops) == nil {
+		return fmt.Sprintf("%v\nthe failing case (%d ops) passes on fresh buffers: the buffers share state across cases or with each other\n%s",
+			f.err, len(f.ops), formatScenario(scenario.Record(f.c, f.slots, f.ops)))
+	}
+	ops := step.Shrink(f.newBuffer, f.c, f.slots, f.ops)
+	err := step.CheckOps(f.newBuffer, f.c, f.slots, ops)
 	return fmt.Sprintf("%v\nshrunk to %d ops; as a scenario (the model's answers; save it under corpus/ to keep it):\n%s",
-		f.err, len(f.ops), strings.TrimRight(scenario.Format([]scenario.Scenario{s}), "\n"))
+		err, len(ops), formatScenario(scenario.Record(f.c, f.slots, ops)))
+}
+
+func formatScenario(s scenario.Scenario) string {
+	return strings.TrimRight(scenario.Format([]scenario.Scenario{s}), "\n")
 }
 
 // recorder keeps the ops of one case and, when it fails, records it as the
 // newest failure.
 type recorder struct {
-	c, slots int
-	ops      []step.Op
-	last     *failure
+	newBuffer Factory
+	c, slots  int
+	ops       []step.Op
+	last      *failure
 }
 
 // fail records the failing case and fails it, with a one-line message:
 // the engine is still shrinking, and the report comes once, at the end.
 func (r *recorder) fail(t interface{ Fatalf(string, ...any) }, err error) {
-	*r.last = failure{c: r.c, slots: r.slots, ops: append([]step.Op(nil), r.ops...), err: err}
+	*r.last = failure{newBuffer: r.newBuffer, c: r.c, slots: r.slots, ops: append([]step.Op(nil), r.ops...), err: err}
 	t.Fatalf("%s", firstLine(err.Error()))
 }
 

@@ -138,7 +138,7 @@ func parseStep(stmt, answer []string, arrow, ordered bool) (Step, error) {
 	}
 	if ordered {
 		op, err := step.ParseOrderedOp(stmt)
-		if err == nil && max(op.MaxSize, op.DstLen, op.ReSize) > MaxBytes {
+		if err == nil && max(op.MaxSize, op.DstLen, op.Spare, op.ReSize) > MaxBytes {
 			err = fmt.Errorf("%s: beyond the replay's limit of %d (scenario.MaxBytes)", op.Kind, MaxBytes)
 		}
 		return Step{OOp: op, Want: want, Ordered: true}, err
@@ -147,7 +147,7 @@ func parseStep(stmt, answer []string, arrow, ordered bool) (Step, error) {
 	if err != nil {
 		return Step{}, err
 	}
-	for _, v := range []int{op.MaxSize, op.DstLen, op.Bufs, op.ReSize} {
+	for _, v := range []int{op.MaxSize, op.DstLen, op.Spare, op.Bufs, op.ReSize} {
 		if v > MaxBytes {
 			return Step{}, fmt.Errorf("%s: %d is beyond the replay's limit of %d (scenario.MaxBytes)", op.Kind, v, MaxBytes)
 		}

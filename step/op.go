@@ -13,7 +13,7 @@ const (
 	OpPushWith  Kind = iota // PushWith(MaxSize, fill as Fill and N say)
 	OpPush                  // Push(MaxSize bytes)
 	OpPopWith               // PopWith(consume as Consume says)
-	OpPop                   // Pop(dst of DstLen bytes)
+	OpPop                   // Pop(dst of DstLen bytes, Spare more of capacity)
 	OpReset                 // Reset()
 	OpPushBatch             // PushBatch(MaxSize, Bufs bufs, fill writing Lens[:M] as Fill says): netbuf's addition
 	OpReserve               // Reserve(MaxSize), writing the whole window: the two-phase API
@@ -54,6 +54,7 @@ type Op struct {
 	Reenter Kind          // the nested call of CallReenter and CallOther
 	ReSize  int           // its size: maxSize, Pop's dst length, Commit's n
 	DstLen  int           // Pop
+	Spare   int           // Pop: capacity of dst beyond its length (Pop must look at len, not cap)
 	Bufs    int           // PushBatch: len(bufs)
 	M       int           // PushBatch: how many windows fill writes (capped at k)
 	Lens    [MaxBatch]int // PushBatch: their lengths (capped at maxSize)
@@ -93,6 +94,7 @@ var keys = [NumKinds][]string{
 	OpPushWith:  {"n", "fill", "reenter", "rsize", "seed"},
 	OpPush:      {"seed"},
 	OpPopWith:   {"consume", "reenter", "rsize"},
+	OpPop:       {"spare"},
 	OpPushBatch: {"bufs", "lens", "fill", "reenter", "rsize", "seed"},
 	OpReserve:   {"seed"},
 }
@@ -152,6 +154,8 @@ func (o Op) value(k string) (string, bool) {
 		return strconv.Itoa(int(o.Seed)), true
 	case "bufs":
 		return strconv.Itoa(o.Bufs), true
+	case "spare":
+		return strconv.Itoa(o.Spare), o.Spare != 0
 	case "lens":
 		if o.batchLen() == 0 {
 			return "", false

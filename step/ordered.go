@@ -122,6 +122,7 @@ type OrderedOp struct {
 	Reenter OKind    // the nested call of CallReenter and CallOther
 	ReSize  int      // its size: maxSize, dst length, max, or (SkipTo) the sequence
 	DstLen  int      // Pop
+	Spare   int      // Pop: capacity of dst beyond its length
 	Max     int      // AppendMissing
 	Seed    byte     // payload pattern
 }
@@ -142,6 +143,9 @@ func (o OrderedOp) String() string {
 		cb = o.Consume
 	case OPop:
 		fmt.Fprintf(&b, " %d", o.DstLen)
+		if o.Spare != 0 {
+			fmt.Fprintf(&b, " spare=%d", o.Spare)
+		}
 	case OSkipTo:
 		fmt.Fprintf(&b, " %d", o.Seq)
 	case OMissing:
@@ -193,7 +197,7 @@ func ParseOrderedOp(words []string) (OrderedOp, error) {
 		}
 		args = args[1:]
 	}
-	allowed := map[OKind]string{OPushWith: "seq n fill reenter rsize seed", OPush: "seq seed", OPopWith: "consume reenter rsize"}[k]
+	allowed := map[OKind]string{OPushWith: "seq n fill reenter rsize seed", OPush: "seq seed", OPopWith: "consume reenter rsize", OPop: "spare"}[k]
 	seen := map[string]bool{}
 	for _, a := range args {
 		key, v, ok := strings.Cut(a, "=")
@@ -233,6 +237,8 @@ func (o *OrderedOp) set(key, v string) error {
 		o.Reenter, err = parseEnum(key, v, OKind.String, NumOKinds)
 	case "rsize":
 		o.ReSize, err = parseInt(v)
+	case "spare":
+		o.Spare, err = parseInt(v)
 	case "seed":
 		o.Seed, err = parseSeed(v)
 	}

@@ -69,7 +69,7 @@ func RunOrdered(b, other OrderedBuffer, op OrderedOp) (r OrderedResult) {
 		}
 		err = b.PopWith(consume)
 	case OPop:
-		dst := make([]byte, max(op.DstLen, 0))
+		dst := make([]byte, max(op.DstLen, 0), max(op.DstLen, 0)+max(op.Spare, 0))
 		r.Seq, r.N, err = b.Pop(dst)
 		if err == nil {
 			r.Data = dst[:clamp(r.N, 0, len(dst))]

@@ -78,6 +78,8 @@ func (o *Op) set(key, v string) error {
 		o.ReSize, err = parseInt(v)
 	case "bufs":
 		o.Bufs, err = parseInt(v)
+	case "spare":
+		o.Spare, err = parseInt(v)
 	case "lens":
 		return o.setLens(v)
 	case "seed":

@@ -82,7 +82,7 @@ func run(b, other Buffer, op Op, r *Result) (err error) {
 		}
 		err = b.PopWith(consume)
 	case OpPop:
-		dst := make([]byte, max(op.DstLen, 0))
+		dst := make([]byte, max(op.DstLen, 0), max(op.DstLen, 0)+max(op.Spare, 0))
 		r.N, err = b.Pop(dst)
 		if err == nil {
 			r.Data = dst[:clamp(r.N, 0, len(dst))]
