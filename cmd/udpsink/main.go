@@ -26,6 +26,13 @@
 //	udpsink -addr localhost:9999 -mode gro -idle 2s &
 //	socat -u -b 1400 - UDP:localhost:9999 < file
 //
+// With -ordered rtp it delivers RTP datagrams in sequence order (one read
+// per datagram, netbuf/udp's OrderedReceiver): a missing sequence is given
+// up after -gap, or once a quarter of -window is held behind it, and one
+// more line reports the ordering:
+//
+//	ORDERED delivered=<n> late=<n> duplicate=<n> skipped=<n> missing=<n> ahead=<n> unsequenced=<n> first_seq=<n> last_seq=<n> wraps=<n> disorder=<n>
+//
 // -addr takes host:port, [ipv6]:port, a name (localhost:9999) or :port for
 // every local address. It stops after -count datagrams, after -duration,
 // after -idle without a datagram once the first one came, or on SIGINT,
@@ -63,6 +70,10 @@ type options struct {
 	duration time.Duration
 	idle     time.Duration
 	interval time.Duration
+	ordered  string
+	window   int
+	gap      time.Duration
+	modeSet  bool // -mode given
 }
 
 // Limits of the flags that the receiver does not set itself.
@@ -70,9 +81,16 @@ const (
 	maxBuffer   = 1 << 30 // storage allocated up front: 1 GiB is plenty
 	maxRcvbuf   = 1 << 30
 	minInterval = 10 * time.Millisecond // a progress line more often is noise
+	minGap      = time.Millisecond
 )
 
 var modes = []string{"batch", "single", "xnet", "gro"}
+
+// orderings are the sequence numbers -ordered knows.
+var orderings = map[string]struct {
+	parse udp.SeqParser
+	bits  int
+}{"rtp": {udp.RTPSeq, 16}}
 
 func main() {
 	o, err := parseArgs(os.Args[1:], os.Stderr)
@@ -106,9 +124,13 @@ func parseArgs(args []string, errOut io.Writer) (options, error) {
 	fs.DurationVar(&o.duration, "duration", 0, "stop after this long (0: no limit)")
 	fs.DurationVar(&o.idle, "idle", 0, "stop after this long without a datagram, once the first one came (0: never)")
 	fs.DurationVar(&o.interval, "interval", time.Second, fmt.Sprintf("progress line interval, at least %v", minInterval))
+	fs.StringVar(&o.ordered, "ordered", "", "deliver in sequence order, by the sequence numbers of: rtp (RTP, 16 bits); single reads")
+	fs.IntVar(&o.window, "window", 1024, "with -ordered: sequences accepted ahead of the next one, in [1, half the sequence space]")
+	fs.DurationVar(&o.gap, "gap", 200*time.Millisecond, fmt.Sprintf("with -ordered: how long to wait for a missing sequence before giving it up (also given up once window/4 datagrams wait behind it), at least %v", minGap))
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
+	fs.Visit(func(f *flag.Flag) { o.modeSet = o.modeSet || f.Name == "mode" })
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q: udpsink takes flags only (udpsink -h lists them)", fs.Args())
 	}
@@ -136,6 +158,21 @@ func (o options) check() error {
 		return fmt.Errorf("-idle %v: must be >= 0", o.idle)
 	case o.interval < minInterval:
 		return fmt.Errorf("-interval %v: must be at least %v", o.interval, minInterval)
+	}
+	if o.ordered != "" {
+		ord, ok := orderings[o.ordered]
+		if !ok {
+			return fmt.Errorf("-ordered %q: must be rtp", o.ordered)
+		}
+		half := 1 << (ord.bits - 1)
+		switch {
+		case o.modeSet && o.mode != "single":
+			return fmt.Errorf("-ordered %s reads one datagram per call: -mode must be single, not %s", o.ordered, o.mode)
+		case o.window < 1 || o.window > half:
+			return fmt.Errorf("-window %d: must be in [1, %d]", o.window, half)
+		case o.gap < minGap:
+			return fmt.Errorf("-gap %v: must be at least %v", o.gap, minGap)
+		}
 	}
 	if _, err := resolve(o.addr); err != nil {
 		return err
@@ -165,21 +202,29 @@ func resolve(addr string) (*net.UDPAddr, error) {
 // stopSignals end the run, with the summary printed.
 var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
 
-// sink is the receive loop's state.
+// sink is the receive loop's state. The receiver is seen through a few
+// functions, so that the loop is the same for Receiver and, with -ordered,
+// OrderedReceiver.
 type sink struct {
 	o        options
-	r        *udp.Receiver
 	conn     *net.UDPConn
-	read     func() (int, error)
 	out      io.Writer
-	peak     int // most bytes held since the previous progress line
-	packets  uint64
+	read     func() error                    // one read; refused datagrams are not errors
+	stats    func() udp.Stats                // the receiver's counters
+	used     func() int                      // bytes held
+	capacity int                             // storage bytes
+	pop      func(now time.Time, final bool) // consumes what can be consumed
+	extra    func() uint64                   // datagrams taken but not consumed
+	wake     func() time.Time                // when pop has something to do without a read (zero: never)
+	peak     int                             // most bytes held since the previous progress line
+	packets  uint64                          // consumed
 	bytes    uint64
 	start    time.Time
 	last     udp.Stats // at the previous progress line
 	lastAt   time.Time
 	firstPkt time.Time // when the first datagram came
 	lastPkt  time.Time // when a datagram last came
+	ordered  *orderedSink
 }
 
 func run(o options, out, errOut io.Writer) error {
@@ -197,64 +242,95 @@ func run(o options, out, errOut io.Writer) error {
 			return err
 		}
 	}
-	r, err := udp.NewReceiver(conn, udp.Config{MTU: o.mtu, Capacity: o.buffer, MaxPackets: o.slots, Batch: o.batch,
-		XNet: o.mode == "xnet", GRO: o.mode == "gro"})
-	if err != nil {
-		return err
-	}
+	s := &sink{o: o, conn: conn, out: out}
+	var mtu, slots int
 	gro := "off"
-	if on, why := r.GRO(); on {
-		gro = "on"
-	} else if why != nil {
-		fmt.Fprintf(errOut, "udpsink: -mode gro: %v; reading in batches instead\n", why)
+	if o.ordered != "" {
+		o.mode = "single"
+		ord := orderings[o.ordered]
+		r, err := udp.NewOrderedReceiver(conn, udp.OrderedConfig{MTU: o.mtu, Capacity: o.buffer, MaxPackets: o.slots,
+			SeqBits: ord.bits, Window: o.window, Resync: true, SyncFirst: true, SyncBack: o.window / 4, Parse: ord.parse})
+		if err != nil {
+			return err
+		}
+		s.ordered = &orderedSink{s: s, r: r}
+		s.read, s.pop, s.wake = s.ordered.read, s.ordered.pop, s.ordered.wake
+		s.stats = func() udp.Stats { return r.Stats().Stats }
+		s.used, s.capacity = r.Used, r.Cap()
+		s.extra = func() uint64 { return uint64(r.Len()) }
+		mtu, slots = r.MTU(), o.slots
+	} else {
+		r, err := udp.NewReceiver(conn, udp.Config{MTU: o.mtu, Capacity: o.buffer, MaxPackets: o.slots, Batch: o.batch,
+			XNet: o.mode == "xnet", GRO: o.mode == "gro"})
+		if err != nil {
+			return err
+		}
+		if on, why := r.GRO(); on {
+			gro = "on"
+		} else if why != nil {
+			fmt.Fprintf(errOut, "udpsink: -mode gro: %v; reading in batches instead\n", why)
+		}
+		s.read = plainRead(o, r)
+		consume := func(p []byte, _ netip.AddrPort) error {
+			s.packets++
+			s.bytes += uint64(len(p))
+			return nil
+		}
+		s.pop = func(time.Time, bool) {
+			for !s.counted() && r.PopWith(consume) == nil {
+			}
+		}
+		s.wake = func() time.Time { return time.Time{} }
+		s.stats, s.used, s.capacity = r.Stats, r.Used, r.Cap()
+		s.extra = func() uint64 { return r.Stats().Packets - s.packets + uint64(r.Pending()) }
+		mtu, slots = r.MTU(), r.MaxPackets()
 	}
-	s := &sink{o: o, r: r, conn: conn, out: out}
-	s.read = s.readFunc()
 
 	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
 	defer stop()
 	go func() { <-ctx.Done(); _ = conn.SetReadDeadline(time.Unix(1, 0)) }() // wake the loop
 
-	fmt.Fprintf(out, "READY addr=%v mode=%s mtu=%d buffer=%d slots=%d batch=%d rcvbuf=%d gro=%s count=%d duration=%v idle=%v interval=%v\n",
-		conn.LocalAddr(), o.mode, r.MTU(), r.Cap(), r.MaxPackets(), o.batch, rcvbuf(conn, o.rcvbuf), gro,
+	fmt.Fprintf(out, "READY addr=%v mode=%s mtu=%d buffer=%d slots=%d batch=%d rcvbuf=%d gro=%s count=%d duration=%v idle=%v interval=%v",
+		conn.LocalAddr(), o.mode, mtu, s.capacity, slots, o.batch, rcvbuf(conn, o.rcvbuf), gro,
 		o.count, o.duration, o.idle, o.interval)
+	if o.ordered != "" {
+		fmt.Fprintf(out, " ordered=%s window=%d gap=%v", o.ordered, o.window, o.gap)
+	}
+	fmt.Fprintln(out)
 	err = s.loop(ctx)
+	if !s.counted() {
+		s.pop(time.Now(), true) // give up what is still missing, deliver the rest
+	}
 	s.summary()
 	return err
 }
 
-// readFunc picks the read of the mode. Batches are not used for the last
-// datagrams of -count: a batch takes whatever the kernel holds, single
-// reads stop at the count exactly.
-func (s *sink) readFunc() func() (int, error) {
-	switch s.o.mode {
+// plainRead is the read of a mode without -ordered. Batches are not used
+// for the last datagrams of -count: a batch takes whatever the kernel
+// holds, single reads stop at the count exactly.
+func plainRead(o options, r *udp.Receiver) func() error {
+	switch o.mode {
 	case "single":
-		return s.r.ReadOne
+		return func() error { _, err := r.ReadOne(); return err }
 	case "gro":
-		return s.r.ReadBatch
+		return func() error { _, err := r.ReadBatch(); return err }
 	}
-	return func() (int, error) {
-		if s.o.count > 0 && s.o.count-s.r.Stats().Packets < uint64(s.o.batch) {
-			if _, err := s.r.ReadOne(); err != nil {
-				return 0, err
-			}
-			return 1, nil
+	return func() error {
+		if o.count > 0 && o.count-r.Stats().Packets < uint64(o.batch) {
+			_, err := r.ReadOne()
+			return err
 		}
-		return s.r.ReadBatch()
+		_, err := r.ReadBatch()
+		return err
 	}
 }
 
 // loop reads and consumes until a stop condition. The read deadline is the
-// next moment something is due (a progress line, the end), so the loop
-// wakes on time even without traffic.
+// next moment something is due (a progress line, the end, a gap to give
+// up), so the loop wakes on time even without traffic.
 func (s *sink) loop(ctx context.Context) error {
 	s.start = time.Now()
 	s.lastAt = s.start
-	consume := func(p []byte, _ netip.AddrPort) error {
-		s.packets++
-		s.bytes += uint64(len(p))
-		return nil
-	}
 	for {
 		now := time.Now()
 		if now.Sub(s.lastAt) >= s.o.interval {
@@ -266,8 +342,8 @@ func (s *sink) loop(ctx context.Context) error {
 		if err := s.conn.SetReadDeadline(s.due(now)); err != nil {
 			return err
 		}
-		before := s.r.Stats().Packets
-		_, err := s.read()
+		before := s.stats().Reads
+		err := s.read()
 		switch {
 		case err == nil:
 		case errors.Is(err, netbuf.ErrWouldBlock):
@@ -276,15 +352,15 @@ func (s *sink) loop(ctx context.Context) error {
 		default:
 			return err
 		}
-		if s.r.Stats().Packets > before { // zero-length datagrams count too
-			s.lastPkt = time.Now()
+		now = time.Now()
+		if s.stats().Reads > before { // zero-length datagrams count too
+			s.lastPkt = now
 			if s.firstPkt.IsZero() {
-				s.firstPkt = s.lastPkt
+				s.firstPkt = now
 			}
 		}
-		s.peak = max(s.peak, s.r.Used())
-		for !s.counted() && s.r.PopWith(consume) == nil {
-		}
+		s.peak = max(s.peak, s.used())
+		s.pop(now, false)
 	}
 }
 
@@ -299,6 +375,9 @@ func (s *sink) due(now time.Time) time.Time {
 	}
 	if s.o.idle > 0 && !s.lastPkt.IsZero() {
 		t = earliest(t, s.lastPkt.Add(s.o.idle))
+	}
+	if w := s.wake(); !w.IsZero() {
+		t = earliest(t, w)
 	}
 	return t
 }
@@ -328,26 +407,111 @@ func (s *sink) done(ctx context.Context, now time.Time) bool {
 // buffer's peak fill in that time (the loop drains after every read, so
 // the fill at any one moment says little) and the receiver's counters.
 func (s *sink) progress(now time.Time) {
-	st := s.r.Stats()
+	st := s.stats()
 	dt := now.Sub(s.lastAt).Seconds()
-	fmt.Fprintf(s.out, "t=%.1fs pkts/s=%.0f MB/s=%.2f fill=%.1f%% %v\n",
+	fmt.Fprintf(s.out, "t=%.1fs pkts/s=%.0f MB/s=%.2f fill=%.1f%% ",
 		now.Sub(s.start).Seconds(),
 		float64(st.Packets-s.last.Packets)/dt,
 		float64(st.Bytes-s.last.Bytes)/dt/1e6,
-		100*float64(s.peak)/float64(s.r.Cap()),
-		st)
+		100*float64(s.peak)/float64(s.capacity))
+	if s.ordered != nil {
+		fmt.Fprintln(s.out, s.ordered.r.Stats())
+	} else {
+		fmt.Fprintln(s.out, st)
+	}
 	s.last, s.lastAt, s.peak = st, now, 0
 }
 
-// summary prints the SUMMARY line.
+// summary prints the SUMMARY line, and with -ordered the ORDERED line.
 func (s *sink) summary() {
-	st := s.r.Stats()
+	st := s.stats()
 	active := s.lastPkt.Sub(s.firstPkt).Seconds()
 	var pps, mbps float64
 	if active > 0 {
 		pps, mbps = float64(s.packets)/active, float64(s.bytes)/active/1e6
 	}
-	extra := st.Packets - s.packets + uint64(s.r.Pending())
 	fmt.Fprintf(s.out, "SUMMARY packets=%d bytes=%d drops=%d truncated=%d skipped=%d extra=%d seconds=%.3f active=%.3f avg_pkts/s=%.0f avg_MB/s=%.2f\n",
-		s.packets, s.bytes, st.Drops, st.Truncated, st.WouldBlock, extra, time.Since(s.start).Seconds(), active, pps, mbps)
+		s.packets, s.bytes, st.Drops, st.Truncated, st.WouldBlock, s.extra(), time.Since(s.start).Seconds(), active, pps, mbps)
+	if s.ordered != nil {
+		s.ordered.summary()
+	}
+}
+
+// orderedSink is the -ordered part of the sink: it reads datagrams into
+// an OrderedReceiver, delivers them in sequence order, and gives a missing
+// sequence up once it has been waited for -gap, or once a quarter of the
+// window is held behind it (waiting on would push datagrams past the
+// window). It starts a quarter of the window before the first datagram it
+// gets, for the ones that datagram overtook.
+type orderedSink struct {
+	s        *sink
+	r        *udp.OrderedReceiver
+	consume  func(seq uint32, p []byte, _ netip.AddrPort) error
+	gapSince time.Time // when PopWith first answered ErrGap for the current Next
+	first    uint32
+	last     uint32
+	wraps    uint64 // times the delivered sequence wrapped to 0
+	disorder uint64 // deliveries out of sequence order: 0 by the buffer's contract
+}
+
+func (q *orderedSink) read() error {
+	_, _, err := q.r.ReadOne()
+	if errors.Is(err, netbuf.ErrLate) || errors.Is(err, netbuf.ErrDuplicate) || errors.Is(err, netbuf.ErrAhead) || errors.Is(err, udp.ErrUnsequenced) {
+		return nil // refused and counted
+	}
+	return err
+}
+
+// pop delivers what is in order; a gap older than -gap (or any gap, when
+// final) is given up.
+func (q *orderedSink) pop(now time.Time, final bool) {
+	if q.consume == nil {
+		q.consume = func(seq uint32, p []byte, _ netip.AddrPort) error {
+			s := q.s
+			if seq != q.r.Next() {
+				q.disorder++
+			}
+			if s.packets == 0 {
+				q.first = seq
+			} else if seq < q.last {
+				q.wraps++
+			}
+			q.last = seq
+			s.packets++
+			s.bytes += uint64(len(p))
+			return nil
+		}
+	}
+	for !q.s.counted() {
+		err := q.r.PopWith(q.consume)
+		switch {
+		case err == nil:
+			q.gapSince = time.Time{}
+			continue
+		case errors.Is(err, netbuf.ErrGap):
+			if q.gapSince.IsZero() {
+				q.gapSince = now
+			}
+			if final || now.Sub(q.gapSince) >= q.s.o.gap || q.r.Len() >= max(1, q.r.Window()/4) {
+				_, _ = q.r.SkipGap()
+				q.gapSince = time.Time{}
+				continue
+			}
+		}
+		return
+	}
+}
+
+// wake is when a gap waited for is due to be given up.
+func (q *orderedSink) wake() time.Time {
+	if q.gapSince.IsZero() {
+		return time.Time{}
+	}
+	return q.gapSince.Add(q.s.o.gap)
+}
+
+func (q *orderedSink) summary() {
+	st := q.r.Stats()
+	fmt.Fprintf(q.s.out, "ORDERED delivered=%d late=%d duplicate=%d skipped=%d missing=%d ahead=%d unsequenced=%d first_seq=%d last_seq=%d wraps=%d disorder=%d\n",
+		st.Delivered, st.Late, st.Duplicate, st.Skipped, st.Missing, st.Ahead, st.Unsequenced, q.first, q.last, q.wraps, q.disorder)
 }

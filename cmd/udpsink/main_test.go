@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netbuf-go/netbuf/cmd/udpsink/internal/shuffle"
 	"github.com/netbuf-go/netbuf/netbuf"
 	"github.com/netbuf-go/netbuf/netbuf/udp"
 )
@@ -22,9 +23,10 @@ import (
 // running is a sink started by start: its READY fields, and its output
 // lines as they come.
 type running struct {
-	ready map[string]string
-	lines *bufio.Scanner
-	done  chan error
+	ready   map[string]string
+	ordered map[string]string // the ORDERED line's fields, read by summary
+	lines   *bufio.Scanner
+	done    chan error
 }
 
 // fields parses "KEY a=1 b=2" into {a: 1, b: 2}.
@@ -65,8 +67,11 @@ func (s *running) summary(t *testing.T) map[string]string {
 	t.Helper()
 	var line string
 	for s.lines.Scan() {
-		if strings.HasPrefix(s.lines.Text(), "SUMMARY ") {
-			line = s.lines.Text()
+		switch l := s.lines.Text(); {
+		case strings.HasPrefix(l, "SUMMARY "):
+			line = l
+		case strings.HasPrefix(l, "ORDERED "):
+			s.ordered = fields(l)
 		}
 	}
 	if err := <-s.done; err != nil {
@@ -125,6 +130,11 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"-addr", "127.0.0.1"}, `-addr "127.0.0.1": `},
 		{[]string{"-count", "10", "stray"}, `unexpected arguments ["stray"]`},
 		{[]string{"-count", "-1"}, `invalid value "-1" for flag -count`},
+		{[]string{"-ordered", "srt"}, `-ordered "srt": must be rtp`},
+		{[]string{"-ordered", "rtp", "-mode", "batch"}, "-ordered rtp reads one datagram per call: -mode must be single, not batch"},
+		{[]string{"-ordered", "rtp", "-window", "0"}, "-window 0: must be in [1, 32768]"},
+		{[]string{"-ordered", "rtp", "-window", "32769"}, "-window 32769: must be in [1, 32768]"},
+		{[]string{"-ordered", "rtp", "-gap", "0s"}, "-gap 0s: must be at least 1ms"},
 	} {
 		_, err := parseArgs(c.args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -134,8 +144,10 @@ func TestFlagErrors(t *testing.T) {
 	if _, err := parseArgs([]string{"-h"}, io.Discard); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v", err)
 	}
-	if _, err := parseArgs(nil, io.Discard); err != nil {
-		t.Errorf("defaults refused: %v", err)
+	for _, args := range [][]string{nil, {"-ordered", "rtp"}, {"-ordered", "rtp", "-mode", "single", "-window", "32768"}} {
+		if _, err := parseArgs(args, io.Discard); err != nil {
+			t.Errorf("%q refused: %v", args, err)
+		}
 	}
 }
 
@@ -322,7 +334,8 @@ func TestSummaryCountsSkippedReads(t *testing.T) {
 		t.Fatalf("full buffer: %v", err)
 	}
 	var out strings.Builder
-	s := &sink{r: r, out: &out, packets: 1, bytes: 1, start: time.Now()}
+	s := &sink{out: &out, packets: 1, bytes: 1, start: time.Now(), stats: r.Stats,
+		extra: func() uint64 { return r.Stats().Packets - 1 }}
 	s.summary()
 	if f := fields(out.String()); f["skipped"] != "1" || f["extra"] != "0" {
 		t.Fatalf("summary %q", out.String())
@@ -350,5 +363,48 @@ func TestGROMode(t *testing.T) {
 	sum := s.summary(t)
 	if sum["packets"] != "1000" || sum["bytes"] != fmt.Sprint(1000*1000) || sum["extra"] != "24" {
 		t.Fatalf("summary %v, want 1000 packets and 24 extra", sum)
+	}
+}
+
+// TestOrderedRTP: an RTP stream that crosses the 16-bit wrap, reordered by
+// up to 5 places and with repeats, through -ordered rtp: every packet
+// delivered once, in order, the repeats counted late or duplicate, nothing
+// missing or skipped.
+func TestOrderedRTP(t *testing.T) {
+	s := start(t, defaults(t, "-ordered", "rtp", "-idle", "500ms", "-gap", "300ms", "-window", "64"))
+	if s.ready["ordered"] != "rtp" || s.ready["mode"] != "single" || s.ready["window"] != "64" || s.ready["gap"] != "300ms" {
+		t.Fatalf("READY %v", s.ready)
+	}
+	c := s.dial(t)
+	const n, first = 300, 65400
+	sh := shuffle.New(7, 5, 10)
+	send := func(p []byte) {
+		if _, err := c.Write(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range n {
+		seq := uint16(first + i)
+		p := make([]byte, 12+i%50)
+		p[0], p[1], p[2], p[3] = 0x80, 96, byte(seq>>8), byte(seq)
+		sh.Push(p, send)
+		if i%50 == 0 {
+			time.Sleep(5 * time.Millisecond) // not faster than the sink's queue
+		}
+	}
+	sh.Flush(send)
+	sum := s.summary(t)
+	ordered := s.ordered
+	want := map[string]string{"delivered": "300", "skipped": "0", "missing": "0", "ahead": "0", "unsequenced": "0",
+		"first_seq": "65400", "last_seq": fmt.Sprint((first + n - 1) % 65536), "wraps": "1", "disorder": "0"}
+	for k, v := range want {
+		if ordered[k] != v {
+			t.Errorf("ORDERED %s=%q, want %q (%v)", k, ordered[k], v, ordered)
+		}
+	}
+	late, _ := strconv.Atoi(ordered["late"])
+	dup, _ := strconv.Atoi(ordered["duplicate"])
+	if late+dup != sh.Dups || sum["packets"] != "300" || sum["extra"] != "0" {
+		t.Errorf("late %d + duplicate %d, %d repeats sent; summary %v", late, dup, sh.Dups, sum)
 	}
 }
