@@ -323,3 +323,35 @@ func TestSPSCZeroAllocs(t *testing.T) {
 		t.Fatalf("%v allocations per round, want 0", allocs)
 	}
 }
+
+// TestSPSCCloseRace races a producer that pushes one packet and closes
+// against a consumer that polls, many times: the consumer must get the
+// packet before ErrClosed, every time (Close's flag is loaded before the
+// count of committed packets).
+func TestSPSCCloseRace(t *testing.T) {
+	rounds := 5000 // the Close ordering bug (flag loaded after the count) fails within ~30
+	if testing.Short() {
+		rounds = 500
+	}
+	dst := make([]byte, 8)
+	for i := range rounds {
+		p, q := newSPSC(t, 8, 2)
+		go func() {
+			_ = p.Push([]byte{byte(i)})
+			_ = p.Close()
+		}()
+		got := 0
+		for {
+			_, err := q.Pop(dst)
+			if errors.Is(err, netbuf.ErrClosed) {
+				break
+			}
+			if err == nil {
+				got++
+			}
+		}
+		if got != 1 {
+			t.Fatalf("round %d: %d packets before ErrClosed, want 1", i, got)
+		}
+	}
+}

@@ -2,12 +2,20 @@ package netbuf
 
 import (
 	"context"
+	"runtime"
 	"sync/atomic"
 )
 
+// spinYields is how many times a Wait yields the processor and looks
+// again before it sleeps: a packet or room that comes within a few
+// scheduler passes costs no wake-up.
+const spinYields = 3
+
 // notifier wakes a half that waits for the other (Producer.Wait,
-// Consumer.Wait) with no busy loop and no lock. The waiter announces
-// itself (sleeping), then looks at the shared counters again, then
+// Consumer.Wait) with no busy loop and no lock. The waiter first yields
+// the processor spinYields times, looking again after each (what comes
+// within a few scheduler passes then costs no sleep and no wake-up). Then
+// it announces itself (sleeping), looks at the shared counters again, and
 // sleeps on a 1-buffered channel; the other half stores its counter, then
 // looks at sleeping, and if set sends without blocking. Both sides store,
 // then load, sequentially consistent atomics (the Go memory model), so at
@@ -24,7 +32,7 @@ func (n *notifier) init() { n.ch = make(chan struct{}, 1) }
 // wake wakes the waiter, if one is announced, and takes the announcement
 // back, so that the commits or releases made before the waiter runs again
 // do not each send: the waiter announces itself again if it must sleep
-// again. It costs one atomic load when nobody waits.
+// again. It costs one atomic load when nobody sleeps.
 func (n *notifier) wake() {
 	if n.sleeping.Load() && n.sleeping.CompareAndSwap(true, false) {
 		select {
@@ -57,6 +65,12 @@ func (w *Producer) Wait(ctx context.Context, maxSize int) error {
 	if _, ok := w.fits(maxSize); ok {
 		return nil
 	}
+	for range spinYields {
+		runtime.Gosched()
+		if _, _, err := w.place(maxSize); err != ErrWouldBlock {
+			return err
+		}
+	}
 	for {
 		w.s.room.sleeping.Store(true)
 		if _, _, err := w.place(maxSize); err != ErrWouldBlock {
@@ -81,6 +95,12 @@ func (r *Consumer) Wait(ctx context.Context) error {
 	}
 	if _, err := r.front(); err != ErrEmpty {
 		return err
+	}
+	for range spinYields {
+		runtime.Gosched()
+		if _, err := r.front(); err != ErrEmpty {
+			return err
+		}
 	}
 	for {
 		r.s.ready.sleeping.Store(true)
