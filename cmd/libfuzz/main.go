@@ -169,7 +169,7 @@ func local(o runOptions, targets []string) error {
 	failed := false
 	for _, r := range results {
 		fmt.Println(r.line())
-		failed = failed || len(r.crashes) > 0 || r.err != nil
+		failed = failed || len(r.crashes) > 0 || r.err != nil || (r.nativeResult != "" && r.nativeResult != "ok")
 	}
 	if failed || keep {
 		fmt.Printf("work directory kept: %s (out/: binaries and seed corpora; run/<target>/: corpus, artifacts, logs)\n", o.work)
