@@ -10,8 +10,10 @@ CORPUS_DIR ?= corpus
 
 .PHONY: test fmt-check vet staticcheck unit verify verify-properties bench bench-compare fuzz fuzz-smoke corpus
 
-## test: the CI gate (formatting, vet, staticcheck, every test under -race).
-test: fmt-check vet staticcheck unit
+## test: the CI gate (formatting, vet, staticcheck, every test under -race,
+## and the peer module's tests: a reorder buffer of another project checked
+## with the same properties, its findings pinned by tests).
+test: fmt-check vet staticcheck unit peers
 
 fmt-check:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -24,6 +26,12 @@ staticcheck:
 
 unit:
 	$(GO) test -race -count=1 ./...
+
+## peers: peers/pion, its own module (so that the library gains no
+## dependency): pion's jitterbuffer under properties.CheckReorder.
+.PHONY: peers
+peers:
+	cd peers/pion && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 ## verify: the verification suite, one stage after the other (a failed stage
 ## does not stop the others), ending with one verdict: a table of every stage,
@@ -110,8 +118,12 @@ fuzz-libfuzzer:
 corpus:
 	$(GO) run ./cmd/corpus -in fuzz/testdata/fuzz -out $(CORPUS_DIR)
 
-## e2e: the UDP receive path end to end: cmd/udpsink on loopback fed by socat
-## (installed with apt-get if missing), datagram and byte counts checked.
+## e2e: the UDP receive path end to end on loopback (scripts/e2e.sh): the
+## documented recipes as written, a kill -HUP stop, volume runs in every mode
+## (gro included), and ffmpeg's RTP stream, crossing the 16-bit sequence
+## wrap, through a reordering relay (cmd/udpsink/rtprelay) into
+## `udpsink -ordered rtp`; socat and ffmpeg are installed with apt-get if
+## missing (root).
 .PHONY: e2e
 e2e:
 	GO="$(GO)" ./scripts/e2e.sh
