@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -63,17 +64,24 @@ func stressLen(seq uint64, mtu int) int {
 // happens-before edge between the halves is a data race.
 func TestSPSCStress(t *testing.T) {
 	d := stressTime(t)
-	for _, cfg := range []struct{ c, slots, mtu int }{
+	cfgs := []struct{ c, slots, mtu int }{
 		{64, 4, 16}, {100, 3, 33}, {257, 16, 60}, {1500, 2, 1500}, {4096, 64, 200}, {9, 9, 1},
-	} {
+	}
+	var total atomic.Int64
+	t.Cleanup(func() { // after the parallel subtests
+		t.Logf("STATS test=TestSPSCStress buffers=%d packets-checked=%d time-per-buffer=%v", len(cfgs), total.Load(), d)
+	})
+	for _, cfg := range cfgs {
 		t.Run(fmt.Sprintf("cap=%d/slots=%d/mtu=%d", cfg.c, cfg.slots, cfg.mtu), func(t *testing.T) {
 			t.Parallel()
-			runStress(t, cfg.c, cfg.slots, cfg.mtu, d)
+			total.Add(int64(runStress(t, cfg.c, cfg.slots, cfg.mtu, d)))
 		})
 	}
 }
 
-func runStress(t *testing.T, c, slots, mtu int, d time.Duration) {
+// runStress runs one producer and one consumer for d and returns the
+// packets checked.
+func runStress(t *testing.T, c, slots, mtu int, d time.Duration) (checked uint64) {
 	p, q, err := netbuf.NewSPSC(c, slots)
 	if err != nil {
 		t.Fatal(err)
@@ -200,6 +208,7 @@ func runStress(t *testing.T, c, slots, mtu int, d time.Duration) {
 			return
 		}
 		t.Logf("%d packets, every byte checked", seq)
+		checked = seq
 		errc <- nil
 	}()
 	for range 2 {
@@ -207,6 +216,7 @@ func runStress(t *testing.T, c, slots, mtu int, d time.Duration) {
 			t.Fatal(err)
 		}
 	}
+	return checked
 }
 
 var errSkip = errors.New("skip")
