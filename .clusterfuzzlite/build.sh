@@ -4,7 +4,7 @@
 # environment of OSS-Fuzz's base-builder-go image emulated (cmd/libfuzz):
 # $SRC/netbuf is a copy of the tree (go-118-fuzz-build edits the files it
 # builds) and the working directory; $OUT receives one libFuzzer binary per
-# native fuzz target (Fuzz* in fuzz/fuzz_test.go) and its seed corpus,
+# native fuzz target (each FuzzX(f *testing.F) of package fuzz's tests) and its seed corpus,
 # <target>_seed_corpus.zip; $WORK is scratch; $CXX, $CXXFLAGS and
 # $LIB_FUZZING_ENGINE link them.
 #
@@ -14,7 +14,8 @@
 # build here and there is the same. Two things differ from calling
 # compile_native_go_fuzzer on ./fuzz: the targets live in an external test
 # package (fuzz_test), which go-118-fuzz-build cannot build beside package
-# fuzz, so `libfuzz prepare` copies them into a package of their own; and
+# fuzz, and it compiles no other _test.go file with a target's, so
+# `libfuzz prepare` merges their files into a package of their own; and
 # their seeds, which go-118-fuzz-build ignores (its f.Add does nothing), are
 # exported by `libfuzz seeds`.
 set -euo pipefail
@@ -42,11 +43,11 @@ GOBIN="$tools" go install "$GO118FUZZBUILD"
 # The binaries import go-118-fuzz-build's stand-in for package testing.
 go get "${GO118FUZZBUILD/@//testing@}"
 
-targets=$(go run ./cmd/libfuzz prepare -harness fuzz/fuzz_test.go -dir "$HARNESS")
+targets=$(go run ./cmd/libfuzz prepare -pkg fuzz -dir "$HARNESS")
 for target in $targets; do
 	echo "== $target"
 	"$tools/go-118-fuzz-build" -tags gofuzz -include "$INSTRUMENT" -o "$WORK/$target.a" -func "$target" "./$HARNESS"
 	$CXX $CXXFLAGS $LIB_FUZZING_ENGINE "$WORK/$target.a" -o "$OUT/$target"
 done
 
-go run ./cmd/libfuzz seeds -harness fuzz/fuzz_test.go -dir "$HARNESS" -out "$OUT"
+go run ./cmd/libfuzz seeds -pkg fuzz -dir "$HARNESS" -out "$OUT"

@@ -8,17 +8,18 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 )
 
-// target is one native fuzz target of the harness file.
+// target is one native fuzz target.
 type target struct {
 	Name  string
 	Kinds []string // the fuzz function's parameter types after *testing.T
 }
 
-// harness is a parsed copy of the file that holds the fuzz targets.
+// harness is the merged source of the files that hold the fuzz targets.
 type harness struct {
 	src     []byte
 	file    *ast.File
@@ -26,34 +27,101 @@ type harness struct {
 	targets []target
 }
 
-// parseHarness reads the fuzz targets of path: every
-// func FuzzX(f *testing.F) whose f.Fuzz is given a func literal.
-func parseHarness(path string) (*harness, error) {
-	src, err := os.ReadFile(path)
+// parseHarness reads the fuzz targets of the package in dir: every
+// func FuzzX(f *testing.F) whose f.Fuzz is given a func literal, in the
+// external test files (package <name>_test) that hold one. Those files are
+// merged into one source (their imports first), because go-118-fuzz-build
+// compiles only the file of the target it builds with the rest of the
+// package: a helper or a constant of another _test.go file would be
+// missing. A target of the internal test package is reported and skipped.
+func parseHarness(dir string) (*harness, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
 	if err != nil {
 		return nil, err
 	}
+	sort.Strings(files)
+	var imports []string
+	seen := map[string]bool{}
+	var bodies strings.Builder
+	pkg := ""
+	for _, path := range files {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		fset := token.NewFileSet()
+		file, err := parser.ParseFile(fset, path, src, parser.ParseComments)
+		if err != nil {
+			return nil, err
+		}
+		names := fuzzFuncs(file)
+		if len(names) == 0 {
+			continue
+		}
+		if !strings.HasSuffix(file.Name.Name, "_test") {
+			fmt.Fprintf(os.Stderr, "libfuzz: %s: %s in package %s, not an external test package: not built\n",
+				path, strings.Join(names, ", "), file.Name.Name)
+			continue
+		}
+		if pkg != "" && pkg != file.Name.Name {
+			return nil, fmt.Errorf("%s: package %s, not %s", path, file.Name.Name, pkg)
+		}
+		pkg = file.Name.Name
+		off := func(p token.Pos) int { return fset.Position(p).Offset }
+		rest := off(file.Name.End())
+		for _, d := range file.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.IMPORT {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				text := string(src[off(spec.Pos()):off(spec.End())])
+				if !seen[text] {
+					seen[text] = true
+					imports = append(imports, text)
+				}
+			}
+			rest = off(gd.End())
+		}
+		fmt.Fprintf(&bodies, "\n// From %s.\n%s", filepath.Base(path), strings.TrimLeft(string(src[rest:]), "\n"))
+	}
+	if pkg == "" {
+		return nil, fmt.Errorf("%s: no func FuzzX(f *testing.F) in an external test file", dir)
+	}
+	merged := "package " + pkg + "\n\nimport (\n\t" + strings.Join(imports, "\n\t") + "\n)\n" + bodies.String()
 	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, path, src, parser.ParseComments)
+	file, err := parser.ParseFile(fset, filepath.Join(dir, "merged_test.go"), merged, parser.ParseComments)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("merging the fuzz files of %s: %w", dir, err)
 	}
-	h := &harness{src: src, file: file, fset: fset}
+	h := &harness{src: []byte(merged), file: file, fset: fset}
 	for _, d := range file.Decls {
 		fn, ok := d.(*ast.FuncDecl)
-		if !ok || fn.Recv != nil || !strings.HasPrefix(fn.Name.Name, "Fuzz") || !isTestingF(fn.Type) {
+		if !ok || !isFuzzFunc(fn) {
 			continue
 		}
 		kinds, err := fuzzKinds(fn)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", fset.Position(fn.Pos()), fn.Name.Name, err)
+			return nil, fmt.Errorf("%s: %w", fn.Name.Name, err)
 		}
 		h.targets = append(h.targets, target{Name: fn.Name.Name, Kinds: kinds})
 	}
-	if len(h.targets) == 0 {
-		return nil, fmt.Errorf("%s: no func FuzzX(f *testing.F)", path)
-	}
 	return h, nil
+}
+
+// fuzzFuncs returns the names of the fuzz targets declared in file.
+func fuzzFuncs(file *ast.File) []string {
+	var names []string
+	for _, d := range file.Decls {
+		if fn, ok := d.(*ast.FuncDecl); ok && isFuzzFunc(fn) {
+			names = append(names, fn.Name.Name)
+		}
+	}
+	return names
+}
+
+func isFuzzFunc(fn *ast.FuncDecl) bool {
+	return fn.Recv == nil && strings.HasPrefix(fn.Name.Name, "Fuzz") && isTestingF(fn.Type)
 }
 
 // isTestingF reports a signature func(*testing.F) with no results.
@@ -220,14 +288,15 @@ func main() {
 const seedTestingPath = "github.com/netbuf-go/netbuf/cmd/libfuzz/seedtesting"
 
 // prepare writes, under dir (inside the module), the package that
-// go-118-fuzz-build builds (dir/fuzz_test.go, dir/libfuzzer.go) and the
-// program that records the seeds (dir/seeds/); it returns the targets.
-func prepare(harnessPath, dir string) ([]target, error) {
-	h, err := parseHarness(harnessPath)
+// go-118-fuzz-build builds (dir/fuzz_test.go, dir/libfuzzer.go) from the
+// fuzz targets of the package in pkgDir, and the program that records
+// their seeds (dir/seeds/); it returns the targets.
+func prepare(pkgDir, dir string) ([]target, error) {
+	h, err := parseHarness(pkgDir)
 	if err != nil {
 		return nil, err
 	}
-	note := fmt.Sprintf(generated, filepath.ToSlash(harnessPath))
+	note := fmt.Sprintf(generated, "the fuzz targets of ./"+filepath.ToSlash(pkgDir))
 	lib, err := h.withPackage("libfuzzer", "")
 	if err != nil {
 		return nil, err

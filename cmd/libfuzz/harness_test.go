@@ -33,21 +33,49 @@ func FuzzHelperOnly(t *testing.T) {} // not a fuzz target
 func helper(f *testing.F) {}
 `
 
-func writeSample(t *testing.T, src string) string {
+// sampleOther is a second external test file: a target and a helper the
+// first file's targets could use.
+const sampleOther = `package foo_test
+
+import (
+	"os"
+	"testing"
+)
+
+const seedsVar = "X"
+
+func FuzzThree(f *testing.F) {
+	_ = os.Getenv(seedsVar)
+	f.Fuzz(func(t *testing.T, s string) {})
+}
+`
+
+// sampleInternal is a file of the internal test package, and sampleNone an
+// external one without a target: neither is merged.
+const (
+	sampleInternal = "package foo\n\nimport \"testing\"\n\nfunc FuzzInside(f *testing.F) {}\n"
+	sampleNone     = "package foo_test\n\nimport \"testing\"\n\nfunc TestX(t *testing.T) {}\n"
+)
+
+func writeSample(t *testing.T, files map[string]string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "x_test.go")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	return path
+	return dir
 }
 
 func TestParseHarness(t *testing.T) {
-	h, err := parseHarness(writeSample(t, sampleHarness))
+	h, err := parseHarness(writeSample(t, map[string]string{
+		"a_test.go": sampleHarness, "b_test.go": sampleOther, "c_test.go": sampleInternal, "d_test.go": sampleNone,
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []target{{"FuzzBytes", []string{"[]byte"}}, {"FuzzTwo", []string{"string", "string", "[]byte"}}}
+	want := []target{{"FuzzBytes", []string{"[]byte"}}, {"FuzzTwo", []string{"string", "string", "[]byte"}}, {"FuzzThree", []string{"string"}}}
 	if !reflect.DeepEqual(h.targets, want) {
 		t.Errorf("targets = %v, want %v", h.targets, want)
 	}
@@ -55,14 +83,24 @@ func TestParseHarness(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantSrc := strings.Replace(strings.Replace(sampleHarness, "package foo_test", "package main", 1),
-		`"testing"`, `testing "example.com/stand/in"`, 1)
-	if string(src) != wantSrc {
-		t.Errorf("withPackage:\n%s\nwant:\n%s", src, wantSrc)
+	text := string(src)
+	for _, want := range []string{"package main\n", "\ttesting \"example.com/stand/in\"\n\t\"os\"\n)", "// From a_test.go.", "// From b_test.go.", "const seedsVar"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("merged source lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "FuzzInside") || strings.Contains(text, "TestX") {
+		t.Errorf("merged source has a file it should not:\n%s", text)
+	}
+	if strings.Count(string(h.src), "\"testing\"") != 1 {
+		t.Errorf("\"testing\" not imported once:\n%s", h.src)
 	}
 	bad := strings.Replace(sampleHarness, "data []byte", "n int", 1)
-	if _, err := parseHarness(writeSample(t, bad)); err == nil || !strings.Contains(err.Error(), "int") {
+	if _, err := parseHarness(writeSample(t, map[string]string{"a_test.go": bad})); err == nil || !strings.Contains(err.Error(), "int") {
 		t.Errorf("an int parameter: err = %v", err)
+	}
+	if _, err := parseHarness(writeSample(t, map[string]string{"d_test.go": sampleNone})); err == nil {
+		t.Error("no target: no error")
 	}
 }
 
@@ -79,7 +117,7 @@ func TestPrepareBuilds(t *testing.T) {
 		t.Fatal(err)
 	}
 	tmp := t.TempDir()
-	targets, err := prepare(filepath.Join(root, "fuzz", "fuzz_test.go"), tmp)
+	targets, err := prepare(filepath.Join(root, "fuzz"), tmp)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +125,7 @@ func TestPrepareBuilds(t *testing.T) {
 	for _, tg := range targets {
 		names[tg.Name] = true
 	}
-	for _, n := range []string{"FuzzUnordered", "FuzzRing", "FuzzScenario"} {
+	for _, n := range []string{"FuzzUnordered", "FuzzRing", "FuzzScenario", "FuzzSPSC"} {
 		if !names[n] {
 			t.Errorf("target %s not found (have %v)", n, targets)
 		}

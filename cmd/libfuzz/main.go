@@ -3,14 +3,15 @@
 // (go-118-fuzz-build, then clang's libFuzzer), and brings what libFuzzer
 // finds back to go test. `make fuzz-libfuzzer` is `libfuzz local`.
 //
-//	libfuzz prepare [-harness fuzz/fuzz_test.go] [-dir fuzz/libfuzzer]
-//	libfuzz seeds   [-harness ...] [-dir ...] -out DIR
+//	libfuzz prepare [-pkg fuzz] [-dir fuzz/libfuzzer]
+//	libfuzz seeds   [-pkg fuzz] [-dir ...] -out DIR
 //	libfuzz local   [-work DIR] [-fuzztime 30s] [-jobs N] [-workers N] [-native=false] [TARGET...]
-//	libfuzz gotest  -target FuzzX [-harness ...] FILE...
+//	libfuzz gotest  -target FuzzX [-pkg fuzz] FILE...
 //
 // prepare and seeds are steps of .clusterfuzzlite/build.sh, which runs in a
 // copy of the tree (go-118-fuzz-build edits the files it builds). prepare
-// writes the fuzz targets as a package of their own (dir/), which
+// writes the fuzz targets (the external test files of -pkg that declare
+// one, merged) as a package of their own (dir/), which
 // go-118-fuzz-build turns into one libFuzzer binary per target, and a
 // program (dir/seeds/) that runs each target against a stand-in for
 // testing.F to record its f.Add values; it prints the targets' names.
@@ -59,14 +60,14 @@ func main() {
 	}
 	cmd, args := os.Args[1], os.Args[2:]
 	fs := flag.NewFlagSet("libfuzz "+cmd, flag.ExitOnError)
-	harnessPath := fs.String("harness", "fuzz/fuzz_test.go", "the file of the native fuzz targets")
+	pkgDir := fs.String("pkg", "fuzz", "the directory of the package whose external test files hold the fuzz targets")
 	dir := fs.String("dir", "fuzz/libfuzzer", "prepare, seeds: where the generated package goes (inside the module)")
 	var err error
 	switch cmd {
 	case "prepare":
 		fs.Parse(args)
 		var ts []target
-		if ts, err = prepare(*harnessPath, *dir); err == nil {
+		if ts, err = prepare(*pkgDir, *dir); err == nil {
 			for _, t := range ts {
 				fmt.Println(t.Name)
 			}
@@ -78,7 +79,7 @@ func main() {
 			usage()
 		}
 		var st map[string]seedStats
-		st, err = writeSeedCorpora(goCmd, *harnessPath, *dir, testdataDir(*harnessPath), *out)
+		st, err = writeSeedCorpora(goCmd, *pkgDir, *dir, testdataDir(*pkgDir), *out)
 		names := make([]string, 0, len(st))
 		for n := range st {
 			names = append(names, n)
@@ -100,7 +101,7 @@ func main() {
 		err = local(runOptions{
 			work: *work, fuzztime: *fuzztime, jobs: *jobs, workers: *workers, native: *native,
 			goCmd: goCmd, minimize: *minimize, flags: *flags,
-			harness: *harnessPath, testdata: testdataDir(*harnessPath),
+			pkg: *pkgDir, testdata: testdataDir(*pkgDir),
 		}, fs.Args())
 	case "gotest":
 		name := fs.String("target", "", "the fuzz target the crash files are inputs of")
@@ -108,7 +109,7 @@ func main() {
 		if *name == "" || fs.NArg() == 0 {
 			usage()
 		}
-		err = gotest(*harnessPath, *name, fs.Args())
+		err = gotest(*pkgDir, *name, fs.Args())
 	default:
 		usage()
 	}
@@ -120,16 +121,16 @@ func main() {
 
 func usage() {
 	fmt.Fprintln(os.Stderr, `usage:
-  libfuzz prepare [-harness fuzz/fuzz_test.go] [-dir fuzz/libfuzzer]
-  libfuzz seeds   [-harness ...] [-dir ...] -out DIR
+  libfuzz prepare [-pkg fuzz] [-dir fuzz/libfuzzer]
+  libfuzz seeds   [-pkg fuzz] [-dir ...] -out DIR
   libfuzz local   [-work DIR] [-fuzztime 30s] [-jobs N] [-workers N] [-native=false] [TARGET...]
-  libfuzz gotest  -target FuzzX [-harness ...] FILE...`)
+  libfuzz gotest  -target FuzzX [-pkg fuzz] FILE...`)
 	os.Exit(2)
 }
 
-// testdataDir is go test's seed corpus directory of the harness's package.
-func testdataDir(harness string) string {
-	return filepath.Join(filepath.Dir(harness), "testdata", "fuzz")
+// testdataDir is go test's seed corpus directory of the package in pkgDir.
+func testdataDir(pkgDir string) string {
+	return filepath.Join(pkgDir, "testdata", "fuzz")
 }
 
 // local builds with build.sh as the image would and fuzzes the targets.
@@ -151,7 +152,7 @@ func local(o runOptions, targets []string) error {
 		return err
 	}
 	if len(targets) == 0 { // every target build.sh built, in the harness's order
-		h, err := parseHarness(o.harness)
+		h, err := parseHarness(o.pkg)
 		if err != nil {
 			return err
 		}
@@ -183,8 +184,8 @@ func local(o runOptions, targets []string) error {
 }
 
 // gotest converts libFuzzer crash files of one target to go test seed files.
-func gotest(harnessPath, name string, files []string) error {
-	h, err := parseHarness(harnessPath)
+func gotest(pkgDir, name string, files []string) error {
+	h, err := parseHarness(pkgDir)
 	if err != nil {
 		return err
 	}
@@ -194,14 +195,14 @@ func gotest(harnessPath, name string, files []string) error {
 		for _, t := range h.targets {
 			names = append(names, t.Name)
 		}
-		return fmt.Errorf("no target %s in %s (%s)", name, harnessPath, strings.Join(names, ", "))
+		return fmt.Errorf("no target %s in %s (%s)", name, pkgDir, strings.Join(names, ", "))
 	}
 	for _, f := range files {
-		out, err := crashToGoTest(t, f, testdataDir(harnessPath))
+		out, err := crashToGoTest(t, f, testdataDir(pkgDir))
 		if err != nil {
 			return fmt.Errorf("%s: %w", f, err)
 		}
-		fmt.Printf("%s -> %s\n  reproduce: %s\n", f, out, reproduceCommand(harnessPath, name, out))
+		fmt.Printf("%s -> %s\n  reproduce: %s\n", f, out, reproduceCommand(pkgDir, name, out))
 	}
 	fmt.Println("then: make corpus")
 	return nil

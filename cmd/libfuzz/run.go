@@ -24,7 +24,7 @@ type runOptions struct {
 	goCmd         string // the go command
 	minimize      string // cmd/fuzz -minimizetime
 	flags         string // cmd/fuzz -flags
-	harness       string // the file of the fuzz targets
+	pkg           string // the directory of the fuzz targets' package
 	testdata      string // go test's seed corpus directory (testdata/fuzz)
 }
 
@@ -62,7 +62,7 @@ func (r result) line() string {
 // runTargets fuzzes each target, natively (if asked) and then with its
 // libFuzzer binary, for the same time, and returns one result per target.
 func runTargets(o runOptions, targets []string) []result {
-	h, err := parseHarness(o.harness)
+	h, err := parseHarness(o.pkg)
 	var results []result
 	for _, name := range targets {
 		r := result{target: name}
@@ -73,7 +73,7 @@ func runTargets(o runOptions, targets []string) []result {
 		}
 		t, ok := h.target(name)
 		if !ok {
-			r.err = fmt.Errorf("no target %s in %s", name, o.harness)
+			r.err = fmt.Errorf("no target %s in %s", name, o.pkg)
 			results = append(results, r)
 			continue
 		}
@@ -177,7 +177,7 @@ func runLibFuzzer(o runOptions, t target, dir string, r *result) error {
 		}
 		r.crashes = append(r.crashes, file)
 		fmt.Printf("%s: libFuzzer crash %s\n  %s\n  as a go test seed: %s\n  reproduce: %s\n  then: make corpus\n",
-			t.Name, a, strings.ReplaceAll(replay(bin, a), "\n", "\n  "), file, reproduceCommand(o.harness, t.Name, file))
+			t.Name, a, strings.ReplaceAll(replay(bin, a), "\n", "\n  "), file, reproduceCommand(o.pkg, t.Name, file))
 	}
 	if runErr != nil && len(r.crashes) == 0 && st.jobs == 0 {
 		return fmt.Errorf("%s: %v\n%s", bin, runErr, lastLines(outb, 20))
@@ -303,6 +303,6 @@ func crashToGoTest(t target, path, testdata string) (string, error) {
 }
 
 // reproduceCommand is the go test command that runs the seed file.
-func reproduceCommand(harness, target, file string) string {
-	return fmt.Sprintf("go test ./%s -run '^%s$/^%s$'", filepath.ToSlash(filepath.Dir(harness)), target, filepath.Base(file))
+func reproduceCommand(pkgDir, target, file string) string {
+	return fmt.Sprintf("go test ./%s -run '^%s$/^%s$'", filepath.ToSlash(pkgDir), target, filepath.Base(file))
 }

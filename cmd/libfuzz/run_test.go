@@ -58,7 +58,7 @@ func TestCrashToGoTest(t *testing.T) {
 	if args, err := seedtesting.Unmarshal(b); err != nil || !reflect.DeepEqual(args, []any{"new 1 "}) {
 		t.Errorf("the go test file holds %q, %v", args, err)
 	}
-	if got := reproduceCommand("fuzz/fuzz_test.go", "FuzzX", file); got != "go test ./fuzz -run '^FuzzX$/^"+filepath.Base(file)+"$'" {
+	if got := reproduceCommand("fuzz", "FuzzX", file); got != "go test ./fuzz -run '^FuzzX$/^"+filepath.Base(file)+"$'" {
 		t.Errorf("reproduceCommand = %s", got)
 	}
 	if err := os.WriteFile(crash, be32(9), 0o644); err != nil {

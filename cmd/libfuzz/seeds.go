@@ -24,8 +24,8 @@ type seedStats struct {
 // its f.Add calls and the files of testdata/<target>/ (go test -fuzz's
 // seeds, both), in go-118-fuzz-build's input format, one file per input
 // named by its SHA-1 as libFuzzer names corpus files.
-func writeSeedCorpora(goCmd, harnessPath, dir, testdata, out string) (map[string]seedStats, error) {
-	h, err := parseHarness(harnessPath)
+func writeSeedCorpora(goCmd, pkgDir, dir, testdata, out string) (map[string]seedStats, error) {
+	h, err := parseHarness(pkgDir)
 	if err != nil {
 		return nil, err
 	}
