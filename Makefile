@@ -27,6 +27,19 @@ staticcheck:
 unit:
 	$(GO) test -race -count=1 ./...
 
+## verify-spsc: the SPSC buffer across two goroutines, longer than in `make
+## test`: the -race stress run (every byte and the order) for SPSC_STRESS, the
+## close race, and SPSC_HISTORIES concurrent histories checked for
+## linearizability against the model (porcupine).
+SPSC_STRESS    ?= 20s
+SPSC_HISTORIES ?= 20000
+.PHONY: verify-spsc
+verify-spsc:
+	@log=$$(mktemp); \
+	NETBUF_SPSC_STRESS=$(SPSC_STRESS) NETBUF_SPSC_HISTORIES=$(SPSC_HISTORIES) $(GO) test -race -count=1 -v \
+		-run '^(TestSPSCStress|TestSPSCCloseRace|TestLinearizable)$$' ./netbuf ./internal/spsccheck >$$log 2>&1; rc=$$?; \
+	grep -E '^(--- |ok|FAIL)|STATS' $$log; rm -f $$log; exit $$rc
+
 ## peers: peers/pion, its own module (so that the library gains no
 ## dependency): pion's jitterbuffer under properties.CheckReorder.
 .PHONY: peers
@@ -38,7 +51,7 @@ peers:
 ## PASS or FAIL and its wall time, with the property engines' STATS lines, the
 ## FUZZ lines and the MUTATE line under their stage; fails if any stage failed.
 ## Stages, as NAME=TARGET (cmd/verify runs `make TARGET` for each).
-VERIFY_STAGES ?= gate=test properties=verify-properties fuzz=fuzz-smoke mutation=mutate
+VERIFY_STAGES ?= gate=test properties=verify-properties spsc=verify-spsc fuzz=fuzz-smoke mutation=mutate
 verify:
 	@$(GO) run ./cmd/verify -make "$(MAKE_COMMAND)" $(VERIFY_STAGES)
 
@@ -86,7 +99,7 @@ bench-compare:
 ## FUZZFLAGS=-parallel=1 to leave the other cores to other work.
 FUZZTIME         ?= 30s
 FUZZMINIMIZETIME ?= 1000x
-FUZZTARGETS      ?= FuzzUnordered FuzzRing FuzzScenario
+FUZZTARGETS      ?= FuzzUnordered FuzzRing FuzzScenario FuzzOrdered FuzzSPSC
 fuzz:
 	GO="$(GO)" $(GO) run ./cmd/fuzz -fuzztime $(FUZZTIME) -minimizetime $(FUZZMINIMIZETIME) \
 		-flags "$(FUZZFLAGS)" $(FUZZTARGETS)

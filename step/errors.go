@@ -25,6 +25,7 @@ var errorNames = []errorName{
 	{"ErrBusy", []error{netbuf.ErrBusy, model.ErrBusy}},
 	{"ErrNilFunc", []error{netbuf.ErrNilFunc, model.ErrNilFunc}},
 	{"ErrInvalidState", []error{netbuf.ErrInvalidState, model.ErrInvalidState}},
+	{"ErrClosed", []error{netbuf.ErrClosed, model.ErrClosed}},
 	{"ErrLate", []error{netbuf.ErrLate, model.ErrLate}},
 	{"ErrDuplicate", []error{netbuf.ErrDuplicate, model.ErrDuplicate}},
 	{"ErrAhead", []error{netbuf.ErrAhead, model.ErrAhead}},

@@ -4,14 +4,15 @@ import "fmt"
 
 // The implementations the targets name (netbuf/bench_test.go): floor, the
 // same copies into a plain byte array, is the reference; netbuf and
-// twophase are the library's two push paths; chanpool and naive are what
-// they are compared against.
+// twophase are the library's two push paths, spsc the two-goroutine
+// buffer; chanpool and naive are what they are compared against.
 const (
 	floor    = "floor"
 	netbuf   = "netbuf"
 	twophase = "twophase"
 	chanpool = "chanpool"
 	naive    = "naive"
+	spsc     = "spsc"
 )
 
 // target: the ratio of median times a/b in row is at most (or at least)
@@ -35,11 +36,13 @@ var targets = []target{
 	{"PushPop/size=64", twophase, floor, 1.6, true},
 	{"PushPop/size=64", chanpool, twophase, 3, false},
 	{"PushPop/size=mix", twophase, floor, 1.3, true},
+
+	{"SPSC/size=64", chanpool, spsc, 3, false},
 }
 
 // zeroAllocs are the implementations that must not allocate in any
 // benchmark.
-var zeroAllocs = []string{netbuf}
+var zeroAllocs = []string{netbuf, twophase, spsc}
 
 // targets reports each target: the measured ratio of medians, met or
 // not, with the ratio of the fastest runs beside it as a check on noise;
