@@ -189,7 +189,15 @@ func FuzzOrdered(f *testing.F) {
 		if err != nil {
 			f.Fatalf("%s: %v", file, err)
 		}
-		for _, p := range fuzz.OrderedPrograms(ss) {
+		ordered := 0
+		for _, s := range ss {
+			ordered += b2i(s.Ordered != nil)
+		}
+		ps := fuzz.OrderedPrograms(ss)
+		if len(ps) != ordered {
+			f.Fatalf("%s: %d of its %d ordered scenarios do not fit FuzzOrdered's byte format: they would be lost as seeds", file, ordered-len(ps), ordered)
+		}
+		for _, p := range ps {
 			data, err := fuzz.EncodeOrdered(p)
 			if err != nil {
 				f.Fatalf("%s: %v", file, err)
@@ -207,4 +215,11 @@ func FuzzOrdered(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

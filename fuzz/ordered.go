@@ -16,7 +16,7 @@ type OrderedProgram struct {
 	Ops    []step.OrderedOp
 }
 
-// The FuzzOrdered byte format: six configuration bytes, capacity 1 + b%32,
+// The FuzzOrdered byte format: six configuration bytes, capacity 1 + b%64,
 // slots 1 + b%8, SeqBits 2 + b%4 (the sequence space wraps every 4 to 32
 // packets), window 1 + b%(M/2), first b%M, flags (bit 0: Resync); then
 // operations until the input ends, each a head byte (bits 0-2 the kind, see
@@ -33,7 +33,7 @@ var okinds = [8]step.OKind{step.OPushWith, step.OPush, step.OPopWith, step.OPop,
 // with ErrTooBig, for an operation that would allocate too much.
 func DecodeOrdered(data []byte) (OrderedProgram, error) {
 	r := &reader{data: data}
-	c := step.OrderedConfig{Capacity: 1 + int(r.byte())%32, MaxPackets: 1 + int(r.byte())%8, SeqBits: 2 + int(r.byte())%4}
+	c := step.OrderedConfig{Capacity: 1 + int(r.byte())%64, MaxPackets: 1 + int(r.byte())%8, SeqBits: 2 + int(r.byte())%4}
 	m := 1 << c.SeqBits
 	c.Window = 1 + int(r.byte())%(m/2)
 	c.First = uint32(int(r.byte()) % m)
@@ -99,7 +99,7 @@ func (r *reader) oop(c step.OrderedConfig) step.OrderedOp {
 // the same program, or fails for one no input decodes to.
 func EncodeOrdered(p OrderedProgram) ([]byte, error) {
 	c := p.Config
-	if c.Capacity < 1 || c.Capacity > 32 || c.MaxPackets < 1 || c.MaxPackets > 8 || c.SeqBits < 2 || c.SeqBits > 5 ||
+	if c.Capacity < 1 || c.Capacity > 64 || c.MaxPackets < 1 || c.MaxPackets > 8 || c.SeqBits < 2 || c.SeqBits > 5 ||
 		c.Window < 1 || c.Window > 1<<(c.SeqBits-1) || c.First >= 1<<c.SeqBits || len(p.Ops) > MaxFuzzOps {
 		return nil, fmt.Errorf("%w: %s", ErrTooBig, c)
 	}
