@@ -47,7 +47,10 @@ type Mutant struct {
 	// ran it (see retest.go); Status is then Retest's, Was gremlins'.
 	Retested bool
 	Was      string
-	entry    *Entry // the equivalents entry that lists it, if any
+	// Stage is the stage of the shard's suite that killed it (1-based), 0
+	// if none did or unknown.
+	Stage int
+	entry *Entry // the equivalents entry that lists it, if any
 }
 
 func (m Mutant) pos() string { return fmt.Sprintf("%s:%d:%d", m.File, m.Line, m.Col) }
@@ -97,6 +100,9 @@ func load(reportPath, src, dir string) ([]Mutant, error) {
 
 // Result is the assessment of one run.
 type Result struct {
+	Shard       string
+	Stages      []string       // the packages of the shard's stages, in order
+	Wall        time.Duration  // the shard's: gremlins, retests, check
 	Counts      map[string]int // by status, retested mutants included
 	Gremlins    map[string]int // by status, as gremlins reported them
 	Threshold   float64
@@ -201,7 +207,7 @@ func (r *Result) GremlinsEfficacy() float64 {
 // gremlins' wall time, 0 if gremlins did not run.
 func (r *Result) Print(w io.Writer, equivPath string, wall time.Duration, workers int) {
 	c := r.Counts
-	fmt.Fprintf(w, "\n== mutation check against %s\n", equivPath)
+	fmt.Fprintf(w, "\n== mutate %s: check against %s\n", r.Shard, equivPath)
 	if len(r.Equivalent) > 0 {
 		fmt.Fprintf(w, "lived, listed as equivalent (%d):\n", len(r.Equivalent))
 		for _, m := range r.Equivalent {
@@ -241,6 +247,22 @@ func (r *Result) Print(w io.Writer, equivPath string, wall time.Duration, worker
 		fmt.Fprintf(w, "retested %d (NOT COVERED or TIMED OUT in gremlins): killed %d, lived %d, timed out %d, not viable %d\n",
 			n, retested[killed], retested[lived], retested[timedOut], retested[notViable])
 	}
+	if len(r.Stages) > 0 {
+		byStage := make([]int, len(r.Stages)+1)
+		for _, m := range r.mutants {
+			if m.Status == killed && m.Stage <= len(r.Stages) {
+				byStage[m.Stage]++
+			}
+		}
+		var parts []string
+		for i, p := range r.Stages {
+			parts = append(parts, fmt.Sprintf("%d %s %d", i+1, p, byStage[i+1]))
+		}
+		if byStage[0] > 0 {
+			parts = append(parts, fmt.Sprintf("unknown %d", byStage[0]))
+		}
+		fmt.Fprintf(w, "killed per stage: %s\n", strings.Join(parts, ", "))
+	}
 	fmt.Fprintf(w, "total: killed %d, lived %d (equivalent %d, unexplained %d), not covered %d, timed out %d, not viable %d\n",
 		c[killed], c[lived], len(r.Equivalent), len(r.Unexplained), c[notCovered], c[timedOut], c[notViable])
 	fmt.Fprintf(w, "mutants tested %d of %d found", tested, total)
@@ -260,9 +282,85 @@ func (r *Result) Print(w io.Writer, equivPath string, wall time.Duration, worker
 	if others := otherStatuses(c); others != "" {
 		fmt.Fprintln(w, "other statuses:", others)
 	}
-	fmt.Fprintf(w, "MUTATE mutants=%d killed=%d lived=%d equivalent=%d unexplained=%d not-covered=%d timed-out=%d not-viable=%d efficacy=%.2f%% non-equivalent=%.2f%% threshold=%.4g%% result=%s\n",
-		total, c[killed], c[lived], len(r.Equivalent), len(r.Unexplained), c[notCovered], c[timedOut], c[notViable],
-		r.Efficacy(), r.NonEquivalentEfficacy(), r.Threshold, verdict)
+	fmt.Fprintf(w, "MUTATE shard=%s mutants=%d killed=%d lived=%d equivalent=%d unexplained=%d not-covered=%d timed-out=%d not-viable=%d efficacy=%.2f%% non-equivalent=%.2f%% threshold=%.4g%% wall=%s result=%s\n",
+		r.Shard, total, c[killed], c[lived], len(r.Equivalent), len(r.Unexplained), c[notCovered], c[timedOut], c[notViable],
+		r.Efficacy(), r.NonEquivalentEfficacy(), r.Threshold, r.Wall.Round(time.Second), verdict)
+}
+
+// Total is the verdict over the shards that ran: each passes its own gate,
+// and no entry of the equivalents file lies outside every shard.
+type Total struct {
+	Shards    []*Result
+	Problems  []string // entries on files that no shard mutates
+	Threshold float64
+	Wall      time.Duration
+}
+
+// Overall sums the shards' results.
+func Overall(shards []*Result, problems []string, threshold float64, wall time.Duration) *Total {
+	return &Total{Shards: shards, Problems: problems, Threshold: threshold, Wall: wall}
+}
+
+// Pass reports whether every shard passed, with no stray entry.
+func (t *Total) Pass() bool {
+	if len(t.Problems) > 0 || len(t.Shards) == 0 {
+		return false
+	}
+	for _, r := range t.Shards {
+		if !r.Pass() {
+			return false
+		}
+	}
+	return true
+}
+
+// Print writes the overall summary, ending with the overall MUTATE line.
+func (t *Total) Print(w io.Writer) {
+	c := map[string]int{}
+	var names, failed []string
+	equivalent, unexplained, total := 0, 0, 0
+	for _, r := range t.Shards {
+		names = append(names, r.Shard)
+		if !r.Pass() {
+			failed = append(failed, r.Shard)
+		}
+		for s, n := range r.Counts {
+			c[s] += n
+			total += n
+		}
+		equivalent += len(r.Equivalent)
+		unexplained += len(r.Unexplained)
+	}
+	fmt.Fprintf(w, "\n== mutate: %d shards (%s)\n", len(t.Shards), strings.Join(names, ", "))
+	for _, p := range t.Problems {
+		fmt.Fprintln(w, "FAIL:", p)
+	}
+	for _, r := range t.Shards {
+		v := "PASS"
+		if !r.Pass() {
+			v = "FAIL"
+		}
+		fmt.Fprintf(w, "  %-16s %4d mutants, killed %d, lived %d (equivalent %d), efficacy %.2f%%, %s: %s\n",
+			r.Shard, sum(r.Counts), r.Counts[killed], r.Counts[lived], len(r.Equivalent), r.Efficacy(), r.Wall.Round(time.Second), v)
+	}
+	if len(failed) > 0 {
+		fmt.Fprintf(w, "failed: %s\n", strings.Join(failed, ", "))
+	}
+	verdict := "PASS"
+	if !t.Pass() {
+		verdict = "FAIL"
+	}
+	fmt.Fprintf(w, "MUTATE shards=%s mutants=%d killed=%d lived=%d equivalent=%d unexplained=%d not-covered=%d timed-out=%d not-viable=%d efficacy=%.2f%% non-equivalent=%.2f%% threshold=%.4g%% wall=%s result=%s\n",
+		strings.Join(names, ","), total, c[killed], c[lived], equivalent, unexplained, c[notCovered], c[timedOut], c[notViable],
+		percent(c[killed], c[killed]+c[lived]), percent(c[killed], c[killed]+c[lived]-equivalent), t.Threshold, t.Wall.Round(time.Second), verdict)
+}
+
+func sum(c map[string]int) int {
+	n := 0
+	for _, v := range c {
+		n += v
+	}
+	return n
 }
 
 // otherStatuses lists statuses this command does not know, if gremlins

@@ -46,19 +46,17 @@ func (s skipFS) ReadDir(name string) ([]fs.DirEntry, error) {
 // mutatorNames are the mutators mutate enables: all of gremlins'.
 func mutatorNames() []string { return slices.Sorted(maps.Keys(swaps)) }
 
-// countMutants counts the mutants gremlins will make of the Go files (not
-// tests) under dir, as gremlins v0.6.0 finds them (internal/engine): one
-// per enabled mutator of each operator of an assignment, binary or unary
-// expression, branch or inc/dec statement.
-func countMutants(dir string) (int, error) {
+// countMutants counts the mutants gremlins will make of files in dir, as
+// gremlins v0.6.0 finds them (internal/engine): one per enabled mutator of
+// each operator of an assignment, binary or unary expression, branch or
+// inc/dec statement.
+func countMutants(dir string, files []string) (int, error) {
 	n := 0
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(p) != ".go" || strings.HasSuffix(p, "_test.go") {
-			return err
-		}
+	for _, name := range files {
+		p := filepath.Join(dir, name)
 		f, err := parser.ParseFile(token.NewFileSet(), p, nil, 0)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		ast.Inspect(f, func(node ast.Node) bool {
 			var tok token.Token
@@ -83,9 +81,8 @@ func countMutants(dir string) (int, error) {
 			}
 			return true
 		})
-		return nil
-	})
-	return n, err
+	}
+	return n, nil
 }
 
 // ansi matches terminal colour codes, in case gremlins prints them.
@@ -96,9 +93,10 @@ var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
 var mutantLine = regexp.MustCompile(`^ *(KILLED|LIVED|NOT COVERED|TIMED OUT|NOT VIABLE|SKIPPED|RUNNABLE) [A-Z_]+ at \S+$`)
 
 // progress receives gremlins' output: it copies it to log, and to out with
-// each mutant's line prefixed by "mutate <done>/<total>". An unfinished
+// each mutant's line prefixed by "mutate <shard> <done>/<total>". An unfinished
 // line ("Gathering coverage... ", until "done in 7s") is shown at once.
 type progress struct {
+	name        string // the shard
 	total, done int
 	out, log    io.Writer
 	midLine     bool // out has the start of the current line
@@ -132,7 +130,7 @@ func (p *progress) line(s string) {
 	if mutantLine.MatchString(s) {
 		p.done++
 		w := len(fmt.Sprint(p.total))
-		fmt.Fprintf(p.out, "mutate %*d/%d %s\n", w, p.done, p.total, s)
+		fmt.Fprintf(p.out, "mutate %s %*d/%d %s\n", p.name, w, p.done, p.total, s)
 		return
 	}
 	fmt.Fprintln(p.out, s)

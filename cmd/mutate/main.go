@@ -57,6 +57,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -76,38 +77,43 @@ var suiteEnv = []struct{ key, value string }{
 	{"RAPID_SHRINKTIME", "100ms"},
 }
 
-// unsetEnv would change what the suite runs (scale, seed corpus, flags).
-var unsetEnv = []string{"NETBUF_PROPERTY_SCALE", "NETBUF_FUZZ_SEEDS", "GOFLAGS"}
+// unsetEnv would change what the suite runs (scale, seed corpus, stress
+// time, flags).
+var unsetEnv = []string{"NETBUF_PROPERTY_SCALE", "NETBUF_FUZZ_SEEDS", "NETBUF_SPSC_STRESS", "GOFLAGS"}
 
 func main() {
+	if isShim() {
+		os.Exit(goShim(os.Args[1:]))
+	}
 	var (
 		dir        = flag.String("dir", "netbuf", "package directory to mutate, relative to the module root")
+		shard      = flag.String("shard", "", "run this shard only ("+shardNames()+"); default every shard, in turn")
 		equivPath  = flag.String("equivalents", "cmd/mutate/equivalent.txt", "equivalents file")
-		threshold  = flag.Float64("threshold", 95, "minimum efficacy in percent")
+		threshold  = flag.Float64("threshold", 95, "minimum efficacy in percent, of every shard")
 		workers    = flag.Int("workers", 2, "gremlins workers, and parallel retests")
 		coeff      = flag.Int("timeout-coefficient", 5, "a mutant's run may take this many times the baseline run (with gremlins' default, 3, load can push a slow survivor to TIMED OUT, which hides it from the equivalents check)")
 		retest     = flag.Bool("retest", true, "run the mutants gremlins reports NOT COVERED (case-clause expressions) or TIMED OUT again")
-		keep       = flag.String("keep", "", "directory to keep gremlins' JSON report and log in")
-		reportPath = flag.String("report", "", "check this gremlins JSON report instead of running gremlins")
+		keep       = flag.String("keep", "", "directory to keep each shard's gremlins JSON report and log in (SHARD.json, SHARD.log)")
+		reportPath = flag.String("report", "", "with -shard: check this gremlins JSON report instead of running gremlins")
 		logPath    = flag.String("log", "", "with -report: gremlins' log, for its baseline run time")
 	)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, options{
-		dir: *dir, equivalents: *equivPath, threshold: *threshold, workers: max(*workers, 1),
+		dir: *dir, shard: *shard, equivalents: *equivPath, threshold: *threshold, workers: max(*workers, 1),
 		coefficient: *coeff, retest: *retest, keep: *keep, report: *reportPath, log: *logPath,
 	}))
 }
 
 type options struct {
-	dir, equivalents string
-	threshold        float64
-	workers          int
-	coefficient      int
-	retest           bool
-	keep             string
-	report, log      string // a kept run to check instead of running gremlins
+	dir, shard, equivalents string
+	threshold               float64
+	workers                 int
+	coefficient             int
+	retest                  bool
+	keep                    string
+	report, log             string // a kept run to check instead of running gremlins
 }
 
 // run is main's body; it returns the exit status.
@@ -124,6 +130,13 @@ func run(ctx context.Context, o options) int {
 	if err != nil {
 		return fail(err)
 	}
+	sel, err := selectShards(o.shard)
+	if err != nil {
+		return fail(err)
+	}
+	if o.report != "" && len(sel) != 1 {
+		return fail(errors.New("-report checks the report of one shard: name it with -shard"))
+	}
 	work, err := os.MkdirTemp("", "mutate-")
 	if err != nil {
 		return fail(err)
@@ -133,6 +146,14 @@ func run(ctx context.Context, o options) int {
 	if err := copyModule(src, "."); err != nil {
 		return fail(fmt.Errorf("copying the module: %w", err))
 	}
+	files, err := sourceFiles(filepath.Join(src, o.dir))
+	if err != nil {
+		return fail(err)
+	}
+	if err := checkAssignment(files); err != nil {
+		return fail(err)
+	}
+	orphans := orphanEntries(entries, o.dir)
 	for _, kv := range suiteEnv {
 		if os.Getenv(kv.key) == "" {
 			os.Setenv(kv.key, kv.value)
@@ -142,53 +163,144 @@ func run(ctx context.Context, o options) int {
 	for _, k := range unsetEnv {
 		os.Unsetenv(k)
 	}
-
-	var wall time.Duration
 	if o.report == "" {
-		o.report, o.log = filepath.Join(work, "gremlins.json"), filepath.Join(work, "gremlins.log")
-		wall, err = runGremlins(ctx, work, src, o)
+		if err := prepare(ctx, work, src, sel); err != nil {
+			if ctx.Err() != nil {
+				fmt.Fprintln(os.Stderr, "mutate: interrupted")
+				return 130
+			}
+			return fail(err)
+		}
+	}
+
+	t0 := time.Now()
+	var results []*Result
+	for i := range sel {
+		s := &sel[i]
+		res, code := runShard(ctx, work, src, s, files, entries, o)
+		if code != 0 {
+			return code
+		}
+		results = append(results, res)
+	}
+	all := Overall(results, orphans, o.threshold, time.Since(t0))
+	if len(results) > 1 || len(orphans) > 0 {
+		all.Print(os.Stdout)
+	}
+	if !all.Pass() {
+		return 1
+	}
+	return 0
+}
+
+// orphanEntries returns a problem for each entry of the equivalents file
+// on a file that no shard mutates: it can never match a mutant.
+func orphanEntries(entries []Entry, dir string) []string {
+	var out []string
+	for _, e := range entries {
+		if f := fileOf(dir, e.File); f == "" || shardOf(f) == nil {
+			out = append(out, fmt.Sprintf("entry on line %d is on a file that no shard mutates: update or remove it\n    %s", e.Source, e))
+		}
+	}
+	return out
+}
+
+// shardEntries returns the entries on the shard's files.
+func shardEntries(entries []Entry, dir string, s *Shard) []Entry {
+	var out []Entry
+	for _, e := range entries {
+		if f := fileOf(dir, e.File); f != "" && s.Has(f) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// runShard runs gremlins over the shard's files with the shard's suite (or
+// reads o.report), retests, checks the survivors against the shard's
+// entries and prints the shard's report, ending in its MUTATE line. The
+// status is non-zero only if the run could not be made (an error, 2) or
+// was interrupted (130); a failed gate is in the Result.
+func runShard(ctx context.Context, work, src string, s *Shard, files []string, entries []Entry, o options) (*Result, int) {
+	fail := func(err error) (*Result, int) {
+		fmt.Fprintf(os.Stderr, "mutate %s: %v\n", s.Name, err)
+		return nil, 2
+	}
+	interrupted := func() (*Result, int) {
+		fmt.Fprintln(os.Stderr, "mutate: interrupted")
+		return nil, 130
+	}
+	t0 := time.Now()
+	report, logPath := o.report, o.log
+	var wall time.Duration
+	if err := measureStages(ctx, src, s, o.coefficient); err != nil {
+		if ctx.Err() != nil {
+			return interrupted()
+		}
+		return fail(err)
+	}
+	if report == "" {
+		dir := filepath.Join(work, "shard-"+s.Name)
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return fail(err)
+		}
+		report, logPath = filepath.Join(dir, "gremlins.json"), filepath.Join(dir, "gremlins.log")
+		var err error
+		wall, err = runGremlins(ctx, work, src, s, files, report, logPath, o)
 		if o.keep != "" {
-			if kerr := keepFiles(o.keep, o.report, o.log); kerr != nil {
+			if kerr := keepFiles(o.keep, report, s.Name+".json", logPath, s.Name+".log", runsFile(report), s.Name+".runs"); kerr != nil {
 				fmt.Fprintln(os.Stderr, "mutate:", kerr)
 			}
 		}
 		if ctx.Err() != nil {
-			fmt.Fprintln(os.Stderr, "mutate: interrupted")
-			return 130
+			return interrupted()
 		}
 		if err != nil {
 			return fail(err)
 		}
 	}
 
-	mutants, err := load(o.report, src, o.dir)
+	mutants, err := load(report, src, o.dir)
 	if err != nil {
 		return fail(err)
+	}
+	runs, err := readRuns(runsFile(report))
+	if err != nil {
+		return fail(err)
+	}
+	if n := applyRuns(mutants, runs); n > 0 {
+		fmt.Printf("%d mutants that gremlins reports KILLED ran past a stage's limit: TIMED OUT\n", n)
 	}
 	gremlins := map[string]int{}
 	var again []*Mutant
 	for i, m := range mutants {
+		if f := fileOf(o.dir, m.File); !s.Has(f) {
+			return fail(fmt.Errorf("the report has a mutant of %s, which is not in this shard", m.File))
+		}
 		gremlins[m.Status]++
 		if m.Status == notCovered || m.Status == timedOut {
 			again = append(again, &mutants[i])
 		}
 	}
 	if o.retest {
-		t0 := time.Now()
-		if err := Retest(ctx, again, src, o.workers, o.coefficient, coverageTime(o.log), os.Stdout); err != nil {
+		t1 := time.Now()
+		if err := Retest(ctx, again, src, s, o.workers, o.coefficient, coverageTime(logPath), os.Stdout); err != nil {
+			if ctx.Err() != nil {
+				return interrupted()
+			}
 			return fail(fmt.Errorf("retest: %w", err))
 		}
 		if len(again) > 0 {
-			fmt.Printf("retest wall time %s\n", time.Since(t0).Round(time.Second))
+			fmt.Printf("retest wall time %s\n", time.Since(t1).Round(time.Second))
 		}
 	}
-	res := Assess(mutants, entries, o.threshold)
-	res.Gremlins = gremlins
-	res.Print(os.Stdout, o.equivalents, wall, o.workers)
-	if !res.Pass() {
-		return 1
+	res := Assess(mutants, shardEntries(entries, o.dir, s), o.threshold)
+	res.Shard, res.Gremlins, res.Wall = s.Name, gremlins, time.Since(t0)
+	for _, st := range s.Stages {
+		res.Stages = append(res.Stages, st.Pkg)
 	}
-	return 0
+	res.Print(os.Stdout, o.equivalents, wall, o.workers)
+	return res, 0
 }
 
 func readEquivalents(path string) ([]Entry, error) {
@@ -204,37 +316,47 @@ func readEquivalents(path string) ([]Entry, error) {
 	return entries, nil
 }
 
-// runGremlins installs the pinned gremlins in work/bin and runs it over
-// o.dir in the copy at src, writing its JSON report to o.report and its
-// output to o.log and (with progress) to stdout. It returns gremlins' wall
-// time.
-func runGremlins(ctx context.Context, work, src string, o options) (time.Duration, error) {
+// prepare installs the pinned gremlins in work/bin, and fails in seconds,
+// not after gremlins' coverage run, if the packages of the shards' suites
+// do not build in the copy at src (the per-mutant runs reuse what this
+// compiles).
+func prepare(ctx context.Context, work, src string, sel []Shard) error {
 	goCmd := goCommand()
 	install := exec.CommandContext(ctx, goCmd, "install", gremlinsPkg+"@"+gremlinsVersion)
 	install.Env = append(os.Environ(), "GOBIN="+filepath.Join(work, "bin"))
 	install.Stdout, install.Stderr = os.Stderr, os.Stderr
 	if err := install.Run(); err != nil {
-		return 0, fmt.Errorf("installing gremlins %s: %w", gremlinsVersion, err)
+		return fmt.Errorf("installing gremlins %s: %w", gremlinsVersion, err)
 	}
-	total, err := countMutants(filepath.Join(src, o.dir))
+	var pkgs []string
+	for i := range sel {
+		for _, p := range sel[i].Packages() {
+			if !slices.Contains(pkgs, p) {
+				pkgs = append(pkgs, p)
+			}
+		}
+	}
+	build := exec.CommandContext(ctx, goCmd, append([]string{"test", "-count=1", "-run", "^$"}, pkgs...)...)
+	build.Dir = src
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("the unmutated suite does not build: %w\n%s", err, out)
+	}
+	return nil
+}
+
+// runGremlins runs gremlins over the shard's files of o.dir in the copy at
+// src, with the shard's stages as the per-mutant suite (mutate is
+// gremlins' go, see suite.go), writing its JSON report to report and its
+// output to logPath and (with progress) to stdout. It returns gremlins'
+// wall time.
+func runGremlins(ctx context.Context, work, src string, s *Shard, files []string, report, logPath string, o options) (time.Duration, error) {
+	mine := s.mine(files)
+	total, err := countMutants(filepath.Join(src, o.dir), mine)
 	if err != nil {
 		return 0, err
 	}
-	// Fail in seconds, not after gremlins' coverage run, if the suite
-	// does not build (the per-mutant runs reuse what this compiles).
-	build := exec.CommandContext(ctx, goCmd, "test", "-count=1", "-run", "^$", "./...")
-	build.Dir = src
-	if out, err := build.CombinedOutput(); err != nil {
-		return 0, fmt.Errorf("the unmutated suite does not build: %w\n%s", err, out)
-	}
-	list := exec.Command(goCmd, "list", "./...")
-	list.Dir = src
-	pkgs, err := list.Output()
-	if err != nil {
-		return 0, fmt.Errorf("go list in the copy: %w", err)
-	}
-	fmt.Printf("== mutate: gremlins %s over %s/ (%d mutants), %d workers, per-mutant suite: %s\n",
-		gremlinsVersion, o.dir, total, o.workers, suiteList(string(pkgs), modulePath(src)))
+	fmt.Printf("== mutate %s: gremlins %s over %s/{%s} (%d mutants), %d workers; per mutant, until a stage fails:\n%s",
+		s.Name, gremlinsVersion, o.dir, strings.Join(mine, ","), total, o.workers, s.describe())
 
 	args := []string{"unleash", "./" + o.dir, "--integration",
 		"--coverpkg", modulePath(src) + "/" + o.dir,
@@ -243,27 +365,41 @@ func runGremlins(ctx context.Context, work, src string, o options) (time.Duratio
 		// what lived.
 		"--threshold-efficacy", fmt.Sprint(o.threshold),
 		"--workers", fmt.Sprint(o.workers), "--timeout-coefficient", fmt.Sprint(o.coefficient),
-		"-o", o.report}
+		"-o", report}
 	for _, m := range mutatorNames() {
 		args = append(args, "--"+strings.ToLower(strings.ReplaceAll(m, "_", "-")))
+	}
+	for _, x := range s.excludeFiles(files) {
+		args = append(args, "--exclude-files", x)
+	}
+	realGo, err := exec.LookPath(goCommand())
+	if err != nil {
+		return 0, err
+	}
+	if realGo, err = filepath.Abs(realGo); err != nil {
+		return 0, err
+	}
+	env, err := installShim(filepath.Join(work, "shim"), realGo, s)
+	if err != nil {
+		return 0, fmt.Errorf("making mutate gremlins' go: %w", err)
 	}
 	cmd := exec.CommandContext(ctx, filepath.Join(work, "bin", "gremlins"), args...)
 	cmd.Dir = src
 	// gremlins' own scratch copies go under work too, so that they go
 	// with it even if gremlins is killed.
-	tmp := filepath.Join(work, "tmp")
+	tmp := filepath.Join(work, "tmp-"+s.Name)
 	if err := os.Mkdir(tmp, 0o755); err != nil {
 		return 0, err
 	}
-	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	cmd.Env = append(env, "TMPDIR="+tmp, envSrc+"="+src, envDir+"="+o.dir, envRuns+"="+runsFile(report))
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) } // gremlins stops gracefully
 	cmd.WaitDelay = 30 * time.Second
-	logFile, err := os.Create(o.log)
+	logFile, err := os.Create(logPath)
 	if err != nil {
 		return 0, err
 	}
 	defer logFile.Close()
-	p := &progress{total: total, out: os.Stdout, log: logFile}
+	p := &progress{name: s.Name, total: total, out: os.Stdout, log: logFile}
 	cmd.Stdout, cmd.Stderr = p, p
 	t0 := time.Now()
 	err = cmd.Run()
@@ -276,7 +412,7 @@ func runGremlins(ctx context.Context, work, src string, o options) (time.Duratio
 	if err != nil {
 		return wall, fmt.Errorf("gremlins: %w", err)
 	}
-	if fi, err := os.Stat(o.report); err != nil || fi.Size() == 0 {
+	if fi, err := os.Stat(report); err != nil || fi.Size() == 0 {
 		return wall, errors.New("gremlins wrote no report")
 	}
 	if p.done != total {
@@ -303,29 +439,49 @@ func modulePath(src string) string {
 	return ""
 }
 
-// suiteList shortens `go list` output to "./fuzz ./model ...".
-func suiteList(pkgs, module string) string {
-	fields := strings.Fields(pkgs)
-	for i, f := range fields {
-		if rest, ok := strings.CutPrefix(f, module+"/"); ok {
-			fields[i] = "./" + rest
-		} else if f == module {
-			fields[i] = "."
-		}
-	}
-	return strings.Join(fields, " ")
+// runsFile is where mutate's go records each mutant's run (see
+// recordRun), beside gremlins' report.
+func runsFile(report string) string {
+	return strings.TrimSuffix(report, filepath.Ext(report)) + ".runs"
 }
 
-func keepFiles(dir string, files ...string) error {
+// measureStages runs the shard's stages on the unmutated copy at src,
+// each once, and sets each stage's limit from its time (see minLimit). A
+// stage that fails stops the run: the gate needs a suite that passes.
+func measureStages(ctx context.Context, src string, s *Shard, coefficient int) error {
+	s.limits = nil
+	for _, st := range s.Stages {
+		one := *s
+		one.Stages = []Stage{st}
+		var out strings.Builder
+		t0 := time.Now()
+		r := runStages(ctx, goCommand(), src, &one, []string{"-count=1"}, false, &out, nil)
+		d := time.Since(t0)
+		if r.err != nil {
+			return fmt.Errorf("the unmutated suite fails (go test %s -run '%s'): %w\n%s", st.Pkg, st.Run, r.err, out.String())
+		}
+		s.limits = append(s.limits, max(minLimit, time.Duration(coefficient)*d).Round(time.Second))
+	}
+	fmt.Printf("== mutate %s: the unmutated stages pass; limits per stage (%d x its time, at least %s): %s\n",
+		s.Name, coefficient, minLimit, formatLimits(s.limits))
+	return nil
+}
+
+// keepFiles copies files, given as pairs of source path and name, to dir;
+// a missing source is skipped.
+func keepFiles(dir string, pairs ...string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		b, err := os.ReadFile(pairs[i])
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, pairs[i+1]), b, 0o644); err != nil {
 			return err
 		}
 	}

@@ -207,13 +207,14 @@ func TestRetest(t *testing.T) {
 	}
 	ptrs := []*Mutant{&ms[0], &ms[1]}
 	var log strings.Builder
-	if err := Retest(context.Background(), ptrs, root, 2, 10, 0, &log); err != nil {
+	s := &Shard{Name: "m", Stages: []Stage{{Pkg: ".", Run: "^TestMax$"}}}
+	if err := Retest(context.Background(), ptrs, root, s, 2, 10, 0, &log); err != nil {
 		t.Fatal(err)
 	}
 	if ms[0].Status != killed || ms[1].Status != lived || !ms[0].Retested || ms[1].Was != timedOut {
 		t.Errorf("statuses %s, %s (was %s); want KILLED, LIVED (was TIMED OUT)\n%s", ms[0].Status, ms[1].Status, ms[1].Was, log.String())
 	}
-	if status, _ := runSuite(context.Background(), t.TempDir(), time.Minute); status != notViable {
+	if status, _, _ := runSuite(context.Background(), t.TempDir(), s, time.Minute); status != notViable {
 		t.Errorf("an empty directory: %s, want NOT VIABLE", status)
 	}
 }
@@ -288,14 +289,17 @@ func TestCountMutants(t *testing.T) {
 	}
 	// sub/g.go: ++ (increment-decrement), unary - (invert negatives and
 	// arithmetic base), * (arithmetic base).
-	if n, err := countMutants(root); err != nil || n != 8+4 {
+	if n, err := countMutants(root, []string{"f.go", "sub/g.go"}); err != nil || n != 8+4 {
 		t.Errorf("countMutants = %d, %v; want 12", n, err)
+	}
+	if n, err := countMutants(root, []string{"f.go"}); err != nil || n != 8 {
+		t.Errorf("countMutants of f.go = %d, %v; want 8", n, err)
 	}
 }
 
 func TestProgress(t *testing.T) {
 	var out, log strings.Builder
-	p := &progress{total: 12, out: &out, log: &log}
+	p := &progress{name: "ring", total: 12, out: &out, log: &log}
 	chunks := []string{
 		"Starting...\nGathering coverage... ", // shown before its line ends
 		"done in 1s\n      KILLED CONDITIONALS_BOUNDARY at netbuf/ring.go:82:7\n",
@@ -312,18 +316,11 @@ func TestProgress(t *testing.T) {
 	}
 	p.flush()
 	want := "Starting...\nGathering coverage... done in 1s\n" +
-		"mutate  1/12       KILLED CONDITIONALS_BOUNDARY at netbuf/ring.go:82:7\n" +
-		"mutate  2/12 LIVED INVERT_LOGICAL at netbuf/batch.go:1:2\n" +
-		"mutate  3/12  NOT COVERED ARITHMETIC_BASE at netbuf/x.go:3:4\n" +
+		"mutate ring  1/12       KILLED CONDITIONALS_BOUNDARY at netbuf/ring.go:82:7\n" +
+		"mutate ring  2/12 LIVED INVERT_LOGICAL at netbuf/batch.go:1:2\n" +
+		"mutate ring  3/12  NOT COVERED ARITHMETIC_BASE at netbuf/x.go:3:4\n" +
 		"Killed: 1, Lived: 1\n"
 	if out.String() != want || log.String() != in || p.done != 3 {
 		t.Errorf("out:\n%s\nwant:\n%s\nlog %q, done %d", out.String(), want, log.String(), p.done)
-	}
-}
-
-func TestSuiteList(t *testing.T) {
-	got := suiteList("m\nm/fuzz\nm/internal/slicebuf\nother/x\n", "m")
-	if want := ". ./fuzz ./internal/slicebuf other/x"; got != want {
-		t.Errorf("suiteList = %q, want %q", got, want)
 	}
 }

@@ -25,16 +25,15 @@ import (
 // expression is NOT COVERED however often the tests run it, which hides the
 // error-order checks of reserveSlow, PopWith, Pop, PushBatch and every test
 // in Check. These mutants are run here, the way gremlins runs the others:
-// the same operator swap, `go test -failfast ./...` in a copy of the module,
-// the same environment, the same timeout: a coefficient times the baseline
-// run (gremlins' coverage run, or the unmutated suite here if that is longer).
+// the same operator swap, the shard's stages with -failfast in a copy of
+// the module (suite.go), the same environment, the same timeout: a
+// coefficient times the baseline run (gremlins' coverage run, or the
+// unmutated suite here if that is longer).
 //
-// The mutants gremlins reports TIMED OUT are run again too. gremlins waits
-// for every package, so a mutant that fails a test in one package while a
-// drain loop in another never ends on the broken buffer is TIMED OUT there;
-// here a run that reaches the timeout after a test has failed is KILLED. A
-// run that passes is LIVED (a load spike can push a surviving mutant past
-// the timeout), and then needs an entry like any other survivor.
+// The mutants gremlins reports TIMED OUT are run again too: a load spike
+// can push a surviving mutant past the timeout. A run that passes is LIVED,
+// and then needs an entry like any other survivor; a run that reaches the
+// timeout after a test has failed is KILLED.
 
 // swaps is gremlins v0.6.0's table (internal/engine/mappings.go): the token
 // each mutator puts in place of each token.
@@ -87,12 +86,13 @@ func mutate(src []byte, line, col int, mutator string) ([]byte, error) {
 	return append(out, src[off+len(op):]...), nil
 }
 
-// Retest runs each mutant of ms in a copy of the module at src, with
-// `workers` copies in parallel, and sets its Status and Retested. A mutant
+// Retest runs each mutant of ms in a copy of the module at src against
+// the shard's stages, with `workers` copies in parallel, and sets its
+// Status and Retested. A mutant
 // whose run exceeds coefficient times the longer of baseline and the
 // unmutated suite's run here is TIMED OUT; one that does not build is NOT
 // VIABLE. It stops early when ctx is done.
-func Retest(ctx context.Context, ms []*Mutant, src string, workers, coefficient int, baseline time.Duration, log io.Writer) error {
+func Retest(ctx context.Context, ms []*Mutant, src string, s *Shard, workers, coefficient int, baseline time.Duration, log io.Writer) error {
 	if len(ms) == 0 {
 		return nil
 	}
@@ -109,7 +109,7 @@ func Retest(ctx context.Context, ms []*Mutant, src string, workers, coefficient 
 		}
 	}
 	start := time.Now()
-	if status, out := runSuite(ctx, dirs[0], time.Hour); status != lived {
+	if status, _, out := runSuite(ctx, dirs[0], s, time.Hour); status != lived {
 		return fmt.Errorf("the unmutated suite does not pass (%s):\n%s", status, out)
 	}
 	timeout := time.Duration(coefficient) * max(baseline, time.Since(start))
@@ -125,13 +125,13 @@ func Retest(ctx context.Context, ms []*Mutant, src string, workers, coefficient 
 		go func() {
 			defer wg.Done()
 			for m := range jobs {
-				status, err := retestOne(ctx, dir, m, timeout)
+				status, stage, err := retestOne(ctx, dir, s, m, timeout)
 				mu.Lock()
 				done++
 				if err != nil && firstErr == nil {
 					firstErr = err
 				}
-				m.Was, m.Status, m.Retested = m.Status, status, true
+				m.Was, m.Status, m.Retested, m.Stage = m.Status, status, true, stage
 				was := ""
 				if m.Was == timedOut {
 					was = " (TIMED OUT in gremlins)"
@@ -157,37 +157,40 @@ func Retest(ctx context.Context, ms []*Mutant, src string, workers, coefficient 
 
 // retestOne applies m in the copy at dir, runs the suite and restores the
 // file.
-func retestOne(ctx context.Context, dir string, m *Mutant, timeout time.Duration) (string, error) {
+func retestOne(ctx context.Context, dir string, s *Shard, m *Mutant, timeout time.Duration) (string, int, error) {
 	file := filepath.Join(dir, filepath.FromSlash(m.File))
 	orig, err := os.ReadFile(file)
 	if err != nil {
-		return notCovered, err
+		return notCovered, 0, err
 	}
 	mutated, err := mutate(orig, m.Line, m.Col, m.Mutator)
 	if err != nil {
-		return notCovered, fmt.Errorf("%s %s: %w", m.pos(), m.Mutator, err)
+		return notCovered, 0, fmt.Errorf("%s %s: %w", m.pos(), m.Mutator, err)
 	}
 	if err := os.WriteFile(file, mutated, 0o644); err != nil {
-		return notCovered, err
+		return notCovered, 0, err
 	}
 	defer os.WriteFile(file, orig, 0o644)
-	status, _ := runSuite(ctx, dir, timeout)
-	return status, nil
+	status, stage, _ := runSuite(ctx, dir, s, timeout)
+	return status, stage, nil
 }
 
 // failed matches go test's report of a failed test or package.
 var failed = regexp.MustCompile(`(?m)^(--- FAIL|FAIL\t)`)
 
-// runSuite runs `go test -failfast ./...` in dir, as gremlins does in
-// integration mode, and classifies the outcome.
-func runSuite(parent context.Context, dir string, timeout time.Duration) (status, output string) {
+// runSuite runs the shard's stages in dir with -failfast and their limits,
+// as gremlins does through mutate's go, and classifies the outcome: a
+// stage past its limit is TIMED OUT.
+// The stage is the failing one (1-based), 0 if none failed.
+func runSuite(parent context.Context, dir string, s *Shard, timeout time.Duration) (status string, stage int, output string) {
 	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, goCommand(), "test", "-failfast", "-timeout", (timeout + 2*time.Second).String(), "./...")
-	cmd.Dir = dir
-	cmd.WaitDelay = 5 * time.Second
-	out, err := cmd.CombinedOutput()
-	return classify(errors.Is(ctx.Err(), context.DeadlineExceeded), err, out), string(out)
+	var out bytes.Buffer
+	r := runStages(ctx, goCommand(), dir, s, []string{"-timeout", (timeout + 2*time.Second).String(), "-failfast"}, false, &out, nil)
+	if r.hung {
+		return timedOut, r.stage + 1, out.String() // past the stage's limit
+	}
+	return classify(errors.Is(ctx.Err(), context.DeadlineExceeded), r.err, out.Bytes()), r.stage + 1, out.String()
 }
 
 // classify names the outcome of a suite run: it reached the timeout or
@@ -196,8 +199,8 @@ func classify(deadline bool, err error, out []byte) string {
 	var exit *exec.ExitError
 	switch {
 	case deadline && failed.Match(out):
-		// A test failed; another package was still running (typically a
-		// drain loop that never ends on the broken buffer).
+		// A test failed, then went on until the timeout (one that reports
+		// an error and then never returns on the broken buffer).
 		return killed
 	case deadline:
 		return timedOut
@@ -205,9 +208,11 @@ func classify(deadline bool, err error, out []byte) string {
 		return lived
 	case bytes.Contains(out, []byte("[build failed]")) || bytes.Contains(out, []byte("[setup failed]")):
 		return notViable
-	case errors.As(err, &exit):
+	case errors.As(err, &exit) && failed.Match(out):
 		return killed
 	default:
+		// The go command failed before any test ran (no module, no
+		// package): the mutant was not tested.
 		return notViable
 	}
 }
