@@ -119,14 +119,17 @@ func (m *Unordered) Place(maxSize int) (off int, wraps bool, err error) {
 	return 0, false, ErrWouldBlock
 }
 
-// Windows returns the tail and head windows (spec rule 3): with tail
-// t = h + u, not wrapped (t <= C) they are C-t and h; wrapped, C-u and 0.
-func (m *Unordered) Windows() (tail, head int) {
-	h, u := m.Head(), m.Used()
-	if t := h + u; t <= m.C {
-		return m.C - t, h
+// Windows returns the tail and head windows (spec rule 3).
+func (m *Unordered) Windows() (tail, head int) { return windows(m.C, m.Head(), m.Used()) }
+
+// windows is spec rule 3 for a storage of c bytes with head h and used u:
+// with tail t = h + u, not wrapped (t <= c) the windows are c-t and h;
+// wrapped, c-u and 0.
+func windows(c, h, u int) (tail, head int) {
+	if t := h + u; t <= c {
+		return c - t, h
 	}
-	return m.C - u, 0
+	return c - u, 0
 }
 
 // PushWith mirrors netbuf's PushWith. fill gets a fresh slice of maxSize

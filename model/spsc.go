@@ -98,15 +98,9 @@ func (m *SPSC) Len() int        { return len(m.Packets) }
 func (m *SPSC) Cap() int        { return m.C }
 func (m *SPSC) MaxPackets() int { return m.Slots }
 
-// Windows returns the tail and head windows, exactly as Unordered's rule 3
-// with the head above: t = h + u; t <= C: C - t and h; else C - u and 0.
-func (m *SPSC) Windows() (tail, head int) {
-	h, u := m.Head(), m.Used()
-	if t := h + u; t <= m.C {
-		return m.C - t, h
-	}
-	return m.C - u, 0
-}
+// Windows returns the tail and head windows: Unordered's rule 3 with the
+// head above.
+func (m *SPSC) Windows() (tail, head int) { return windows(m.C, m.Head(), m.Used()) }
 
 func (m *SPSC) producerBusy() bool { return m.inFill || m.res != nil }
 func (m *SPSC) consumerBusy() bool { return m.inConsume || m.peeking }
