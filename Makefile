@@ -142,16 +142,22 @@ e2e:
 	GO="$(GO)" ./scripts/e2e.sh
 
 ## mutate: mutation testing of netbuf/ with gremlins (pinned in cmd/mutate,
-## built with `go install`): netbuf's unit tests, the property suite, the fuzz
-## seeds, the regression replay and every other package of the module but
-## netbuf/udp and cmd/ run against every mutant, with progress (mutants done /
-## total); prints killed, lived, not covered, timed out and the efficacy, and
-## fails below MUTATE_THRESHOLD % or on a survivor not listed, with its reason,
-## in cmd/mutate/equivalent.txt. MUTATE_FLAGS is passed on (e.g. -keep DIR to
-## keep gremlins' report and log). See cmd/mutate and the README.
+## built with `go install`), one shard of the library after the other (see
+## cmd/mutate/shards.go): ring+unordered, ordered, spsc. Each shard mutates
+## its own files and runs, per mutant, only the tests that verify them, in
+## stages (netbuf's unit tests, fuzz seeds, corpus, property engines) that
+## stop at the first failure; progress as `mutate <shard> <done>/<total>`.
+## Each shard prints killed, lived, not covered, timed out and the
+## efficacy, and fails below MUTATE_THRESHOLD % or on a survivor not listed,
+## with its reason, in cmd/mutate/equivalent.txt; one MUTATE line per shard,
+## then an overall one. MUTATE_SHARD=name (or a comma-separated list) runs
+## those shards only. MUTATE_FLAGS is passed on (e.g. -keep DIR to keep
+## gremlins' reports and logs). See docs/mutation.md.
 MUTATE_WORKERS   ?= 2
 MUTATE_THRESHOLD ?= 95
+MUTATE_SHARD     ?=
 MUTATE_FLAGS     ?=
 .PHONY: mutate
 mutate:
-	GO="$(GO)" $(GO) run ./cmd/mutate -workers $(MUTATE_WORKERS) -threshold $(MUTATE_THRESHOLD) $(MUTATE_FLAGS)
+	GO="$(GO)" $(GO) run ./cmd/mutate -workers $(MUTATE_WORKERS) -threshold $(MUTATE_THRESHOLD) \
+		$(if $(MUTATE_SHARD),-shard '$(MUTATE_SHARD)') $(MUTATE_FLAGS)

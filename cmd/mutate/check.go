@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -54,21 +53,6 @@ type Mutant struct {
 }
 
 func (m Mutant) pos() string { return fmt.Sprintf("%s:%d:%d", m.File, m.Line, m.Col) }
-
-// coverageTime returns how long gremlins' baseline (coverage) run took, as
-// its log says ("Gathering coverage... done in 7.75s"), or 0.
-func coverageTime(logPath string) time.Duration {
-	b, err := os.ReadFile(logPath)
-	if err != nil {
-		return 0
-	}
-	m := regexp.MustCompile(`Gathering coverage\.\.\. done in (\S+)`).FindSubmatch(b)
-	if m == nil {
-		return 0
-	}
-	d, _ := time.ParseDuration(string(m[1]))
-	return d
-}
 
 // load reads the gremlins report and locates each mutant's source line.
 func load(reportPath, src, dir string) ([]Mutant, error) {

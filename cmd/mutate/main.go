@@ -2,20 +2,34 @@
 // with gremlins, pinned, in integration mode, then a check of the result
 // against the equivalents file and the gate.
 //
-// For each mutant, `go test -failfast ./...` runs every test that verifies
-// the library: netbuf's unit tests and examples, the model's tests, the
-// property suite, the regression replay of the scenario corpus, the fuzz
-// targets' seeds, and whatever package the module grows. What runs per
-// mutant, and why (documented reductions, nothing else):
+// The library is split into shards by concept (shards.go): ring+unordered,
+// ordered, spsc. Each shard has its own files, the only ones gremlins
+// mutates in its run, and its own per-mutant suite: the tests that verify
+// those files, as stages that run cheapest first and stop at the first
+// failure (netbuf's unit tests and examples, the fuzz seeds, the corpus
+// replay, the property engines). gremlins runs `go test -failfast ./...`
+// per mutant; mutate is the go in gremlins' PATH and runs the shard's
+// stages instead (suite.go). The shards run one after the other, each
+// gated on its own; every Go file of netbuf/ must be in exactly one.
 //
-//   - The module is copied to a scratch directory without netbuf/udp (socket
-//     code: its loopback tests wait on the network, and it is not the
-//     library under test, so its files are not mutated), cmd/ (tools, whose
-//     tests check the tools), docs/ and hidden directories, and without
-//     rapid's saved fail files (left from a local failure; every run of a
-//     property replays them first). Every other package is in the copy, so
-//     a new package of tests joins the per-mutant suite without a change
-//     here. gremlins runs `./...` in that copy.
+// What runs per mutant, and why (documented reductions, nothing else):
+//
+//   - Only the shard's stages: a mutant of the OrderedBuffer cannot be seen
+//     by the unordered property engines, and the tests of the suite itself
+//     (the broken-buffer children, the gopter engine's shrinking, the
+//     parser, the codec), of the model and of the benchmark harness check
+//     those, not the library.
+//   - The first failing stage ends the run: most mutants die in the unit
+//     tests, and the property engines are then neither built nor run.
+//   - Each stage's tests have a limit: 5 times (-timeout-coefficient) their
+//     time on the unmutated code, and at least 15 s. A mutant past it
+//     hangs (a loop that no longer ends) and is TIMED OUT in seconds, not
+//     after a timeout sized for the whole suite.
+//   - No vet in go test: vet checks the source, which `make test` vets.
+//   - The module is copied to a scratch directory without netbuf/udp
+//     (socket code, not the library under test), cmd/, docs/, hidden
+//     directories and rapid's saved fail files (every run of a property
+//     replays them first).
 //   - Fixed seeds (RAPID_SEED, NETBUF_GOPTER_SEED): every run draws the same
 //     cases, so a mutant's fate, the efficacy and the equivalents list are
 //     reproducible. Case counts are those of `make test` (scale 1).
@@ -27,25 +41,28 @@
 //
 // gremlins does not announce how many mutants it will run, so mutate counts
 // them first (the same operators, the same mutators) and prefixes each of
-// gremlins' per-mutant lines with its progress, "mutate 57/204".
+// gremlins' per-mutant lines with its progress, "mutate ordered 57/280".
 //
 // Then every surviving mutant is checked against the equivalents file; the
 // mutants gremlins reports NOT COVERED (case-clause expressions) or TIMED
-// OUT are run again the same way first (see retest.go). The gate fails
-// (exit status 1) if the efficacy is below the threshold, if a survivor is
+// OUT, and those that hung, are run again the same way first (retest.go).
+// A shard fails if its efficacy is below the threshold, if a survivor is
 // neither killed nor listed as equivalent, or if an entry of the
-// equivalents file no longer describes a surviving mutant. The last line is
-// a summary for `make verify`:
+// equivalents file on its files no longer describes a surviving mutant.
+// Each shard ends with its MUTATE line, and a run of several shards with
+// an overall one, the last line, for `make verify`:
 //
-//	MUTATE killed=198 lived=6 equivalent=6 unexplained=0 ... efficacy=97.06% result=PASS
+//	MUTATE shard=ordered mutants=280 killed=270 lived=8 ... result=PASS
+//	MUTATE shards=ring+unordered,ordered,spsc mutants=734 ... result=PASS
 //
 // Usage, from the module root:
 //
-//	go run ./cmd/mutate [-workers 2] [-threshold 95] [-keep dir]
-//	go run ./cmd/mutate -report dir/gremlins.json -log dir/gremlins.log
+//	go run ./cmd/mutate [-shard name,...] [-workers 2] [-threshold 95] [-keep dir]
+//	go run ./cmd/mutate -shard name -report dir/name.json
 //
-// The second form checks a kept report again without running gremlins.
-// The GO environment variable names the go command (default go).
+// The second form checks a kept report (with the runs file beside it)
+// again without running gremlins. The GO environment variable names the
+// go command (default go).
 package main
 
 import (
@@ -87,22 +104,21 @@ func main() {
 	}
 	var (
 		dir        = flag.String("dir", "netbuf", "package directory to mutate, relative to the module root")
-		shard      = flag.String("shard", "", "run this shard only ("+shardNames()+"); default every shard, in turn")
+		shard      = flag.String("shard", "", "run these shards only, comma-separated ("+shardNames()+"); default every shard, in turn")
 		equivPath  = flag.String("equivalents", "cmd/mutate/equivalent.txt", "equivalents file")
 		threshold  = flag.Float64("threshold", 95, "minimum efficacy in percent, of every shard")
 		workers    = flag.Int("workers", 2, "gremlins workers, and parallel retests")
-		coeff      = flag.Int("timeout-coefficient", 5, "a mutant's run may take this many times the baseline run (with gremlins' default, 3, load can push a slow survivor to TIMED OUT, which hides it from the equivalents check)")
+		coeff      = flag.Int("timeout-coefficient", 5, "a mutant's tests may take this many times the unmutated tests' time in each stage, and at least "+minLimit.String()+" (retests twice that)")
 		retest     = flag.Bool("retest", true, "run the mutants gremlins reports NOT COVERED (case-clause expressions) or TIMED OUT again")
 		keep       = flag.String("keep", "", "directory to keep each shard's gremlins JSON report and log in (SHARD.json, SHARD.log)")
-		reportPath = flag.String("report", "", "with -shard: check this gremlins JSON report instead of running gremlins")
-		logPath    = flag.String("log", "", "with -report: gremlins' log, for its baseline run time")
+		reportPath = flag.String("report", "", "with -shard: check this gremlins JSON report (and the runs file beside it) instead of running gremlins")
 	)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, options{
 		dir: *dir, shard: *shard, equivalents: *equivPath, threshold: *threshold, workers: max(*workers, 1),
-		coefficient: *coeff, retest: *retest, keep: *keep, report: *reportPath, log: *logPath,
+		coefficient: *coeff, retest: *retest, keep: *keep, report: *reportPath,
 	}))
 }
 
@@ -113,7 +129,7 @@ type options struct {
 	coefficient             int
 	retest                  bool
 	keep                    string
-	report, log             string // a kept run to check instead of running gremlins
+	report                  string // a kept run to check instead of running gremlins
 }
 
 // run is main's body; it returns the exit status.
@@ -231,7 +247,7 @@ func runShard(ctx context.Context, work, src string, s *Shard, files []string, e
 		return nil, 130
 	}
 	t0 := time.Now()
-	report, logPath := o.report, o.log
+	report := o.report
 	var wall time.Duration
 	if err := measureStages(ctx, src, s, o.coefficient); err != nil {
 		if ctx.Err() != nil {
@@ -244,7 +260,8 @@ func runShard(ctx context.Context, work, src string, s *Shard, files []string, e
 		if err := os.Mkdir(dir, 0o755); err != nil {
 			return fail(err)
 		}
-		report, logPath = filepath.Join(dir, "gremlins.json"), filepath.Join(dir, "gremlins.log")
+		report = filepath.Join(dir, "gremlins.json")
+		logPath := filepath.Join(dir, "gremlins.log")
 		var err error
 		wall, err = runGremlins(ctx, work, src, s, files, report, logPath, o)
 		if o.keep != "" {
@@ -284,7 +301,12 @@ func runShard(ctx context.Context, work, src string, s *Shard, files []string, e
 	}
 	if o.retest {
 		t1 := time.Now()
-		if err := Retest(ctx, again, src, s, o.workers, o.coefficient, coverageTime(logPath), os.Stdout); err != nil {
+		twice := *s
+		twice.limits = nil
+		for _, l := range s.limits {
+			twice.limits = append(twice.limits, 2*l)
+		}
+		if err := Retest(ctx, again, src, &twice, o.workers, os.Stdout); err != nil {
 			if ctx.Err() != nil {
 				return interrupted()
 			}
@@ -364,7 +386,7 @@ func runGremlins(ctx context.Context, work, src string, s *Shard, files []string
 		// below it; the check after the run applies it too, and says
 		// what lived.
 		"--threshold-efficacy", fmt.Sprint(o.threshold),
-		"--workers", fmt.Sprint(o.workers), "--timeout-coefficient", fmt.Sprint(o.coefficient),
+		"--workers", fmt.Sprint(o.workers), "--timeout-coefficient", fmt.Sprint(gremlinsCoefficient(s, o.coefficient)),
 		"-o", report}
 	for _, m := range mutatorNames() {
 		args = append(args, "--"+strings.ToLower(strings.ReplaceAll(m, "_", "-")))
@@ -449,7 +471,7 @@ func runsFile(report string) string {
 // each once, and sets each stage's limit from its time (see minLimit). A
 // stage that fails stops the run: the gate needs a suite that passes.
 func measureStages(ctx context.Context, src string, s *Shard, coefficient int) error {
-	s.limits = nil
+	s.limits, s.times = nil, nil
 	for _, st := range s.Stages {
 		one := *s
 		one.Stages = []Stage{st}
@@ -461,6 +483,7 @@ func measureStages(ctx context.Context, src string, s *Shard, coefficient int) e
 			return fmt.Errorf("the unmutated suite fails (go test %s -run '%s'): %w\n%s", st.Pkg, st.Run, r.err, out.String())
 		}
 		s.limits = append(s.limits, max(minLimit, time.Duration(coefficient)*d).Round(time.Second))
+		s.times = append(s.times, d)
 	}
 	fmt.Printf("== mutate %s: the unmutated stages pass; limits per stage (%d x its time, at least %s): %s\n",
 		s.Name, coefficient, minLimit, formatLimits(s.limits))

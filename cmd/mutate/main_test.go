@@ -208,7 +208,7 @@ func TestRetest(t *testing.T) {
 	ptrs := []*Mutant{&ms[0], &ms[1]}
 	var log strings.Builder
 	s := &Shard{Name: "m", Stages: []Stage{{Pkg: ".", Run: "^TestMax$"}}}
-	if err := Retest(context.Background(), ptrs, root, s, 2, 10, 0, &log); err != nil {
+	if err := Retest(context.Background(), ptrs, root, s, 2, &log); err != nil {
 		t.Fatal(err)
 	}
 	if ms[0].Status != killed || ms[1].Status != lived || !ms[0].Retested || ms[1].Was != timedOut {
@@ -240,8 +240,8 @@ func TestClassify(t *testing.T) {
 	}
 }
 
-// The module copy keeps every package but the listed ones, so that a new
-// package joins the per-mutant suite by itself.
+// The module copy keeps every package but the listed ones: the stages
+// need the packages their tests import.
 func TestCopyModule(t *testing.T) {
 	root, dst := t.TempDir(), filepath.Join(t.TempDir(), "src")
 	if err := os.CopyFS(root, fstest.MapFS{

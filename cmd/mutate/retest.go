@@ -26,14 +26,14 @@ import (
 // error-order checks of reserveSlow, PopWith, Pop, PushBatch and every test
 // in Check. These mutants are run here, the way gremlins runs the others:
 // the same operator swap, the shard's stages with -failfast in a copy of
-// the module (suite.go), the same environment, the same timeout: a
-// coefficient times the baseline run (gremlins' coverage run, or the
-// unmutated suite here if that is longer).
+// the module (suite.go), the same environment.
 //
-// The mutants gremlins reports TIMED OUT are run again too: a load spike
-// can push a surviving mutant past the timeout. A run that passes is LIVED,
-// and then needs an entry like any other survivor; a run that reaches the
-// timeout after a test has failed is KILLED.
+// The mutants gremlins reports TIMED OUT, and those whose tests ran past a
+// stage's limit, are run again too, with twice the limits: a load spike
+// can push a surviving mutant past them. A run that passes is LIVED, and
+// then needs an entry like any other survivor; a run that reaches the
+// timeout after a test has failed is KILLED; one that hangs again stays
+// TIMED OUT.
 
 // swaps is gremlins v0.6.0's table (internal/engine/mappings.go): the token
 // each mutator puts in place of each token.
@@ -88,11 +88,10 @@ func mutate(src []byte, line, col int, mutator string) ([]byte, error) {
 
 // Retest runs each mutant of ms in a copy of the module at src against
 // the shard's stages, with `workers` copies in parallel, and sets its
-// Status and Retested. A mutant
-// whose run exceeds coefficient times the longer of baseline and the
-// unmutated suite's run here is TIMED OUT; one that does not build is NOT
-// VIABLE. It stops early when ctx is done.
-func Retest(ctx context.Context, ms []*Mutant, src string, s *Shard, workers, coefficient int, baseline time.Duration, log io.Writer) error {
+// Status and Retested. A mutant whose tests run past a stage's limit, or
+// whose whole run exceeds runTimeout(s), is TIMED OUT; one that does not
+// build is NOT VIABLE. It stops early when ctx is done.
+func Retest(ctx context.Context, ms []*Mutant, src string, s *Shard, workers int, log io.Writer) error {
 	if len(ms) == 0 {
 		return nil
 	}
@@ -108,13 +107,12 @@ func Retest(ctx context.Context, ms []*Mutant, src string, s *Shard, workers, co
 			return fmt.Errorf("copying %s: %w", src, err)
 		}
 	}
-	start := time.Now()
 	if status, _, out := runSuite(ctx, dirs[0], s, time.Hour); status != lived {
 		return fmt.Errorf("the unmutated suite does not pass (%s):\n%s", status, out)
 	}
-	timeout := time.Duration(coefficient) * max(baseline, time.Since(start))
-	fmt.Fprintf(log, "retesting %d mutants that gremlins reports NOT COVERED (case-clause expressions) or TIMED OUT, %d workers, timeout %s each\n",
-		len(ms), len(dirs), timeout.Round(time.Second))
+	timeout := runTimeout(s)
+	fmt.Fprintf(log, "retesting %d mutants that gremlins reports NOT COVERED (case-clause expressions) or TIMED OUT, %d workers, stage limits %s, timeout %s each\n",
+		len(ms), len(dirs), formatLimits(s.limits), timeout.Round(time.Second))
 	jobs := make(chan *Mutant)
 	var wg sync.WaitGroup
 	var mu sync.Mutex

@@ -36,7 +36,8 @@ type Shard struct {
 	// Env is added to every run of the shard's suite (after suiteEnv).
 	Env []string
 
-	limits []time.Duration // each stage's, measured on the unmutated code
+	limits []time.Duration // each stage's limit (see minLimit)
+	times  []time.Duration // each stage's time on the unmutated code
 }
 
 // Stage is one `go test` of the per-mutant suite: one package, the tests
@@ -98,17 +99,25 @@ func shardNames() string {
 	return strings.Join(names, ", ")
 }
 
-// selectShards returns the shard named name, or every shard if name is "".
-func selectShards(name string) ([]Shard, error) {
-	if name == "" {
-		return shards, nil
+// selectShards returns the shards named in list (comma-separated), in the
+// order of the table, or every shard if list is "".
+func selectShards(list string) ([]Shard, error) {
+	if list == "" {
+		return slices.Clone(shards), nil
 	}
-	for _, s := range shards {
-		if s.Name == name {
-			return []Shard{s}, nil
+	names := strings.Split(list, ",")
+	for _, n := range names {
+		if shardByName(n) == nil {
+			return nil, fmt.Errorf("no shard %q (shards: %s)", n, shardNames())
 		}
 	}
-	return nil, fmt.Errorf("no shard %q (shards: %s)", name, shardNames())
+	var out []Shard
+	for _, s := range shards {
+		if slices.Contains(names, s.Name) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
 
 func shardByName(name string) *Shard {

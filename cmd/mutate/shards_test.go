@@ -175,6 +175,12 @@ func TestChangedToken(t *testing.T) {
 	if !ok || line != 9 || col != 11 || tok != "<" {
 		t.Errorf("changedToken = %d:%d %q %v, want 9:11 \"<\" true", line, col, tok, ok)
 	}
+	// a || b || c written as a && b || c: go/printer adds parentheses.
+	orig2 := "package p\n\nfunc f(a, b, c bool) bool {\n\treturn a || b || c\n}\n"
+	mutated2 := "package p\n\nfunc f(a, b, c bool) bool {\n\treturn (a && b) || c\n}\n"
+	if line, col, tok, ok := changedToken([]byte(orig2), []byte(mutated2)); !ok || line != 4 || col != 11 || tok != "&&" {
+		t.Errorf("changedToken with parentheses = %d:%d %q %v, want 4:11 \"&&\" true", line, col, tok, ok)
+	}
 	if _, _, _, ok := changedToken([]byte(orig), []byte(orig)); ok {
 		t.Error("no change found a change")
 	}
@@ -249,5 +255,19 @@ func TestEntriesByShard(t *testing.T) {
 	}
 	if o := orphanEntries(es, "netbuf"); len(o) != 2 || !strings.Contains(o[0], "line 3") || !strings.Contains(o[1], "line 4") {
 		t.Errorf("orphans: %q", o)
+	}
+}
+
+func TestSelectShards(t *testing.T) {
+	all, err := selectShards("")
+	if err != nil || len(all) != len(shards) {
+		t.Fatalf("every shard: %d, %v", len(all), err)
+	}
+	two, err := selectShards("spsc,ring+unordered")
+	if err != nil || len(two) != 2 || two[0].Name != "ring+unordered" || two[1].Name != "spsc" {
+		t.Errorf("two shards: %+v, %v", two, err)
+	}
+	if _, err := selectShards("ordered,nope"); err == nil || !strings.Contains(err.Error(), `no shard "nope"`) {
+		t.Errorf("an unknown shard: %v", err)
 	}
 }

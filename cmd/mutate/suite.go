@@ -42,6 +42,34 @@ const (
 // timeout (the coefficient times its coverage run) stays as a backstop.
 const minLimit = 15 * time.Second
 
+// buildAllowance is what a mutant's run may spend beyond its stages'
+// limits: building netbuf and the stages' test binaries.
+const buildAllowance = time.Minute
+
+// runTimeout bounds a mutant's whole run: every stage to its limit, and
+// the builds. Only a run whose builds crawl reaches it; a hang stops at
+// its stage's limit.
+func runTimeout(s *Shard) time.Duration {
+	d := buildAllowance
+	for _, l := range s.limits {
+		d += l
+	}
+	return d
+}
+
+// gremlinsCoefficient is gremlins' --timeout-coefficient for the shard:
+// gremlins gives each mutant that many times its coverage run, which takes
+// about the stages' time on the unmutated code (more, with coverage), so
+// that its timeout is at least runTimeout, a backstop. At least min.
+func gremlinsCoefficient(s *Shard, min int) int {
+	var sum time.Duration
+	for _, t := range s.times {
+		sum += t
+	}
+	sum = max(sum, time.Second)
+	return max(min, int((runTimeout(s)+sum-1)/sum))
+}
+
 // hungMark is how a test binary reports its -timeout.
 const hungMark = "panic: test timed out after"
 
@@ -224,17 +252,26 @@ func recordRun(runs, src, dir string, s *Shard, r stageRun) error {
 // changedToken returns the position in a (line and byte column, 1-based)
 // of the first token where b differs from a, and that token in b. gremlins
 // writes a mutated file back through go/printer, which may change the
-// layout elsewhere; tokens, not lines, are compared.
+// layout elsewhere, and adds parentheses where the new operator binds
+// differently (a || b && c for a && b && c): tokens, not lines, are
+// compared, parentheses left out.
 func changedToken(a, b []byte) (line, col int, tok string, ok bool) {
-	scan := func(src []byte) *scanner.Scanner {
+	scan := func(src []byte) func() (token.Pos, token.Token, string) {
 		var sc scanner.Scanner
 		sc.Init(token.NewFileSet().AddFile("", -1, len(src)), src, nil, 0)
-		return &sc
+		return func() (token.Pos, token.Token, string) {
+			for {
+				p, t, l := sc.Scan()
+				if t != token.LPAREN && t != token.RPAREN {
+					return p, t, l
+				}
+			}
+		}
 	}
 	sa, sb := scan(a), scan(b)
 	for {
-		pa, ta, la := sa.Scan()
-		_, tb, lb := sb.Scan()
+		pa, ta, la := sa()
+		_, tb, lb := sb()
 		if ta != tb || la != lb {
 			p := tokenPos(a, pa)
 			text := lb
