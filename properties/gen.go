@@ -91,7 +91,7 @@ func (g *gen) drawCommit(s source, n int) step.Op {
 	case 2:
 		return step.Op{Kind: step.OpCommit, N: g.drawBadN(s, n)}
 	}
-	return step.Op{Kind: step.OpCommit, N: g.drawN(s, n)}
+	return step.Op{Kind: step.OpCommit, N: drawN(s, n)}
 }
 
 // drawTypical draws a PushWith of the typical size (or, one time in two,
@@ -101,7 +101,7 @@ func (g *gen) drawTypical(s source) step.Op {
 	if s.intn(0, 1, "any size") == 1 {
 		op.MaxSize = g.drawMaxSize(s)
 	}
-	op.N = g.drawN(s, op.MaxSize)
+	op.N = drawN(s, op.MaxSize)
 	op.Seed = g.seed(s)
 	return op
 }
@@ -146,7 +146,7 @@ func (g *gen) drawMaxSize(s source) int {
 }
 
 // drawN draws a valid n for a window of maxSize bytes, mostly all of it.
-func (g *gen) drawN(s source, maxSize int) int {
+func drawN(s source, maxSize int) int {
 	if maxSize <= 0 {
 		return 0
 	}
@@ -187,7 +187,7 @@ func (g *gen) drawNested(s source, op *step.Op) {
 // fails, panics, makes a nested call, or is nil.
 func (g *gen) drawPushWith(s source) step.Op {
 	op := step.Op{Kind: step.OpPushWith, MaxSize: g.drawMaxSize(s)}
-	op.N = g.drawN(s, op.MaxSize)
+	op.N = drawN(s, op.MaxSize)
 	if s.intn(0, 9, "bad n") == 9 {
 		op.N = g.drawBadN(s, op.MaxSize)
 	}
@@ -244,7 +244,7 @@ func (g *gen) drawBatch(s source) step.Op {
 	if err == nil {
 		op.M = s.intn(0, k, "m")
 		for i := range op.M {
-			op.Lens[i] = g.drawN(s, op.MaxSize)
+			op.Lens[i] = drawN(s, op.MaxSize)
 		}
 	}
 	op.Fill = []step.Callback{step.CallOK, step.CallErr, step.CallPanic, step.CallInvalidM, step.CallForeign,

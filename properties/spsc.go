@@ -100,25 +100,12 @@ func (g *spscGen) drawCommit(s source, n int) spsccheck.Op {
 	case 2:
 		return spsccheck.Op{Kind: spsccheck.Commit, N: []int{-1, n + 1}[s.intn(0, 1, "bad n")]}
 	}
-	return spsccheck.Op{Kind: spsccheck.Commit, N: g.drawN(s, n)}
+	return spsccheck.Op{Kind: spsccheck.Commit, N: drawN(s, n)}
 }
 
 // drawTypical draws a PushWith of the typical size whose fill succeeds.
 func (g *spscGen) drawTypical(s source) spsccheck.Op {
-	return spsccheck.Op{Kind: spsccheck.PushWith, MaxSize: g.mtu, N: g.drawN(s, g.mtu), Seed: g.seed(s)}
-}
-
-func (g *spscGen) drawN(s source, maxSize int) int {
-	if maxSize <= 0 {
-		return 0
-	}
-	switch s.intn(0, 7, "n kind") {
-	case 0:
-		return 0
-	case 1, 2:
-		return s.intn(0, maxSize, "n")
-	}
-	return maxSize
+	return spsccheck.Op{Kind: spsccheck.PushWith, MaxSize: g.mtu, N: drawN(s, g.mtu), Seed: g.seed(s)}
 }
 
 // drawMaxSize draws from the cases the geometry distinguishes, the empty
@@ -171,7 +158,7 @@ func (g *spscGen) drawDst(s source) int {
 
 func (g *spscGen) drawPushWith(s source) spsccheck.Op {
 	op := spsccheck.Op{Kind: spsccheck.PushWith, MaxSize: g.drawMaxSize(s), Seed: g.seed(s)}
-	op.N = g.drawN(s, op.MaxSize)
+	op.N = drawN(s, op.MaxSize)
 	if s.intn(0, 9, "bad n") == 9 {
 		op.N = []int{-1, max(op.MaxSize, 0) + 1}[s.intn(0, 1, "which bad n")]
 	}
