@@ -3,6 +3,7 @@ package udp
 import (
 	"encoding/binary"
 	"net/netip"
+	"sync/atomic"
 )
 
 // HeaderSize is the storage each held datagram takes beside its bytes: its
@@ -62,7 +63,7 @@ func (z *zoneTable) addrPort(h []byte) netip.AddrPort {
 	case 6:
 		a := netip.AddrFrom16([16]byte(h[hdrAddr:]))
 		if id := binary.LittleEndian.Uint32(h[hdrZone:]); id != 0 {
-			a = a.WithZone(z.names[id-1])
+			a = a.WithZone((*z.view.Load())[id-1])
 		}
 		return netip.AddrPortFrom(a, port)
 	}
@@ -73,10 +74,17 @@ func (z *zoneTable) addrPort(h []byte) netip.AddrPort {
 // header holds a zone as a small number, so that it fits in fixed room
 // and costs no allocation after the first datagram from its interface.
 // Entries are never removed (there is one per interface at most).
+//
+// The reads that write headers (fromName, fromScope) are made by one
+// goroutine; addrPort may run on another at the same time (SPSCReceiver's
+// consumer). It reads the names through view, a snapshot published after
+// each new name: a header names a zone only after the snapshot holding
+// it, and a snapshot's entries never change.
 type zoneTable struct {
-	names  []string          // zone id i+1 is names[i]
-	ids    map[string]uint32 // the reverse
-	scopes map[uint32]uint32 // kernel scope id (interface index) to zone id
+	names  []string                 // zone id i+1 is names[i]; the writer's
+	view   atomic.Pointer[[]string] // names as published to addrPort
+	ids    map[string]uint32        // the reverse
+	scopes map[uint32]uint32        // kernel scope id (interface index) to zone id
 }
 
 // fromName returns the zone id of name, adding it if new; 0 for "".
@@ -91,6 +99,8 @@ func (z *zoneTable) fromName(name string) uint32 {
 		z.ids = make(map[string]uint32)
 	}
 	z.names = append(z.names, name)
+	names := z.names
+	z.view.Store(&names)
 	id := uint32(len(z.names))
 	z.ids[name] = id
 	return id
