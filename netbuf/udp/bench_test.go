@@ -1,10 +1,13 @@
 package udp
 
 import (
+	"context"
 	"fmt"
+	"hash/crc32"
 	"net"
 	"net/netip"
 	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -208,5 +211,161 @@ func BenchmarkReceiveRatio(b *testing.B) {
 				b.ReportMetric(cpuRate[r[0]]/cpuRate[r[1]], r[0]+"/"+r[1]+"-cpu")
 			}
 		})
+	}
+}
+
+// BenchmarkSPSCReceiveRatio measures the SPSCReceiver (reading on its own
+// goroutine, consuming on the benchmark's) against the Receiver on one
+// goroutine (ReadOne or ReadBatch, then PopWith), on the same traffic:
+// chunk by chunk in turn, the first lane rotating, b.N datagrams through
+// each. Unlike BenchmarkReceiveRatio the sender runs during the timed
+// part, as it must (the SPSC reader takes datagrams as soon as they come):
+// a sender goroutine of its own sends with sendmmsg, never more than
+// spscBenchWindow datagrams ahead of the consumer (the kernel queue never
+// overflows), sleeping while it may not send. Per lane it reports
+// datagrams per second of wall clock (send of the chunk's first datagram
+// to consumption of its last) and per CPU-second of the receive side: the
+// process's CPU time less the sender thread's (which includes the
+// kernel's loopback delivery). consume is the work done per datagram:
+// none (its length summed) or crc (CRC-32 of its bytes).
+func BenchmarkSPSCReceiveRatio(b *testing.B) {
+	for _, work := range []string{"none", "crc"} {
+		for _, size := range []int{64, 1400} {
+			b.Run(fmt.Sprintf("work=%s/size=%d", work, size), func(b *testing.B) { benchSPSCRatio(b, work, size) })
+		}
+	}
+}
+
+const spscBenchWindow = 1024
+
+type spscLane struct {
+	name     string
+	send     func(testing.TB, int) // n datagrams, sendmmsg
+	recv     func(b *testing.B, n int, consumed *atomic.Int64)
+	took     time.Duration
+	cpu      time.Duration
+	consumed atomic.Int64
+}
+
+func benchSPSCRatio(b *testing.B, work string, size int) {
+	var sum uint64
+	consume := func(p []byte, _ netip.AddrPort) error { sum += uint64(len(p)); return nil }
+	if work == "crc" {
+		consume = func(p []byte, _ netip.AddrPort) error { sum += uint64(crc32.ChecksumIEEE(p)); return nil }
+	}
+	var lanes []*spscLane
+	for _, name := range []string{"spsc", "single", "batch"} {
+		rc, sc := pair(b, "127.0.0.1")
+		l := &spscLane{name: name, send: newWindowSender(sc, size)}
+		if name == "spsc" {
+			r := newSPSC(b, context.Background(), rc, Config{MTU: 1500, Capacity: 4 << 20, MaxPackets: 4096})
+			l.recv = func(b *testing.B, n int, consumed *atomic.Int64) {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
+				for got := 0; got < n; {
+					if err := r.Wait(ctx); err != nil {
+						b.Fatalf("after %d of %d: %v (stats %v)", got, n, err, r.Stats())
+					}
+					for r.PopWith(consume) == nil {
+						got++
+					}
+					consumed.Store(int64(got))
+				}
+			}
+		} else {
+			m := mode{name: name, batch: name == "batch"}
+			r := newReceiver(b, rc, m, Config{MTU: 1500, Capacity: 4 << 20, MaxPackets: 4096, Batch: 64})
+			l.recv = func(b *testing.B, n int, consumed *atomic.Int64) {
+				_ = rc.SetReadDeadline(time.Now().Add(time.Minute))
+				for got := 0; got < n; {
+					if _, err := m.read(r); err != nil {
+						b.Fatalf("after %d of %d: %v (stats %v)", got, n, err, r.Stats())
+					}
+					for r.PopWith(consume) == nil {
+						got++
+					}
+					consumed.Store(int64(got))
+				}
+			}
+		}
+		lanes = append(lanes, l)
+	}
+
+	// The sender goroutine, on a thread of its own so that its CPU time
+	// can be taken out.
+	type job struct {
+		l *spscLane
+		n int
+	}
+	jobs, sent := make(chan job), make(chan time.Duration)
+	go func() {
+		runtime.LockOSThread()
+		for j := range jobs {
+			cpu := threadCPU()
+			for done := 0; done < j.n; {
+				if done-int(j.l.consumed.Load()) > spscBenchWindow-64 {
+					time.Sleep(20 * time.Microsecond)
+					continue
+				}
+				k := min(64, j.n-done)
+				j.l.send(b, k)
+				done += k
+			}
+			sent <- threadCPU() - cpu
+		}
+	}()
+	defer close(jobs)
+
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	for round, done := 0, 0; done < b.N; round++ {
+		c := min(benchChunk, b.N-done)
+		for j := range lanes {
+			l := lanes[(round+j)%len(lanes)]
+			l.consumed.Store(0)
+			start, cpu := time.Now(), processCPU()
+			jobs <- job{l, c}
+			l.recv(b, c, &l.consumed)
+			senderCPU := <-sent
+			l.cpu += processCPU() - cpu - senderCPU
+			l.took += time.Since(start)
+		}
+		done += c
+	}
+	b.StopTimer()
+	rate, cpuRate := map[string]float64{}, map[string]float64{}
+	for _, l := range lanes {
+		rate[l.name] = float64(b.N) / l.took.Seconds()
+		cpuRate[l.name] = float64(b.N) / l.cpu.Seconds()
+		b.ReportMetric(rate[l.name], l.name+"-pkts/s")
+		b.ReportMetric(cpuRate[l.name], l.name+"-pkts/cpu-s")
+	}
+	for _, other := range []string{"single", "batch"} {
+		b.ReportMetric(rate["spsc"]/rate[other], "spsc/"+other)
+		b.ReportMetric(cpuRate["spsc"]/cpuRate[other], "spsc/"+other+"-cpu")
+	}
+}
+
+// newWindowSender returns a function sending n datagrams of size bytes
+// with sendmmsg (n at most 64: one call), without waiting.
+func newWindowSender(sc *net.UDPConn, size int) func(testing.TB, int) {
+	pc := ipv4.NewPacketConn(sc)
+	payload := make([]byte, size)
+	for i := range payload {
+		payload[i] = byte(i)
+	}
+	msgs := make([]ipv4.Message, 64)
+	for i := range msgs {
+		msgs[i].Buffers = [][]byte{payload}
+	}
+	return func(tb testing.TB, n int) {
+		for n > 0 {
+			k, err := pc.WriteBatch(msgs[:n], 0)
+			if err != nil {
+				tb.Error(err)
+				return
+			}
+			n -= k
+		}
 	}
 }
