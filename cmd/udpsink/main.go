@@ -9,9 +9,10 @@
 // packets and bytes are the datagrams consumed; drops is the kernel's count
 // of datagrams it dropped on the socket (Linux); truncated counts datagrams
 // longer than -mtu, cut; skipped counts reads not attempted because the
-// buffer was full; extra counts datagrams read past -count (only a GRO read
-// can take more than asked, a whole run at once); active is the time from
-// the first datagram to the last, over which the averages are taken.
+// buffer was full; extra counts datagrams read past -count (a GRO read takes
+// a whole run at once, and with -workers 1 the reader runs ahead of the
+// consumer); active is the time from the first datagram to the last, over
+// which the averages are taken.
 //
 // Feed it from any UDP client. socat sends each block it reads as one
 // datagram, so give it a block size (-b) no larger than -mtu: its default
@@ -25,6 +26,16 @@
 //
 //	udpsink -addr localhost:9999 -mode gro -idle 2s &
 //	socat -u -b 1400 - UDP:localhost:9999 < file
+//
+//	udpsink -addr 127.0.0.1:9999 -workers 1 -count 20000 &
+//	socat -u -b 1000 - UDP:127.0.0.1:9999 < file
+//
+// With -workers 1 datagrams are read on a goroutine of their own (netbuf/udp's
+// SPSCReceiver: one read per datagram, so -mode single) and consumed on the
+// main one, through the SPSC buffer. -workers takes 0 or 1: the buffer has
+// exactly one consumer. skipped then counts the times the reader found the
+// buffer full and waited for room, and a progress line's fill is of the
+// slots (-slots) rather than the bytes.
 //
 // With -ordered rtp it delivers RTP datagrams in sequence order (one read
 // per datagram, netbuf/udp's OrderedReceiver): a missing sequence is given
@@ -73,6 +84,7 @@ type options struct {
 	ordered  string
 	window   int
 	gap      time.Duration
+	workers  int
 	modeSet  bool // -mode given
 }
 
@@ -126,6 +138,7 @@ func parseArgs(args []string, errOut io.Writer) (options, error) {
 	fs.DurationVar(&o.interval, "interval", time.Second, fmt.Sprintf("progress line interval, at least %v", minInterval))
 	fs.StringVar(&o.ordered, "ordered", "", "deliver in sequence order, by the sequence numbers of: rtp (RTP, 16 bits); single reads")
 	fs.IntVar(&o.window, "window", 1024, "with -ordered: sequences accepted ahead of the next one, in [1, half the sequence space]")
+	fs.IntVar(&o.workers, "workers", 0, "0: read and process on one goroutine; 1: read on a goroutine of its own (netbuf/udp's SPSCReceiver, one read per datagram, -mode single) and process on the main one; must be 0 or 1 (the SPSC buffer has exactly one consumer)")
 	fs.DurationVar(&o.gap, "gap", 200*time.Millisecond, fmt.Sprintf("with -ordered: how long to wait for a missing sequence before giving it up (also given up once window/4 datagrams wait behind it), at least %v", minGap))
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -158,6 +171,12 @@ func (o options) check() error {
 		return fmt.Errorf("-idle %v: must be >= 0", o.idle)
 	case o.interval < minInterval:
 		return fmt.Errorf("-interval %v: must be at least %v", o.interval, minInterval)
+	case o.workers < 0 || o.workers > 1:
+		return fmt.Errorf("-workers %d: must be 0 or 1 (one reading goroutine and one consuming: the SPSC buffer has one consumer)", o.workers)
+	case o.workers == 1 && o.modeSet && o.mode != "single":
+		return fmt.Errorf("-workers 1 reads one datagram per call: -mode must be single, not %s", o.mode)
+	case o.workers == 1 && o.ordered != "":
+		return fmt.Errorf("-workers 1 with -ordered %s: not supported (-ordered reads and orders on one goroutine)", o.ordered)
 	}
 	if o.ordered != "" {
 		ord, ok := orderings[o.ordered]
@@ -209,19 +228,22 @@ type sink struct {
 	o        options
 	conn     *net.UDPConn
 	out      io.Writer
-	read     func() error                    // one read; refused datagrams are not errors
-	stats    func() udp.Stats                // the receiver's counters
-	used     func() int                      // bytes held
-	capacity int                             // storage bytes
-	pop      func(now time.Time, final bool) // consumes what can be consumed
-	extra    func() uint64                   // datagrams taken but not consumed
-	wake     func() time.Time                // when pop has something to do without a read (zero: never)
-	peak     int                             // most bytes held since the previous progress line
-	packets  uint64                          // consumed
+	read     func(ctx context.Context, due time.Time) error // one read (or wait) until due; refused datagrams are not errors
+	stats    func() udp.Stats                               // the receiver's counters
+	used     func() int                                     // bytes held (slots held with -workers 1)
+	capacity int                                            // storage bytes
+	fillCap  int                                            // what used is a part of, for the fill in progress lines
+	pop      func(now time.Time, final bool)                // consumes what can be consumed
+	extra    func() uint64                                  // datagrams taken but not consumed
+	wake     func() time.Time                               // when pop has something to do without a read (zero: never)
+	stop     func()                                         // ends reading before the final pop (-workers 1)
+	peak     int                                            // most of used since the previous progress line
+	packets  uint64                                         // consumed
 	bytes    uint64
 	start    time.Time
 	last     udp.Stats // at the previous progress line
 	lastAt   time.Time
+	reads    uint64    // the receiver's Reads when the loop last looked
 	firstPkt time.Time // when the first datagram came
 	lastPkt  time.Time // when a datagram last came
 	ordered  *orderedSink
@@ -242,10 +264,27 @@ func run(o options, out, errOut io.Writer) error {
 			return err
 		}
 	}
-	s := &sink{o: o, conn: conn, out: out}
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
+	defer stop()
+	s := &sink{o: o, conn: conn, out: out, stop: func() {}}
 	var mtu, slots int
 	gro := "off"
-	if o.ordered != "" {
+	switch {
+	case o.workers == 1:
+		o.mode = "single"
+		r, err := udp.NewSPSCReceiver(ctx, conn, udp.Config{MTU: o.mtu, Capacity: o.buffer, MaxPackets: o.slots})
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		s.read = spscRead(r)
+		s.pop = s.popper(r.PopWith)
+		s.wake = func() time.Time { return time.Time{} }
+		s.stop = func() { _ = r.Close() }
+		s.stats, s.used, s.capacity, s.fillCap = r.Stats, r.Len, r.Cap(), r.MaxPackets()
+		s.extra = func() uint64 { return r.Stats().Packets - s.packets }
+		mtu, slots = r.MTU(), r.MaxPackets()
+	case o.ordered != "":
 		o.mode = "single"
 		ord := orderings[o.ordered]
 		r, err := udp.NewOrderedReceiver(conn, udp.OrderedConfig{MTU: o.mtu, Capacity: o.buffer, MaxPackets: o.slots,
@@ -254,12 +293,12 @@ func run(o options, out, errOut io.Writer) error {
 			return err
 		}
 		s.ordered = &orderedSink{s: s, r: r}
-		s.read, s.pop, s.wake = s.ordered.read, s.ordered.pop, s.ordered.wake
+		s.read, s.pop, s.wake = deadlineRead(conn, s.ordered.read), s.ordered.pop, s.ordered.wake
 		s.stats = func() udp.Stats { return r.Stats().Stats }
-		s.used, s.capacity = r.Used, r.Cap()
+		s.used, s.capacity, s.fillCap = r.Used, r.Cap(), r.Cap()
 		s.extra = func() uint64 { return uint64(r.Len()) }
 		mtu, slots = r.MTU(), o.slots
-	} else {
+	default:
 		r, err := udp.NewReceiver(conn, udp.Config{MTU: o.mtu, Capacity: o.buffer, MaxPackets: o.slots, Batch: o.batch,
 			XNet: o.mode == "xnet", GRO: o.mode == "gro"})
 		if err != nil {
@@ -270,39 +309,81 @@ func run(o options, out, errOut io.Writer) error {
 		} else if why != nil {
 			fmt.Fprintf(errOut, "udpsink: -mode gro: %v; reading in batches instead\n", why)
 		}
-		s.read = plainRead(o, r)
-		consume := func(p []byte, _ netip.AddrPort) error {
-			s.packets++
-			s.bytes += uint64(len(p))
-			return nil
-		}
-		s.pop = func(time.Time, bool) {
-			for !s.counted() && r.PopWith(consume) == nil {
-			}
-		}
+		s.read = deadlineRead(conn, plainRead(o, r))
+		s.pop = s.popper(r.PopWith)
 		s.wake = func() time.Time { return time.Time{} }
-		s.stats, s.used, s.capacity = r.Stats, r.Used, r.Cap()
+		s.stats, s.used, s.capacity, s.fillCap = r.Stats, r.Used, r.Cap(), r.Cap()
 		s.extra = func() uint64 { return r.Stats().Packets - s.packets + uint64(r.Pending()) }
 		mtu, slots = r.MTU(), r.MaxPackets()
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
-	defer stop()
-	go func() { <-ctx.Done(); _ = conn.SetReadDeadline(time.Unix(1, 0)) }() // wake the loop
+	if o.workers == 0 {
+		go func() { <-ctx.Done(); _ = conn.SetReadDeadline(time.Unix(1, 0)) }() // wake the loop
+	}
 
-	fmt.Fprintf(out, "READY addr=%v mode=%s mtu=%d buffer=%d slots=%d batch=%d rcvbuf=%d gro=%s count=%d duration=%v idle=%v interval=%v",
+	fmt.Fprintf(out, "READY addr=%v mode=%s mtu=%d buffer=%d slots=%d batch=%d rcvbuf=%d gro=%s count=%d duration=%v idle=%v interval=%v workers=%d",
 		conn.LocalAddr(), o.mode, mtu, s.capacity, slots, o.batch, rcvbuf(conn, o.rcvbuf), gro,
-		o.count, o.duration, o.idle, o.interval)
+		o.count, o.duration, o.idle, o.interval, o.workers)
 	if o.ordered != "" {
 		fmt.Fprintf(out, " ordered=%s window=%d gap=%v", o.ordered, o.window, o.gap)
 	}
 	fmt.Fprintln(out)
 	err = s.loop(ctx)
+	s.stop()
 	if !s.counted() {
 		s.pop(time.Now(), true) // give up what is still missing, deliver the rest
 	}
 	s.summary()
 	return err
+}
+
+// popper returns the pop of a receiver without -ordered: it consumes
+// what is held, up to -count.
+func (s *sink) popper(popWith func(func(p []byte, from netip.AddrPort) error) error) func(time.Time, bool) {
+	consume := func(p []byte, _ netip.AddrPort) error {
+		s.packets++
+		s.bytes += uint64(len(p))
+		return nil
+	}
+	return func(time.Time, bool) {
+		for !s.counted() && popWith(consume) == nil {
+		}
+	}
+}
+
+// deadlineRead makes a read of the sink's own goroutine wake at due: it
+// sets conn's read deadline.
+func deadlineRead(conn *net.UDPConn, read func() error) func(context.Context, time.Time) error {
+	return func(_ context.Context, due time.Time) error {
+		if err := conn.SetReadDeadline(due); err != nil {
+			return err
+		}
+		return read()
+	}
+}
+
+// spscRead is the read of -workers 1: the receiver's goroutine reads, so
+// the sink's waits for a datagram held, until due (answered as a read
+// deadline is) or the end of ctx. The receiver's end (a read error) comes
+// back once every datagram it read has been consumed.
+func spscRead(r *udp.SPSCReceiver) func(context.Context, time.Time) error {
+	return func(ctx context.Context, due time.Time) error {
+		if r.Len() > 0 {
+			return nil
+		}
+		wctx, cancel := context.WithDeadline(ctx, due)
+		defer cancel()
+		err := r.Wait(wctx)
+		switch {
+		case err == nil:
+			return nil
+		case ctx.Err() != nil:
+			return nil // a stop signal: the loop sees it
+		case errors.Is(err, context.DeadlineExceeded):
+			return os.ErrDeadlineExceeded
+		}
+		return err
+	}
 }
 
 // plainRead is the read of a mode without -ordered. Batches are not used
@@ -339,11 +420,7 @@ func (s *sink) loop(ctx context.Context) error {
 		if s.done(ctx, now) {
 			return nil
 		}
-		if err := s.conn.SetReadDeadline(s.due(now)); err != nil {
-			return err
-		}
-		before := s.stats().Reads
-		err := s.read()
+		err := s.read(ctx, s.due(now))
 		switch {
 		case err == nil:
 		case errors.Is(err, netbuf.ErrWouldBlock):
@@ -353,7 +430,10 @@ func (s *sink) loop(ctx context.Context) error {
 			return err
 		}
 		now = time.Now()
-		if s.stats().Reads > before { // zero-length datagrams count too
+		// Reads since the last look (with -workers 1 they are made on the
+		// receiver's goroutine, at any time); zero-length datagrams count too.
+		if reads := s.stats().Reads; reads > s.reads {
+			s.reads = reads
 			s.lastPkt = now
 			if s.firstPkt.IsZero() {
 				s.firstPkt = now
@@ -413,7 +493,7 @@ func (s *sink) progress(now time.Time) {
 		now.Sub(s.start).Seconds(),
 		float64(st.Packets-s.last.Packets)/dt,
 		float64(st.Bytes-s.last.Bytes)/dt/1e6,
-		100*float64(s.peak)/float64(s.capacity))
+		100*float64(s.peak)/float64(s.fillCap))
 	if s.ordered != nil {
 		fmt.Fprintln(s.out, s.ordered.r.Stats())
 	} else {

@@ -93,6 +93,18 @@ func (s *running) dial(t *testing.T) *net.UDPConn {
 	return c.(*net.UDPConn)
 }
 
+// lanes are the ways the sink reads, as flags: each -mode on one
+// goroutine, and -workers 1 (the second word names the lane).
+func lanes() [][]string {
+	var ls [][]string
+	for _, m := range modes {
+		ls = append(ls, []string{"-mode", m})
+	}
+	return append(ls, []string{"-workers", "1"})
+}
+
+func laneName(lane []string) string { return strings.TrimPrefix(strings.Join(lane, "="), "-") }
+
 func defaults(t *testing.T, args ...string) options {
 	t.Helper()
 	o, err := parseArgs(append([]string{"-addr", "127.0.0.1:0"}, args...), io.Discard)
@@ -135,6 +147,10 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"-ordered", "rtp", "-window", "0"}, "-window 0: must be in [1, 32768]"},
 		{[]string{"-ordered", "rtp", "-window", "32769"}, "-window 32769: must be in [1, 32768]"},
 		{[]string{"-ordered", "rtp", "-gap", "0s"}, "-gap 0s: must be at least 1ms"},
+		{[]string{"-workers", "2"}, "-workers 2: must be 0 or 1"},
+		{[]string{"-workers", "-1"}, "-workers -1: must be 0 or 1"},
+		{[]string{"-workers", "1", "-mode", "batch"}, "-workers 1 reads one datagram per call: -mode must be single, not batch"},
+		{[]string{"-workers", "1", "-ordered", "rtp"}, "-workers 1 with -ordered rtp: not supported"},
 	} {
 		_, err := parseArgs(c.args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -144,7 +160,8 @@ func TestFlagErrors(t *testing.T) {
 	if _, err := parseArgs([]string{"-h"}, io.Discard); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v", err)
 	}
-	for _, args := range [][]string{nil, {"-ordered", "rtp"}, {"-ordered", "rtp", "-mode", "single", "-window", "32768"}} {
+	for _, args := range [][]string{nil, {"-ordered", "rtp"}, {"-ordered", "rtp", "-mode", "single", "-window", "32768"},
+		{"-workers", "1"}, {"-workers", "1", "-mode", "single"}, {"-workers", "0", "-mode", "gro"}} {
 		if _, err := parseArgs(args, io.Discard); err != nil {
 			t.Errorf("%q refused: %v", args, err)
 		}
@@ -189,7 +206,7 @@ func TestReadyShowsValuesUsed(t *testing.T) {
 	o := defaults(t, "-duration", "10ms")
 	s := start(t, o)
 	want := map[string]string{"mode": "batch", "mtu": "1500", "buffer": "4194304", "slots": "16384", "batch": "64",
-		"gro": "off", "count": "0", "duration": "10ms", "idle": "0s", "interval": "1s"}
+		"gro": "off", "count": "0", "duration": "10ms", "idle": "0s", "interval": "1s", "workers": "0"}
 	for k, v := range want {
 		if s.ready[k] != v {
 			t.Errorf("READY %s=%q, want %q (%v)", k, s.ready[k], v, s.ready)
@@ -212,17 +229,27 @@ func TestReadyShowsValuesUsed(t *testing.T) {
 		}
 	}
 	s.summary(t)
+
+	s = start(t, defaults(t, "-workers", "1", "-buffer", "100000", "-slots", "9", "-duration", "10ms"))
+	for k, v := range map[string]string{"mode": "single", "buffer": "100000", "slots": "9", "gro": "off", "workers": "1"} {
+		if s.ready[k] != v {
+			t.Errorf("-workers 1: READY %s=%q, want %q", k, s.ready[k], v)
+		}
+	}
+	s.summary(t)
 }
 
 var summaryLine = regexp.MustCompile(`^SUMMARY packets=\d+ bytes=\d+ drops=\d+ truncated=\d+ skipped=\d+ extra=\d+ seconds=[0-9.]+ active=[0-9.]+ avg_pkts/s=\d+ avg_MB/s=[0-9.]+$`)
 
-// TestRunSummary runs the sink in every mode with -count, sends it
-// datagrams of 0 to 99 bytes from a real socket and checks the SUMMARY
-// line a script reads, average rate included.
+// TestRunSummary runs the sink in every mode, and with -workers 1, with
+// -count, sends it datagrams of 0 to 99 bytes from a real socket and
+// checks the SUMMARY line a script reads, average rate included. The
+// second half is sent once a progress line shows the first taken, so that
+// the first and the last datagram come at two different moments.
 func TestRunSummary(t *testing.T) {
-	for _, mode := range modes {
-		t.Run(mode, func(t *testing.T) {
-			o := defaults(t, "-mode", mode, "-count", "500", "-duration", "20s", "-batch", "16", "-slots", "1024", "-buffer", "1048576")
+	for _, lane := range lanes() {
+		t.Run(laneName(lane), func(t *testing.T) {
+			o := defaults(t, append(lane, "-count", "500", "-duration", "20s", "-batch", "16", "-slots", "1024", "-buffer", "1048576", "-interval", "10ms")...)
 			pr, pw := io.Pipe()
 			done := make(chan error, 1)
 			go func() { done <- run(o, pw, io.Discard); pw.Close() }()
@@ -236,6 +263,10 @@ func TestRunSummary(t *testing.T) {
 			}
 			defer sc.Close()
 			for i := range 500 {
+				if i == 250 {
+					for lines.Scan() && fields(lines.Text())["packets"] != "250" {
+					}
+				}
 				if _, err := sc.Write(make([]byte, i%100)); err != nil {
 					t.Fatal(err)
 				}
@@ -283,12 +314,33 @@ func TestCountExact(t *testing.T) {
 	}
 }
 
+// TestWorkersCount: with -workers 1 the receiver's goroutine reads ahead
+// of the consumer; the sink consumes exactly -count, and what was read past
+// it is reported as extra. A buffer of 16 slots makes the reader wait for
+// room (counted as skipped) while the main goroutine consumes.
+func TestWorkersCount(t *testing.T) {
+	o := defaults(t, "-workers", "1", "-count", "2000", "-slots", "16", "-duration", "60s")
+	s := start(t, o)
+	c := s.dial(t)
+	for i := range 2500 {
+		if _, err := c.Write(make([]byte, 10+i%7)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum := s.summary(t)
+	extra, err := strconv.Atoi(sum["extra"])
+	if sum["packets"] != "2000" || err != nil || extra > 500 {
+		t.Fatalf("summary %v, want exactly 2000 packets and at most 500 extra", sum)
+	}
+	t.Logf("summary %v", sum)
+}
+
 // TestIdleCountsEmptyDatagrams: zero-length datagrams are datagrams: they
 // start and restart the -idle clock, in single mode too.
 func TestIdleCountsEmptyDatagrams(t *testing.T) {
-	for _, mode := range modes {
-		t.Run(mode, func(t *testing.T) {
-			o := defaults(t, "-mode", mode, "-idle", "300ms", "-duration", "60s")
+	for _, lane := range lanes() {
+		t.Run(laneName(lane), func(t *testing.T) {
+			o := defaults(t, append(lane, "-idle", "300ms", "-duration", "60s")...)
 			s := start(t, o)
 			c := s.dial(t)
 			begin := time.Now()
