@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/netbuf-go/netbuf/corpus"
 	"github.com/netbuf-go/netbuf/fuzz"
+	"github.com/netbuf-go/netbuf/internal/spsccheck"
 	"github.com/netbuf-go/netbuf/netbuf"
 	"github.com/netbuf-go/netbuf/scenario"
 	"github.com/netbuf-go/netbuf/step"
@@ -95,7 +96,7 @@ func FuzzRing(f *testing.F) {
 // the same scenarios; the scenarios of the lines that parse must survive the
 // fuzz byte format (Decode(Encode(p)) == p), and their operations must run
 // on netbuf exactly as on the model (the expected answers are not checked:
-// the text is random).
+// the text is random), and so must those of its SPSC scenarios.
 func FuzzScenario(f *testing.F) {
 	for file, text := range seeds(f) {
 		f.Add(text)
@@ -135,6 +136,13 @@ func FuzzScenario(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
+		for _, s := range salvage(text) {
+			if s.SPSC && s.NewErr == "" && s.Cap <= scenario.MaxBytes && s.Slots <= scenario.MaxBytes {
+				if err := fuzz.CheckSPSC(spsccheck.NewNetbuf, fuzz.SPSCProgram{Cap: s.Cap, Slots: s.Slots, Ops: s.SPSCOps()}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
 	})
 }
 
@@ -164,7 +172,7 @@ func salvage(text string) []scenario.Scenario {
 		if i == 256 {
 			break
 		}
-		if _, err := scenario.Parse(line); err == nil && strings.HasPrefix(strings.TrimSpace(line), "new") {
+		if _, err := scenario.Parse(line); err == nil && (strings.HasPrefix(strings.TrimSpace(line), "new") || strings.HasPrefix(strings.TrimSpace(line), "spsc")) {
 			header = line
 			kept = append(kept, line)
 		} else if _, err := scenario.Parse(header + "\n" + line); err == nil && header != "" {

@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/commands"
-	"github.com/netbuf-go/netbuf/internal/spsccheck"
 	"github.com/netbuf-go/netbuf/model"
+	"github.com/netbuf-go/netbuf/scenario"
+	"github.com/netbuf-go/netbuf/step"
 	"pgregory.net/rapid"
 )
 
@@ -18,13 +18,13 @@ import (
 // single-producer single-consumer buffer (netbuf.Producer's and
 // netbuf.Consumer's methods).
 type (
-	SPSCProducer = spsccheck.Producer
-	SPSCConsumer = spsccheck.Consumer
+	SPSCProducer = step.Producer
+	SPSCConsumer = step.Consumer
 )
 
 // SPSCFactory builds both halves of an empty buffer; it returns an error
 // exactly where netbuf.NewSPSC does.
-type SPSCFactory = spsccheck.Factory
+type SPSCFactory = step.SPSCFactory
 
 // CheckSPSC runs the stateful properties of an SPSC buffer (docs/SPEC.md,
 // section 7), with both engines, against buffers from newSPSC, one
@@ -51,61 +51,61 @@ type spscGen struct {
 // drawOp draws the next call. With a reservation or a peek open it mostly
 // ends it, but often lets the other half work first: that is where an
 // SPSC buffer differs from one owned by one goroutine.
-func (g *spscGen) drawOp(s source) spsccheck.Op {
+func (g *spscGen) drawOp(s source) step.SPSCOp {
 	m := g.m
 	if n, ok := m.Reserving(); ok && pick(s, "end reservation", 5, 3, 1) != 1 {
 		return g.drawCommit(s, n)
 	}
 	if m.Peeking() && pick(s, "end peek", 5, 3, 1) != 1 {
-		return spsccheck.Op{Kind: spsccheck.Release}
+		return step.SPSCOp{Kind: step.SRelease}
 	}
 	full := 10 + 80*max(m.Len()*m.C, m.Used()*m.Slots)/(m.C*m.Slots)
 	switch pick(s, "kind", 12, 20, 8, full/2, full, full/2, 3, 3, 1, 1, 1, 1, 2) {
 	case 0:
-		return spsccheck.Op{Kind: spsccheck.Reserve, MaxSize: g.drawMaxSize(s), Seed: g.seed(s)}
+		return step.SPSCOp{Kind: step.SReserve, MaxSize: g.drawMaxSize(s), Seed: g.seed(s)}
 	case 1:
 		return g.drawPushWith(s)
 	case 2:
-		return spsccheck.Op{Kind: spsccheck.Push, MaxSize: max(g.drawMaxSize(s), 0), Seed: g.seed(s)}
+		return step.SPSCOp{Kind: step.SPush, MaxSize: max(g.drawMaxSize(s), 0), Seed: g.seed(s)}
 	case 3:
-		return spsccheck.Op{Kind: spsccheck.Peek}
+		return step.SPSCOp{Kind: step.SPeek}
 	case 4:
-		op := spsccheck.Op{Kind: spsccheck.PopWith, Seed: g.seed(s)}
+		op := step.SPSCOp{Kind: step.SPopWith, Seed: g.seed(s)}
 		g.drawCallback(s, &op)
 		return op
 	case 5:
-		return spsccheck.Op{Kind: spsccheck.Pop, DstLen: g.drawDst(s)}
+		return step.SPSCOp{Kind: step.SPop, DstLen: g.drawDst(s)}
 	case 6:
-		return spsccheck.Op{Kind: spsccheck.WaitRoom, MaxSize: g.drawMaxSize(s)}
+		return step.SPSCOp{Kind: step.SWaitRoom, MaxSize: g.drawMaxSize(s)}
 	case 7:
-		return spsccheck.Op{Kind: spsccheck.WaitData}
+		return step.SPSCOp{Kind: step.SWaitData}
 	case 8:
-		return spsccheck.Op{Kind: []spsccheck.Kind{spsccheck.Used, spsccheck.PLen, spsccheck.CLen}[s.intn(0, 2, "counter")]}
+		return step.SPSCOp{Kind: []step.SKind{step.SUsed, step.SPLen, step.SCLen}[s.intn(0, 2, "counter")]}
 	case 9:
 		if s.intn(0, 3, "close") == 0 {
-			return spsccheck.Op{Kind: spsccheck.Close}
+			return step.SPSCOp{Kind: step.SClose}
 		}
 	case 10, 11: // an ending call with nothing of its kind open: ErrInvalidState
-		return spsccheck.Op{Kind: []spsccheck.Kind{spsccheck.Commit, spsccheck.Abort, spsccheck.Release}[s.intn(0, 2, "stray end")]}
+		return step.SPSCOp{Kind: []step.SKind{step.SCommit, step.SAbort, step.SRelease}[s.intn(0, 2, "stray end")]}
 	}
 	return g.drawTypical(s)
 }
 
 func (g *spscGen) seed(s source) byte { return byte(s.intn(0, 255, "seed")) }
 
-func (g *spscGen) drawCommit(s source, n int) spsccheck.Op {
+func (g *spscGen) drawCommit(s source, n int) step.SPSCOp {
 	switch pick(s, "end", 8, 2, 1) {
 	case 1:
-		return spsccheck.Op{Kind: spsccheck.Abort}
+		return step.SPSCOp{Kind: step.SAbort}
 	case 2:
-		return spsccheck.Op{Kind: spsccheck.Commit, N: []int{-1, n + 1}[s.intn(0, 1, "bad n")]}
+		return step.SPSCOp{Kind: step.SCommit, N: []int{-1, n + 1}[s.intn(0, 1, "bad n")]}
 	}
-	return spsccheck.Op{Kind: spsccheck.Commit, N: drawN(s, n)}
+	return step.SPSCOp{Kind: step.SCommit, N: drawN(s, n)}
 }
 
 // drawTypical draws a PushWith of the typical size whose fill succeeds.
-func (g *spscGen) drawTypical(s source) spsccheck.Op {
-	return spsccheck.Op{Kind: spsccheck.PushWith, MaxSize: g.mtu, N: drawN(s, g.mtu), Seed: g.seed(s)}
+func (g *spscGen) drawTypical(s source) step.SPSCOp {
+	return step.SPSCOp{Kind: step.SPushWith, MaxSize: g.mtu, N: drawN(s, g.mtu), Seed: g.seed(s)}
 }
 
 // drawMaxSize draws from the cases the geometry distinguishes, the empty
@@ -156,8 +156,8 @@ func (g *spscGen) drawDst(s source) int {
 	return l
 }
 
-func (g *spscGen) drawPushWith(s source) spsccheck.Op {
-	op := spsccheck.Op{Kind: spsccheck.PushWith, MaxSize: g.drawMaxSize(s), Seed: g.seed(s)}
+func (g *spscGen) drawPushWith(s source) step.SPSCOp {
+	op := step.SPSCOp{Kind: step.SPushWith, MaxSize: g.drawMaxSize(s), Seed: g.seed(s)}
 	op.N = drawN(s, op.MaxSize)
 	if s.intn(0, 9, "bad n") == 9 {
 		op.N = []int{-1, max(op.MaxSize, 0) + 1}[s.intn(0, 1, "which bad n")]
@@ -168,25 +168,25 @@ func (g *spscGen) drawPushWith(s source) spsccheck.Op {
 
 // drawCallback draws what fill or consume does; a nested call goes to the
 // same half (ErrBusy) or to the other one (it must work).
-func (g *spscGen) drawCallback(s source, op *spsccheck.Op) {
-	op.Callback = []spsccheck.Callback{spsccheck.CallOK, spsccheck.CallErr, spsccheck.CallPanic,
-		spsccheck.CallReenter, spsccheck.CallCross, spsccheck.CallNil}[pick(s, "callback", 20, 3, 2, 4, 6, 1)]
-	if op.Callback != spsccheck.CallReenter && op.Callback != spsccheck.CallCross {
+func (g *spscGen) drawCallback(s source, op *step.SPSCOp) {
+	op.Callback = []step.Callback{step.CallOK, step.CallErr, step.CallPanic,
+		step.CallReenter, step.CallOther, step.CallNil}[pick(s, "callback", 20, 3, 2, 4, 6, 1)]
+	if op.Callback != step.CallReenter && op.Callback != step.CallOther {
 		return
 	}
-	producer := op.Kind.Producer() == (op.Callback == spsccheck.CallReenter)
-	lo, hi := spsccheck.Reserve, spsccheck.PLen
+	producer := op.Kind.Producer() == (op.Callback == step.CallReenter)
+	lo, hi := step.SReserve, step.SPLen
 	if !producer {
-		lo, hi = spsccheck.Peek, spsccheck.CLen
+		lo, hi = step.SPeek, step.SCLen
 	}
-	op.Nested = lo + spsccheck.Kind(s.intn(0, int(hi-lo), "nested kind"))
+	op.Reenter = lo + step.SKind(s.intn(0, int(hi-lo), "nested kind"))
 	op.ReSize = []int{1, 0, -1, g.mtu, g.m.C, g.m.C + 1}[s.intn(0, 5, "nested size")]
 }
 
 // spscStream runs the producer ahead of the consumer by lag packets for
 // a few laps of the storage, then lets it drain and pushes on from where
 // the buffer emptied: the steady state, and the restart at 0.
-func (g *spscGen) stream(s source, apply func(spsccheck.Op)) {
+func (g *spscGen) stream(s source, apply func(step.SPSCOp)) {
 	lag := s.intn(1, max(1, g.m.Slots), "lag")
 	laps := 3 * g.m.C / max(g.mtu, 1)
 	for range s.intn(1, min(max(laps, 8), 100), "rounds") {
@@ -199,51 +199,50 @@ func (g *spscGen) stream(s source, apply func(spsccheck.Op)) {
 			if _, ok := g.m.Reserving(); ok && s.intn(0, 1, "pop while reserved") == 0 {
 				break
 			}
-			apply(spsccheck.Op{Kind: spsccheck.Pop, DstLen: g.m.C})
+			apply(step.SPSCOp{Kind: step.SPop, DstLen: g.m.C})
 		}
 	}
 }
 
 // spscFailure is one failing case.
 type spscFailure struct {
+	newSPSC  SPSCFactory
 	c, slots int
-	ops      []spsccheck.Op
+	ops      []step.SPSCOp
 	err      error
 }
 
-// report renders the case as the calls in order, each with the model's
-// answer, then what differed.
+// report renders the case as failure.report does: what differed, then the
+// case re-shrunk by step.ShrinkSPSC (no engine, no clock) as a scenario
+// with the model's answers, ready to save in the corpus.
 func (f spscFailure) report() string {
 	if f.err == nil {
 		return "(no failing case was recorded)"
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%v\nshrunk to %d calls; with the model's answers:\nnew %d %d\n", f.err, len(f.ops), f.c, f.slots)
-	m, err := model.NewSPSC(f.c, f.slots)
-	if err != nil {
-		return b.String() + "(the model refuses the configuration)"
+	if step.CheckSPSCOps(f.newSPSC, f.c, f.slots, f.ops) == nil {
+		return fmt.Sprintf("%v\nthe failing case (%d calls) passes on fresh halves: buffers share state across cases\n%s",
+			f.err, len(f.ops), formatScenario(scenario.RecordSPSC(f.c, f.slots, step.WithDrain(f.c, f.slots, f.ops))))
 	}
-	x := spsccheck.NewRunner(spsccheck.Halves{P: m.Producer(), C: m.Consumer()})
-	for _, op := range f.ops {
-		half := "C"
-		if op.Kind.Producer() {
-			half = "P"
-		}
-		r := x.Run(op)
-		fmt.Fprintf(&b, "%s %s -> %s\n    %s\n", half, op, r, spsccheck.Describe(m))
-	}
-	return b.String()
+	ops := step.ShrinkSPSC(f.newSPSC, f.c, f.slots, f.ops)
+	err := step.CheckSPSCOps(f.newSPSC, f.c, f.slots, ops)
+	return fmt.Sprintf("%v\nshrunk to %d calls; as a scenario (the model's answers; save it under corpus/ to keep it):\n%s",
+		err, len(ops), formatScenario(scenario.RecordSPSC(f.c, f.slots, step.WithDrain(f.c, f.slots, ops))))
 }
 
 type spscRecorder struct {
+	newSPSC  SPSCFactory
 	c, slots int
-	ops      []spsccheck.Op
+	ops      []step.SPSCOp
 	last     *spscFailure
 }
 
 func (r *spscRecorder) fail(t interface{ Fatalf(string, ...any) }, err error) {
-	*r.last = spscFailure{c: r.c, slots: r.slots, ops: slices.Clone(r.ops), err: err}
+	*r.last = r.failure(err)
 	t.Fatalf("%s", firstLine(err.Error()))
+}
+
+func (r *spscRecorder) failure(err error) spscFailure {
+	return spscFailure{newSPSC: r.newSPSC, c: r.c, slots: r.slots, ops: slices.Clone(r.ops), err: err}
 }
 
 // SPSCStats counts what a run exercised.
@@ -251,21 +250,21 @@ type SPSCStats struct {
 	Steps, Pushes, Pops, Wraps, Restarts, Interleaved, Cross, Busy, WouldBlock, Empty, Closed, Panics int
 }
 
-func (st *SPSCStats) observe(m *model.SPSC) func(op spsccheck.Op, r spsccheck.Result, restarted, wrapped bool) {
-	return func(op spsccheck.Op, r spsccheck.Result, restarted, wrapped bool) {
+func (st *SPSCStats) observe(m *model.SPSC) func(op step.SPSCOp, r step.SPSCResult, restarted, wrapped bool) {
+	return func(op step.SPSCOp, r step.SPSCResult, restarted, wrapped bool) {
 		st.Steps++
 		ok := r.Err == "" && r.Panic == ""
 		switch op.Kind {
-		case spsccheck.Commit, spsccheck.PushWith, spsccheck.Push:
+		case step.SCommit, step.SPushWith, step.SPush:
 			st.Pushes += b2i(ok)
-		case spsccheck.Release, spsccheck.PopWith, spsccheck.Pop:
+		case step.SRelease, step.SPopWith, step.SPop:
 			st.Pops += b2i(ok)
 			_, reserving := m.Reserving()
 			st.Interleaved += b2i(ok && reserving)
 		}
 		st.Wraps += b2i(wrapped)
 		st.Restarts += b2i(restarted)
-		st.Cross += b2i(op.Callback == spsccheck.CallCross && r.Called)
+		st.Cross += b2i(op.Callback == step.CallOther && r.Called)
 		st.Busy += b2i(r.Nested == "ErrBusy")
 		st.Panics += b2i(r.Panic != "")
 		switch r.Err {
@@ -321,8 +320,8 @@ func checkSPSCRapid(t *testing.T, newSPSC SPSCFactory) {
 	rapid.Check(q, func(rt *rapid.T) {
 		src := rapidSource{rt}
 		c, slots, mtu := spscTinyConfig(src)
-		rec := &spscRecorder{c: c, slots: slots, last: &last}
-		pair, err := spsccheck.NewPair(newSPSC, c, slots)
+		rec := &spscRecorder{newSPSC: newSPSC, c: c, slots: slots, last: &last}
+		pair, err := step.NewSPSCPair(newSPSC, c, slots)
 		if err != nil {
 			rec.fail(rt, err)
 		}
@@ -333,7 +332,7 @@ func checkSPSCRapid(t *testing.T, newSPSC SPSCFactory) {
 		defer func() { total.add(stats) }()
 		pair.Observe = stats.observe(pair.Model)
 		g := &spscGen{m: pair.Model, mtu: mtu}
-		apply := func(op spsccheck.Op) {
+		apply := func(op step.SPSCOp) {
 			rec.ops = append(rec.ops, op)
 			if _, err := pair.Apply(op); err != nil {
 				rec.fail(rt, err)
@@ -349,7 +348,7 @@ func checkSPSCRapid(t *testing.T, newSPSC SPSCFactory) {
 			"Op2":    func(rt *rapid.T) { apply(g.drawOp(rapidSource{rt})) },
 			"Stream": func(rt *rapid.T) { g.stream(rapidSource{rt}, apply) },
 		})
-		if err := pair.Drain(func(op spsccheck.Op) error { apply(op); return nil }); err != nil {
+		if err := pair.Drain(func(op step.SPSCOp) error { apply(op); return nil }); err != nil {
 			rec.fail(rt, err)
 		}
 	})
@@ -366,20 +365,20 @@ type spscState struct {
 	m             *model.SPSC
 }
 
-func (s spscState) next(op spsccheck.Op) spscState {
+func (s spscState) next(op step.SPSCOp) spscState {
 	m := s.m.Clone()
-	spsccheck.NewRunner(spsccheck.Halves{P: m.Producer(), C: m.Consumer()}).Run(op)
+	step.NewSPSCRunner(step.Halves{P: m.Producer(), C: m.Consumer()}).Run(op)
 	s.m = m
 	return s
 }
 
 type spscSUT struct {
-	pair *spsccheck.Pair
+	pair *step.SPSCPair
 	rec  *spscRecorder
 	err  error
 }
 
-type spscCommand struct{ op spsccheck.Op }
+type spscCommand struct{ op step.SPSCOp }
 
 func (c spscCommand) Run(sut commands.SystemUnderTest) commands.Result {
 	s := sut.(*spscSUT)
@@ -389,7 +388,7 @@ func (c spscCommand) Run(sut commands.SystemUnderTest) commands.Result {
 	s.rec.ops = append(s.rec.ops, c.op)
 	if _, err := s.pair.Apply(c.op); err != nil {
 		s.err = err
-		*s.rec.last = spscFailure{c: s.rec.c, slots: s.rec.slots, ops: slices.Clone(s.rec.ops), err: err}
+		*s.rec.last = s.rec.failure(err)
 		return gopterOutcome{err}
 	}
 	return gopterOutcome{}
@@ -414,13 +413,13 @@ func checkSPSCGopter(t *testing.T, newSPSC SPSCFactory) {
 	props.Property("spsc", commands.Prop(&commands.ProtoCommands{
 		NewSystemUnderTestFunc: func(initial commands.State) commands.SystemUnderTest {
 			st := initial.(spscState)
-			sut := &spscSUT{rec: &spscRecorder{c: st.c, slots: st.slots, last: &last}}
-			sut.pair, sut.err = spsccheck.NewPair(newSPSC, st.c, st.slots)
+			sut := &spscSUT{rec: &spscRecorder{newSPSC: newSPSC, c: st.c, slots: st.slots, last: &last}}
+			sut.pair, sut.err = step.NewSPSCPair(newSPSC, st.c, st.slots)
 			if sut.err == nil && sut.pair == nil {
 				sut.err = fmt.Errorf("new %d %d: both sides refuse a generated configuration", st.c, st.slots)
 			}
 			if sut.err != nil {
-				last = spscFailure{c: st.c, slots: st.slots, err: sut.err}
+				last = sut.rec.failure(sut.err)
 			} else {
 				sut.pair.Observe = stats.observe(sut.pair.Model)
 			}

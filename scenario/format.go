@@ -16,9 +16,12 @@ func Format(ss []Scenario) string {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		if s.Ordered != nil {
+		switch {
+		case s.Ordered != nil:
 			b.WriteString(s.Ordered.String())
-		} else {
+		case s.SPSC:
+			fmt.Fprintf(&b, "spsc %d %d", s.Cap, s.Slots)
+		default:
 			fmt.Fprintf(&b, "new %d %d", s.Cap, s.Slots)
 		}
 		if s.NewErr != "" {
@@ -39,8 +42,11 @@ func (st Step) String() string {
 		return fmt.Sprintf("%s -> %d", st.Query, st.Want.Value)
 	}
 	op := st.Op.String()
-	if st.Ordered {
+	switch {
+	case st.Ordered:
 		op = st.OOp.String()
+	case st.SPSC:
+		op = st.SOp.String()
 	}
 	if st.Want.Answer == "" {
 		return op

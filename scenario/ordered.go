@@ -103,35 +103,5 @@ func checkOrdered(p *step.OrderedPair, st Step) error {
 // file that has some; scenarios with nil callbacks need WithNilFuncs.
 func CheckOrderedCorpus(t *testing.T, newBuffer step.OrderedFactory, fsys fs.FS, opts ...step.Option) {
 	t.Helper()
-	var feat step.Features
-	for _, o := range opts {
-		o(&feat)
-	}
-	files, err := fs.Glob(fsys, "*.scn")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no *.scn files in the corpus (%v)", err)
-	}
-	for _, file := range files {
-		ss, err := parseFile(fsys, file)
-		if err != nil {
-			t.Error(err)
-			continue
-		}
-		var ordered []Scenario
-		for _, s := range ss {
-			if s.Ordered != nil && feat.Covers(s.Needs()) {
-				ordered = append(ordered, s)
-			}
-		}
-		if len(ordered) == 0 {
-			continue
-		}
-		t.Run(file, func(t *testing.T) {
-			for _, s := range ordered {
-				if err := ReplayOrdered(s, newBuffer); err != nil {
-					t.Errorf("%s:%v", file, err)
-				}
-			}
-		})
-	}
+	checkCorpusOf(t, fsys, opts, func(s Scenario) bool { return s.Ordered != nil }, func(s Scenario) error { return ReplayOrdered(s, newBuffer) })
 }

@@ -31,7 +31,7 @@ func Parse(text string) ([]Scenario, error) {
 		if len(stmt) == 0 {
 			continue
 		}
-		if stmt[0] == "new" || stmt[0] == "ordered" {
+		if stmt[0] == "new" || stmt[0] == "ordered" || stmt[0] == "spsc" {
 			s, err := parseNew(stmt, answer, arrow)
 			if err != nil {
 				return nil, &SyntaxError{line, err}
@@ -47,7 +47,7 @@ func Parse(text string) ([]Scenario, error) {
 		if cur.NewErr != "" {
 			return nil, &SyntaxError{line, fmt.Errorf("%q after a `new` that fails", stmt[0])}
 		}
-		st, err := parseStep(stmt, answer, arrow, cur.Ordered != nil)
+		st, err := parseStep(stmt, answer, arrow, cur)
 		if err != nil {
 			return nil, &SyntaxError{line, err}
 		}
@@ -76,8 +76,9 @@ func splitLine(raw string) (stmt, answer []string, arrow bool, err error) {
 	return stmt, answer, arrow, nil
 }
 
-// parseNew reads "new C S [-> ok | -> ErrX]", or an ordered buffer's
-// "ordered C S window=W bits=B [first=F] [resync] [-> ...]".
+// parseNew reads "new C S [-> ok | -> ErrX]", an SPSC buffer's "spsc C S
+// [-> ...]", or an ordered buffer's "ordered C S window=W bits=B [first=F]
+// [resync] [-> ...]".
 func parseNew(stmt, answer []string, arrow bool) (Scenario, error) {
 	var s Scenario
 	if stmt[0] == "ordered" {
@@ -88,7 +89,7 @@ func parseNew(stmt, answer []string, arrow bool) (Scenario, error) {
 		s = Scenario{Cap: cfg.Capacity, Slots: cfg.MaxPackets, Ordered: &cfg}
 	} else {
 		if len(stmt) != 3 {
-			return Scenario{}, fmt.Errorf("want `new <capacityBytes> <maxPackets>`")
+			return Scenario{}, fmt.Errorf("want `%s <capacityBytes> <maxPackets>`", stmt[0])
 		}
 		c, err := parseInt(stmt[1])
 		if err != nil {
@@ -98,7 +99,7 @@ func parseNew(stmt, answer []string, arrow bool) (Scenario, error) {
 		if err != nil {
 			return Scenario{}, err
 		}
-		s = Scenario{Cap: c, Slots: n}
+		s = Scenario{Cap: c, Slots: n, SPSC: stmt[0] == "spsc"}
 	}
 	c, n := s.Cap, s.Slots
 	valid := c >= 1 && n >= 1 && c <= model.MaxCapacity && n <= model.MaxCapacity
@@ -120,14 +121,15 @@ func parseNew(stmt, answer []string, arrow bool) (Scenario, error) {
 	return s, nil
 }
 
-// parseStep reads a query or an operation with its answer.
-func parseStep(stmt, answer []string, arrow, ordered bool) (Step, error) {
+// parseStep reads a query or an operation of s's buffer with its answer.
+func parseStep(stmt, answer []string, arrow bool, s *Scenario) (Step, error) {
+	ordered := s.Ordered != nil
 	if isQuery(stmt[0]) && (ordered || stmt[0] != "next") {
 		if len(stmt) != 1 || len(answer) != 1 {
 			return Step{}, fmt.Errorf("want `%s -> <number>`", stmt[0])
 		}
 		v, err := parseInt(answer[0])
-		return Step{Query: stmt[0], Want: Want{Value: v, Used: none, Len: none, Next: none}, Ordered: ordered}, err
+		return Step{Query: stmt[0], Want: Want{Value: v, Used: none, Len: none, Next: none}, Ordered: ordered, SPSC: s.SPSC}, err
 	}
 	want := Want{Used: none, Len: none, Next: none}
 	var err error
@@ -142,6 +144,13 @@ func parseStep(stmt, answer []string, arrow, ordered bool) (Step, error) {
 			err = fmt.Errorf("%s: beyond the replay's limit of %d (scenario.MaxBytes)", op.Kind, MaxBytes)
 		}
 		return Step{OOp: op, Want: want, Ordered: true}, err
+	}
+	if s.SPSC {
+		op, err := step.ParseSPSCOp(stmt)
+		if err == nil && max(op.MaxSize, op.DstLen, op.ReSize) > MaxBytes {
+			err = fmt.Errorf("%s: beyond the replay's limit of %d (scenario.MaxBytes)", op.Kind, MaxBytes)
+		}
+		return Step{SOp: op, Want: want, SPSC: true}, err
 	}
 	op, err := step.ParseOp(stmt)
 	if err != nil {

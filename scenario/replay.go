@@ -53,7 +53,7 @@ func ReplayFile(fsys fs.FS, name string, newBuffer step.Factory, feat step.Featu
 	}
 	file := path.Base(name)
 	for _, s := range ss {
-		if s.Ordered != nil || !feat.Covers(s.Needs()) {
+		if !s.Unordered() || !feat.Covers(s.Needs()) {
 			skipped++
 			continue
 		}
@@ -90,8 +90,8 @@ func parseFile(fsys fs.FS, name string) ([]Scenario, error) {
 // answer the model does not give means the scenario, or the model, is
 // wrong: the message says which side answered what.
 func Replay(s Scenario, newBuffer step.Factory) error {
-	if s.Ordered != nil {
-		return fmt.Errorf("%d: an ordered scenario: use ReplayOrdered", s.Line)
+	if !s.Unordered() {
+		return fmt.Errorf("%d: not an UnorderedBuffer scenario: use ReplayOrdered or ReplaySPSC", s.Line)
 	}
 	p, err := step.NewPair(newBuffer, s.Cap, s.Slots)
 	if err != nil {
@@ -153,4 +153,42 @@ func (w Want) matches(got Want) bool {
 		return got.Answer == w.Answer && got.Bytes == w.Bytes
 	}
 	return got.Answer == w.Answer
+}
+
+// checkCorpusOf replays, with replay, the scenarios of every *.scn file at
+// the root of fsys that are of (one buffer's) and that the options cover,
+// one subtest per file that has some.
+func checkCorpusOf(t *testing.T, fsys fs.FS, opts []step.Option, of func(Scenario) bool, replay func(Scenario) error) {
+	t.Helper()
+	var feat step.Features
+	for _, o := range opts {
+		o(&feat)
+	}
+	files, err := fs.Glob(fsys, "*.scn")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no *.scn files in the corpus (%v)", err)
+	}
+	for _, file := range files {
+		ss, err := parseFile(fsys, file)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		var mine []Scenario
+		for _, s := range ss {
+			if of(s) && feat.Covers(s.Needs()) {
+				mine = append(mine, s)
+			}
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		t.Run(file, func(t *testing.T) {
+			for _, s := range mine {
+				if err := replay(s); err != nil {
+					t.Errorf("%s:%v", file, err)
+				}
+			}
+		})
+	}
 }

@@ -99,3 +99,59 @@ func TestOrderedCorpus(t *testing.T) {
 		return netbuf.NewOrderedBuffer(netbuf.OrderedConfig(c))
 	}, corpus.FS, every...)
 }
+
+// newSPSC is netbuf.NewSPSC as a step.SPSCFactory.
+func newSPSC(c, n int) (step.Producer, step.Consumer, error) {
+	p, q, err := netbuf.NewSPSC(c, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, q, nil
+}
+
+// TestSPSCCorpus replays the corpus's SPSC scenarios, both halves on one
+// goroutine.
+func TestSPSCCorpus(t *testing.T) {
+	scenario.CheckSPSCCorpus(t, newSPSC, corpus.FS, every...)
+}
+
+// lyingProducer is netbuf's producer with Used off by one once it holds a
+// packet: the SPSC replay must catch it.
+type lyingProducer struct{ *netbuf.Producer }
+
+func (p lyingProducer) Used() int { return p.Producer.Used() + min(p.Len(), 1) }
+
+// TestReplaySPSCFails checks that the SPSC replay can fail: on an answer
+// the model does not give, on a query, and on halves that differ from the
+// model.
+func TestReplaySPSCFails(t *testing.T) {
+	lying := func(c, n int) (step.Producer, step.Consumer, error) {
+		p, q, err := netbuf.NewSPSC(c, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		return lyingProducer{p}, q, nil
+	}
+	cases := []struct {
+		name, text, want string
+		f                step.SPSCFactory
+	}{
+		{"wrong answer", "spsc 4 1\npush 5 -> ok\n", "model answered \"ErrTooLarge", newSPSC},
+		{"wrong counters", "spsc 8 2\npush 2 -> 2 bytes used=3\n", "model answered \"2 bytes used=2 len=1\"", newSPSC},
+		{"wrong query", "spsc 8 2\npush 2\nlen -> 2\n", "model answered 1", newSPSC},
+		{"wrong new", "spsc 0 1 -> ok\n", "both sides answered \"ErrInvalidSize\", want \"\"", newSPSC},
+		{"lying buffer", "spsc 8 2\npush 2\n", "counters", lying},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ss, err := scenario.Parse(c.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = scenario.ReplaySPSC(ss[0], c.f)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err %v, want it to contain %q", err, c.want)
+			}
+		})
+	}
+}

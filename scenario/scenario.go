@@ -55,6 +55,7 @@ type Scenario struct {
 	Cap     int                 // capacityBytes
 	Slots   int                 // maxPackets
 	Ordered *step.OrderedConfig // an OrderedBuffer's configuration; nil for an UnorderedBuffer
+	SPSC    bool                // an SPSC buffer's scenario (`spsc C S`): both halves, one goroutine
 	NewErr  string              // the constructor's expected error ("" for success)
 	Steps   []Step
 }
@@ -65,9 +66,11 @@ type Step struct {
 	Query string         // "used", "len", "cap", "maxpackets" or (ordered) "next"; "" for an operation
 	Op    step.Op        // the operation of an UnorderedBuffer scenario
 	OOp   step.OrderedOp // the operation of an OrderedBuffer scenario
+	SOp   step.SPSCOp    // the operation of an SPSC scenario
 	Want  Want
 
 	Ordered bool // the step belongs to an OrderedBuffer scenario: OOp, not Op
+	SPSC    bool // the step belongs to an SPSC scenario: SOp, not Op
 }
 
 // Want is an expected answer. For a query only Value is used.
@@ -130,22 +133,27 @@ func isQuery(word string) bool {
 	return false
 }
 
-// OrderedOps returns an OrderedBuffer scenario's operations in order.
+// OrderedOps returns an OrderedBuffer scenario's operations in order; nil
+// for another buffer's scenario.
 func (s Scenario) OrderedOps() []step.OrderedOp {
 	var ops []step.OrderedOp
 	for _, st := range s.Steps {
-		if st.Query == "" {
+		if st.Query == "" && s.Ordered != nil {
 			ops = append(ops, st.OOp)
 		}
 	}
 	return ops
 }
 
-// Ops returns the scenario's operations in order, without its queries.
+// Unordered reports whether s scripts an UnorderedBuffer.
+func (s Scenario) Unordered() bool { return s.Ordered == nil && !s.SPSC }
+
+// Ops returns an UnorderedBuffer scenario's operations in order, without
+// its queries; nil for another buffer's scenario.
 func (s Scenario) Ops() []step.Op {
 	var ops []step.Op
 	for _, st := range s.Steps {
-		if st.Query == "" {
+		if st.Query == "" && s.Unordered() {
 			ops = append(ops, st.Op)
 		}
 	}
@@ -158,6 +166,12 @@ func (s Scenario) Needs() step.Features {
 	if s.Ordered != nil {
 		for _, op := range s.OrderedOps() {
 			f.NilFuncs = f.NilFuncs || op.Fill == step.CallNil || op.Consume == step.CallNil
+		}
+		return f
+	}
+	if s.SPSC {
+		for _, op := range s.SPSCOps() {
+			f.NilFuncs = f.NilFuncs || op.Callback == step.CallNil
 		}
 		return f
 	}

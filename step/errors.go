@@ -1,6 +1,7 @@
 package step
 
 import (
+	"context"
 	"errors"
 	"io"
 	"slices"
@@ -33,6 +34,8 @@ var errorNames = []errorName{
 	{"ErrInvalidSeq", []error{netbuf.ErrInvalidSeq, model.ErrInvalidSeq}},
 	{"io.ErrShortBuffer", []error{io.ErrShortBuffer}},
 	{"ErrCallback", []error{ErrCallback}},
+	{"context.Canceled", []error{context.Canceled}},
+	{"context.DeadlineExceeded", []error{context.DeadlineExceeded}},
 }
 
 type errorName struct {

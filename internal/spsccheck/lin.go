@@ -14,6 +14,7 @@ import (
 
 	"github.com/anishathalye/porcupine"
 	"github.com/netbuf-go/netbuf/model"
+	"github.com/netbuf-go/netbuf/step"
 )
 
 // Client ids of a history: the producer's goroutine and the consumer's.
@@ -28,7 +29,7 @@ const (
 // times respects real time).
 type History struct {
 	Cap, Slots int
-	Ops        []porcupine.Operation // Input Op, Output Result
+	Ops        []porcupine.Operation // Input step.SPSCOp, Output step.SPSCResult
 }
 
 // Config says what Record draws.
@@ -41,9 +42,9 @@ type Config struct {
 
 // Record runs one concurrent history: a producer goroutine and a consumer
 // goroutine, each drawing cfg.Ops calls of its own half from rng seed
-// (two-phase and callback forms, waits, Close now and then, counters),
+// (two-phase and callback forms, waits, step.SClose now and then, counters),
 // started together on a buffer from f.
-func Record(f Factory, cfg Config, seed int64) (History, error) {
+func Record(f step.SPSCFactory, cfg Config, seed int64) (History, error) {
 	p, c, err := f(cfg.Cap, cfg.Slots)
 	if err != nil {
 		return History{}, err
@@ -55,11 +56,11 @@ func Record(f Factory, cfg Config, seed int64) (History, error) {
 	pctx, pcancel := context.WithCancel(context.Background())
 	cctx, ccancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	client := func(id int, x *Runner, draw func(*rand.Rand, *Runner, Result) Op, rng *rand.Rand, other context.CancelFunc) {
+	client := func(id int, x *step.SPSCRunner, draw func(*rand.Rand, *step.SPSCRunner, step.SPSCResult) step.SPSCOp, rng *rand.Rand, other context.CancelFunc) {
 		defer wg.Done()
 		defer other() // a wait of the other goroutine would otherwise wait for calls that never come
 		var local []porcupine.Operation
-		var r Result
+		var r step.SPSCResult
 		<-start
 		for range cfg.Ops {
 			op := draw(rng, x, r)
@@ -80,8 +81,8 @@ func Record(f Factory, cfg Config, seed int64) (History, error) {
 		}
 	}
 	prng, crng := rand.New(rand.NewSource(seed)), rand.New(rand.NewSource(^seed))
-	px := &Runner{H: Halves{P: p}, Ctx: pctx, Yield: yield(rand.New(rand.NewSource(seed + 1)))}
-	cx := &Runner{H: Halves{C: c}, Ctx: cctx, Yield: yield(rand.New(rand.NewSource(seed + 2)))}
+	px := &step.SPSCRunner{H: step.Halves{P: p}, Ctx: pctx, Yield: yield(rand.New(rand.NewSource(seed + 1)))}
+	cx := &step.SPSCRunner{H: step.Halves{C: c}, Ctx: cctx, Yield: yield(rand.New(rand.NewSource(seed + 2)))}
 	g := &drawer{cfg: cfg}
 	wg.Add(2)
 	go client(ProducerClient, px, g.producer, prng, ccancel)
@@ -95,12 +96,12 @@ func Record(f Factory, cfg Config, seed int64) (History, error) {
 }
 
 // drawer draws each goroutine's next call from what its own half knows:
-// whether its reservation or peek is open, which the Runner tracks.
+// whether its reservation or peek is open, which the step.SPSCRunner tracks.
 type drawer struct {
 	cfg       Config
-	reserving bool // the producer drew a Reserve last (producer's goroutine only)
+	reserving bool // the producer drew a step.SReserve last (producer's goroutine only)
 	pseed     byte // the producer's payload seeds: every packet differs from its neighbours
-	closed    bool // the producer drew Close
+	closed    bool // the producer drew step.SClose
 	calls     int  // the producer's calls drawn so far
 }
 
@@ -111,92 +112,92 @@ func (g *drawer) size(rng *rand.Rand) int {
 	return g.cfg.MaxSize
 }
 
-func (g *drawer) producer(rng *rand.Rand, x *Runner, last Result) Op {
-	// A Reserve is always followed by its end, Commit or Abort (if the
-	// Reserve failed, that end answers ErrInvalidState, which is checked
+func (g *drawer) producer(rng *rand.Rand, x *step.SPSCRunner, last step.SPSCResult) step.SPSCOp {
+	// A step.SReserve is always followed by its end, step.SCommit or step.SAbort (if the
+	// step.SReserve failed, that end answers ErrInvalidState, which is checked
 	// too).
 	g.pseed++
 	g.calls++
 	if g.calls >= g.cfg.Ops-1 && !g.closed && rng.Intn(2) == 0 {
 		g.closed = true // near the end, half the time: the consumer drains, then gets ErrClosed
-		return Op{Kind: Close}
+		return step.SPSCOp{Kind: step.SClose}
 	}
 	if last.Err == "ErrWouldBlock" && rng.Intn(2) == 0 {
-		return Op{Kind: WaitRoom, MaxSize: g.size(rng)} // a blocked producer waits, mostly
+		return step.SPSCOp{Kind: step.SWaitRoom, MaxSize: g.size(rng)} // a blocked producer waits, mostly
 	}
 	if g.reserving {
 		g.reserving = false
 		if rng.Intn(5) == 0 {
-			return Op{Kind: Abort}
+			return step.SPSCOp{Kind: step.SAbort}
 		}
 		n := g.cfg.MaxSize
 		if rng.Intn(3) == 0 {
 			n = rng.Intn(g.cfg.MaxSize + 2) // one more than any window: ErrInvalidLength sometimes
 		}
-		return Op{Kind: Commit, N: n}
+		return step.SPSCOp{Kind: step.SCommit, N: n}
 	}
 	switch v := rng.Intn(100); {
 	case v < 35:
 		g.reserving = true
-		return Op{Kind: Reserve, MaxSize: g.size(rng), Seed: g.pseed}
+		return step.SPSCOp{Kind: step.SReserve, MaxSize: g.size(rng), Seed: g.pseed}
 	case v < 60:
 		s := g.size(rng)
-		op := Op{Kind: PushWith, MaxSize: s, N: s, Seed: g.pseed}
+		op := step.SPSCOp{Kind: step.SPushWith, MaxSize: s, N: s, Seed: g.pseed}
 		if rng.Intn(4) == 0 {
 			op.N = rng.Intn(s + 1)
 		}
 		switch w := rng.Intn(20); {
 		case w == 0:
-			op.Callback = CallErr
+			op.Callback = step.CallErr
 		case w == 1:
-			op.Callback = CallPanic
+			op.Callback = step.CallPanic
 		case w == 2:
-			op.Callback, op.Nested, op.ReSize = CallReenter, Kind(rng.Intn(int(PLen)+1)), rng.Intn(g.cfg.MaxSize+1)
+			op.Callback, op.Reenter, op.ReSize = step.CallReenter, step.SKind(rng.Intn(int(step.SPLen)+1)), rng.Intn(g.cfg.MaxSize+1)
 		}
 		return op
 	case v < 75:
-		return Op{Kind: Push, MaxSize: g.size(rng), Seed: g.pseed}
+		return step.SPSCOp{Kind: step.SPush, MaxSize: g.size(rng), Seed: g.pseed}
 	case v < 85:
-		return Op{Kind: WaitRoom, MaxSize: g.size(rng)}
+		return step.SPSCOp{Kind: step.SWaitRoom, MaxSize: g.size(rng)}
 	case v < 90:
-		return Op{Kind: Used}
+		return step.SPSCOp{Kind: step.SUsed}
 	case v < 95:
-		return Op{Kind: PLen}
+		return step.SPSCOp{Kind: step.SPLen}
 	case v < 96 && g.closed:
-		return Op{Kind: Close} // again: ErrClosed
+		return step.SPSCOp{Kind: step.SClose} // again: ErrClosed
 	}
-	return Op{Kind: Commit, N: 0} // nothing open: ErrInvalidState
+	return step.SPSCOp{Kind: step.SCommit, N: 0} // nothing open: ErrInvalidState
 }
 
-func (g *drawer) consumer(rng *rand.Rand, x *Runner, last Result) Op {
+func (g *drawer) consumer(rng *rand.Rand, x *step.SPSCRunner, last step.SPSCResult) step.SPSCOp {
 	if last.Err == "ErrEmpty" && rng.Intn(3) != 0 {
-		return Op{Kind: WaitData} // an idle consumer waits, mostly
+		return step.SPSCOp{Kind: step.SWaitData} // an idle consumer waits, mostly
 	}
-	if x.peek != nil && rng.Intn(6) != 0 {
-		return Op{Kind: Release}
+	if x.Peeked() != nil && rng.Intn(6) != 0 {
+		return step.SPSCOp{Kind: step.SRelease}
 	}
 	switch v := rng.Intn(100); {
 	case v < 30:
-		return Op{Kind: Peek}
+		return step.SPSCOp{Kind: step.SPeek}
 	case v < 55:
-		op := Op{Kind: PopWith}
+		op := step.SPSCOp{Kind: step.SPopWith}
 		switch w := rng.Intn(20); {
 		case w == 0:
-			op.Callback = CallErr
+			op.Callback = step.CallErr
 		case w == 1:
-			op.Callback = CallPanic
+			op.Callback = step.CallPanic
 		case w == 2:
-			op.Callback, op.Nested, op.ReSize = CallReenter, Peek+Kind(rng.Intn(int(CLen-Peek)+1)), rng.Intn(g.cfg.MaxSize+1)
+			op.Callback, op.Reenter, op.ReSize = step.CallReenter, step.SPeek+step.SKind(rng.Intn(int(step.SCLen-step.SPeek)+1)), rng.Intn(g.cfg.MaxSize+1)
 		}
 		return op
 	case v < 75:
-		return Op{Kind: Pop, DstLen: g.cfg.MaxSize + rng.Intn(2) - rng.Intn(2)}
+		return step.SPSCOp{Kind: step.SPop, DstLen: g.cfg.MaxSize + rng.Intn(2) - rng.Intn(2)}
 	case v < 90:
-		return Op{Kind: WaitData}
+		return step.SPSCOp{Kind: step.SWaitData}
 	case v < 95:
-		return Op{Kind: CLen}
+		return step.SPSCOp{Kind: step.SCLen}
 	}
-	return Op{Kind: Release} // usually nothing open: ErrInvalidState
+	return step.SPSCOp{Kind: step.SRelease} // usually nothing open: ErrInvalidState
 }
 
 // linState is the porcupine model's state: the model and what an open
@@ -231,14 +232,14 @@ func Describe(m *model.SPSC) string {
 		if i > 0 {
 			b.WriteString(" ")
 		}
-		fmt.Fprintf(&b, "%d:%d+%d %s", p.Off, len(p.Data), p.Pad, short(p.Data))
+		fmt.Fprintf(&b, "%d:%d+%d %x", p.Off, len(p.Data), p.Pad, p.Data[:min(len(p.Data), 6)])
 	}
 	b.WriteString("]")
 	return b.String()
 }
 
-// PorcupineModel is model.SPSC as a porcupine model: each step runs the Op
-// on a copy of the model and requires the Result observed.
+// PorcupineModel is model.SPSC as a porcupine model: each step runs the step.SPSCOp
+// on a copy of the model and requires the step.SPSCResult observed.
 func PorcupineModel(capacityBytes, maxPackets int) porcupine.Model {
 	return porcupine.Model{
 		Init: func() any {
@@ -251,18 +252,18 @@ func PorcupineModel(capacityBytes, maxPackets int) porcupine.Model {
 		Step: func(state, input, output any) (bool, any) {
 			s := state.(*linState)
 			m := s.m.Clone()
-			x := NewRunner(Halves{m.Producer(), m.Consumer()})
-			x.peek, x.seen = s.peek, s.peek
-			want := x.Run(input.(Op))
-			got := output.(Result)
+			x := step.NewSPSCRunner(step.Halves{P: m.Producer(), C: m.Consumer()})
+			x.Resume(s.peek)
+			want := x.Run(input.(step.SPSCOp))
+			got := output.(step.SPSCResult)
 			if !reflect.DeepEqual(want, got) {
 				return false, state
 			}
-			return true, newLinState(m, x.peek)
+			return true, newLinState(m, x.Peeked())
 		},
 		Equal: func(a, b any) bool { return a.(*linState).key == b.(*linState).key },
 		DescribeOperation: func(input, output any) string {
-			return fmt.Sprintf("%s -> %s", input.(Op), output.(Result))
+			return fmt.Sprintf("%s -> %s", input.(step.SPSCOp), output.(step.SPSCResult))
 		},
 		DescribeState: func(state any) string { return state.(*linState).key },
 	}
@@ -289,7 +290,7 @@ func Report(h History, m porcupine.Model, info porcupine.LinearizationInfo) stri
 	var b strings.Builder
 	fmt.Fprintf(&b, "history (new %d %d; times are logical, [call, return]):\n", h.Cap, h.Slots)
 	for i, o := range h.Ops {
-		line := fmt.Sprintf("%3d [%3d,%3d] %s -> %s", i, o.Call, o.Return, o.Input.(Op), o.Output.(Result))
+		line := fmt.Sprintf("%3d [%3d,%3d] %s -> %s", i, o.Call, o.Return, o.Input.(step.SPSCOp), o.Output.(step.SPSCResult))
 		if o.ClientId == ConsumerClient {
 			fmt.Fprintf(&b, "%52s| C %s\n", "", line)
 		} else {
@@ -315,7 +316,7 @@ func Report(h History, m porcupine.Model, info porcupine.LinearizationInfo) stri
 		if o.ClientId == ConsumerClient {
 			who = "C"
 		}
-		fmt.Fprintf(&b, "  %s %s -> %s\n      %s\n", who, o.Input.(Op), o.Output.(Result), m.DescribeState(state))
+		fmt.Fprintf(&b, "  %s %s -> %s\n      %s\n", who, o.Input.(step.SPSCOp), o.Output.(step.SPSCResult), m.DescribeState(state))
 	}
 	b.WriteString("none of these can come next (what the model would answer instead):\n")
 	seen := map[int]bool{}
@@ -326,9 +327,9 @@ func Report(h History, m porcupine.Model, info porcupine.LinearizationInfo) stri
 		seen[o.ClientId] = true // each goroutine's first call not linearized: the only candidates
 		s := state.(*linState)
 		mm := s.m.Clone()
-		x := NewRunner(Halves{mm.Producer(), mm.Consumer()})
-		x.peek, x.seen = s.peek, s.peek
-		fmt.Fprintf(&b, "  %s -> %s; model: %s\n", o.Input.(Op), o.Output.(Result), x.Run(o.Input.(Op)))
+		x := step.NewSPSCRunner(step.Halves{P: mm.Producer(), C: mm.Consumer()})
+		x.Resume(s.peek)
+		fmt.Fprintf(&b, "  %s -> %s; model: %s\n", o.Input.(step.SPSCOp), o.Output.(step.SPSCResult), x.Run(o.Input.(step.SPSCOp)))
 	}
 	return b.String()
 }
@@ -355,14 +356,14 @@ func (s *Stats) Add(h History) {
 				break
 			}
 		}
-		op, r := o.Input.(Op), o.Output.(Result)
+		op, r := o.Input.(step.SPSCOp), o.Output.(step.SPSCResult)
 		ok := r.Err == "" && r.Panic == ""
 		switch op.Kind {
-		case Commit, PushWith, Push:
+		case step.SCommit, step.SPushWith, step.SPush:
 			s.Pushed += b2i(ok)
-		case Release, PopWith, Pop:
+		case step.SRelease, step.SPopWith, step.SPop:
 			s.Popped += b2i(ok)
-		case WaitRoom, WaitData:
+		case step.SWaitRoom, step.SWaitData:
 			s.Waits += b2i(ok)
 		}
 		switch r.Err {

@@ -1,4 +1,4 @@
-package spsccheck
+package step
 
 import (
 	"bytes"
@@ -6,10 +6,10 @@ import (
 	"fmt"
 )
 
-// Result is everything observable about one call. The buffer and the
+// SPSCResult is everything observable about one call. The buffer and the
 // model must give equal Results for every Op (sequentially), and a
 // concurrent history must be explained by some order of the model's.
-type Result struct {
+type SPSCResult struct {
 	Err        string // the error's name (ErrName); "" for nil
 	N          int    // n of PushWith and Pop
 	Count      int    // Used, PLen, CLen
@@ -22,8 +22,8 @@ type Result struct {
 	NestedData []byte // what a nested pop or peek returned
 }
 
-// String renders a Result in one short line.
-func (r Result) String() string {
+// String renders a SPSCResult in one short line.
+func (r SPSCResult) String() string {
 	s := "ok"
 	if r.Err != "" {
 		s = r.Err
@@ -63,17 +63,9 @@ func short(b []byte) string {
 	return fmt.Sprintf("[%d]%x…", len(b), b[:6])
 }
 
-// Payload fills dst with the pattern of seed: every packet's bytes depend
-// on its seed and on their position.
-func Payload(dst []byte, seed byte) {
-	for i := range dst {
-		dst[i] = seed + byte(i)*31
-	}
-}
-
-// Runner applies Ops to one buffer's halves and remembers what an open
+// SPSCRunner applies Ops to one buffer's halves and remembers what an open
 // peek returned, so that Release can tell whether those bytes changed.
-type Runner struct {
+type SPSCRunner struct {
 	H     Halves
 	Ctx   context.Context // given to the waits
 	Yield func()          // if set, called inside callbacks and before Release's check: lets the other goroutine in
@@ -81,22 +73,28 @@ type Runner struct {
 	seen  []byte          // its bytes then
 }
 
-// done is a context that is already cancelled: the waits of a sequential
+// Peeked returns the slice that the open Peek made through x returned,
+// nil if none is open.
+func (x *SPSCRunner) Peeked() []byte { return x.peek }
+
+// Resume tells x that a Peek is open and returned peek: for a runner that
+// takes over halves whose peek another runner opened.
+func (x *SPSCRunner) Resume(peek []byte) { x.peek, x.seen = peek, peek }
+
+// doneCtx is a context that is already cancelled: the waits of a sequential
 // run answer at once.
-var done = func() context.Context {
+var doneCtx = func() context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	return ctx
 }()
 
-// NewRunner returns a Runner for a sequential run (waits answer at once).
-func NewRunner(h Halves) *Runner { return &Runner{H: h, Ctx: done} }
-
-type panicValue struct{ seed byte }
+// NewSPSCRunner returns a SPSCRunner for a sequential run (waits answer at once).
+func NewSPSCRunner(h Halves) *SPSCRunner { return &SPSCRunner{H: h, Ctx: doneCtx} }
 
 // Run applies op and reports what it observed. A panic that is not the
-// callback's own is reported in Result.Panic, not propagated.
-func (x *Runner) Run(op Op) (r Result) {
+// callback's own is reported in SPSCResult.Panic, not propagated.
+func (x *SPSCRunner) Run(op SPSCOp) (r SPSCResult) {
 	defer func() {
 		r.Panic = panicKind(recover(), op.Seed)
 	}()
@@ -104,28 +102,28 @@ func (x *Runner) Run(op Op) (r Result) {
 	return r
 }
 
-func (x *Runner) yield() {
+func (x *SPSCRunner) yield() {
 	if x.Yield != nil {
 		x.Yield()
 	}
 }
 
-func (x *Runner) run(op Op, r *Result) (err error) {
+func (x *SPSCRunner) run(op SPSCOp, r *SPSCResult) (err error) {
 	p, c := x.H.P, x.H.C
 	switch op.Kind {
-	case Reserve:
+	case SReserve:
 		b, err := p.Reserve(op.MaxSize)
 		r.Window = [2]int{len(b), cap(b)}
-		Payload(b, op.Seed)
+		payload(b, op.Seed)
 		return err
-	case Commit:
+	case SCommit:
 		return p.Commit(op.N)
-	case Abort:
+	case SAbort:
 		return p.Abort()
-	case PushWith:
+	case SPushWith:
 		fill := func(b []byte) (int, error) {
 			r.Called, r.Window = true, [2]int{len(b), cap(b)}
-			Payload(b[:min(max(op.N, 0), len(b))], op.Seed)
+			payload(b[:min(max(op.N, 0), len(b))], op.Seed)
 			x.yield()
 			return op.N, x.finish(op, r)
 		}
@@ -134,23 +132,23 @@ func (x *Runner) run(op Op, r *Result) (err error) {
 		}
 		r.N, err = p.PushWith(op.MaxSize, fill)
 		return err
-	case Push:
+	case SPush:
 		b := make([]byte, max(op.MaxSize, 0))
-		Payload(b, op.Seed)
+		payload(b, op.Seed)
 		err = p.Push(b)
 		for i := range b {
 			b[i] = ^b[i] // the caller reuses its slice: a buffer that kept it serves these bytes
 		}
 		return err
-	case Close:
+	case SClose:
 		return p.Close()
-	case WaitRoom:
+	case SWaitRoom:
 		return p.Wait(x.Ctx, op.MaxSize)
-	case Used:
+	case SUsed:
 		r.Count = p.Used()
-	case PLen:
+	case SPLen:
 		r.Count = p.Len()
-	case Peek:
+	case SPeek:
 		b, err := c.Peek()
 		r.Window = [2]int{len(b), cap(b)}
 		if err == nil {
@@ -158,7 +156,7 @@ func (x *Runner) run(op Op, r *Result) (err error) {
 			x.peek, x.seen = b, r.Data
 		}
 		return err
-	case Release:
+	case SRelease:
 		peek, seen := x.peek, x.seen
 		x.yield()
 		intact := bytes.Equal(peek, seen)
@@ -168,7 +166,7 @@ func (x *Runner) run(op Op, r *Result) (err error) {
 			x.peek, x.seen = nil, nil
 		}
 		return err
-	case PopWith:
+	case SPopWith:
 		consume := func(b []byte) error {
 			r.Called, r.Window = true, [2]int{len(b), cap(b)}
 			r.Data = bytes.Clone(b)
@@ -185,16 +183,16 @@ func (x *Runner) run(op Op, r *Result) (err error) {
 			r.Intact = false // the packet stays: nothing to vouch for
 		}
 		return err
-	case Pop:
+	case SPop:
 		dst := make([]byte, max(op.DstLen, 0))
 		r.N, err = c.Pop(dst)
 		if err == nil {
 			r.Data = dst[:min(max(r.N, 0), len(dst))]
 		}
 		return err
-	case WaitData:
+	case SWaitData:
 		return c.Wait(x.Ctx)
-	case CLen:
+	case SCLen:
 		r.Count = c.Len()
 	default:
 		return fmt.Errorf("unknown operation %s", op.Kind)
@@ -203,26 +201,15 @@ func (x *Runner) run(op Op, r *Result) (err error) {
 }
 
 // finish ends a callback the way op.Callback says.
-func (x *Runner) finish(op Op, r *Result) error {
+func (x *SPSCRunner) finish(op SPSCOp, r *SPSCResult) error {
 	switch op.Callback {
 	case CallErr:
 		return ErrCallback
 	case CallPanic:
 		panic(panicValue{op.Seed})
-	case CallReenter, CallCross:
-		n := x.Run(Op{Kind: op.Nested, MaxSize: op.ReSize, N: op.ReSize, DstLen: op.ReSize, Seed: op.Seed + 1})
+	case CallReenter, CallOther:
+		n := x.Run(SPSCOp{Kind: op.Reenter, MaxSize: op.ReSize, N: op.ReSize, DstLen: op.ReSize, Seed: op.Seed + 1})
 		r.Nested, r.NestedData = n.Err, n.Data
 	}
 	return nil
-}
-
-func panicKind(v any, seed byte) string {
-	switch pv, ok := v.(panicValue); {
-	case v == nil:
-		return ""
-	case ok && pv.seed == seed:
-		return "propagated"
-	default:
-		return fmt.Sprintf("unexpected panic: %v", v)
-	}
 }

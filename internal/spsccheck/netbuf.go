@@ -1,0 +1,15 @@
+package spsccheck
+
+import (
+	"github.com/netbuf-go/netbuf/netbuf"
+	"github.com/netbuf-go/netbuf/step"
+)
+
+// NewNetbuf is netbuf.NewSPSC as a step.SPSCFactory.
+func NewNetbuf(capacityBytes, maxPackets int) (step.Producer, step.Consumer, error) {
+	p, c, err := netbuf.NewSPSC(capacityBytes, maxPackets)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, c, nil
+}
