@@ -30,6 +30,18 @@
 //	missing 8 -> 0 missing
 //	next -> 1
 //
+// An SPSC buffer's scenario starts with `spsc C S`; its operations are the
+// calls of both halves, made by one goroutine, as step.SPSCOp's String
+// prints them (fill=other and consume=other call the other half):
+//
+//	spsc 16 4
+//	reserve 8 seed=3 -> 8 bytes
+//	pop 16 -> ErrEmpty                   # the consumer works while the producer is busy
+//	commit 5 -> ok used=5 len=1
+//	popwith consume=other reenter=push rsize=3 -> 5 bytes
+//	close -> ok
+//	waitdata -> ok                       # the packet pushed inside consume
+//
 // An operation is written as step.Op's String prints it, with the keys
 // optional (see step.ParseOp for their defaults). Its answer is one of: ok;
 // N bytes (PushWith's n, Pop's n, the packet PopWith or Peek saw, Push's

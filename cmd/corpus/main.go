@@ -1,9 +1,10 @@
 // Command corpus turns the failing inputs the fuzzers saved under
 // fuzz/testdata/fuzz/ into readable regression scenarios in the scenario
 // corpus directory, -out (it is `make corpus`, which passes CORPUS_DIR).
-// For each FuzzUnordered input, and each FuzzScenario input that parses,
-// it decodes the program, shrinks it while it still fails on the current
-// netbuf, records the model's answers and writes
+// For each FuzzUnordered, FuzzOrdered or FuzzSPSC input, and each
+// FuzzScenario input that parses, it decodes the program, shrinks it while
+// it still fails on the current netbuf, records the model's answers and
+// writes
 // <out>/found-<target>-<id>.scn; the raw input is then removed (the
 // scenario seeds the fuzzers with the same program). Inputs it cannot turn
 // into a scenario (a FuzzRing input, or text that crashes the parser) stay
@@ -27,6 +28,18 @@ import (
 )
 
 func newBuffer(c, n int) (step.Buffer, error) { return netbuf.NewUnorderedBuffer(c, n) }
+
+func newOrdered(c step.OrderedConfig) (step.OrderedBuffer, error) {
+	return netbuf.NewOrderedBuffer(netbuf.OrderedConfig(c))
+}
+
+func newSPSC(c, n int) (step.Producer, step.Consumer, error) {
+	p, q, err := netbuf.NewSPSC(c, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, q, nil
+}
 
 func main() {
 	in := flag.String("in", "fuzz/testdata/fuzz", "the fuzzers' saved inputs")
@@ -70,41 +83,82 @@ func convert(file, out string) (msg string, converted bool, err error) {
 	if err != nil {
 		return "", false, err
 	}
-	var programs []fuzz.Program
+	var cases []found
 	switch target {
 	case "FuzzUnordered":
 		p, err := fuzz.Decode([]byte(value))
 		if err != nil {
 			return "", false, err
 		}
-		programs = []fuzz.Program{p}
+		cases = []found{unordered(p)}
 	case "FuzzScenario":
 		ss, err := scenario.Parse(value)
 		if err != nil {
 			return "kept: text the parser refuses (" + err.Error() + "); it stays a FuzzScenario regression input", false, nil
 		}
-		programs = fuzz.Programs(ss)
+		for _, p := range fuzz.Programs(ss) {
+			cases = append(cases, unordered(p))
+		}
+		for _, s := range ss {
+			if s.SPSC && s.NewErr == "" {
+				cases = append(cases, spsc(fuzz.SPSCProgram{Cap: s.Cap, Slots: s.Slots, Ops: s.SPSCOps()}))
+			}
+		}
+	case "FuzzOrdered":
+		p, err := fuzz.DecodeOrdered([]byte(value))
+		if err != nil {
+			return "", false, err
+		}
+		cases = []found{ordered(p)}
+	case "FuzzSPSC":
+		p, err := fuzz.DecodeSPSC([]byte(value))
+		if err != nil {
+			return "", false, err
+		}
+		cases = []found{spsc(p)}
 	case "FuzzRing":
 		err := fuzz.CheckRing([]byte(value))
 		return fmt.Sprintf("kept: a Ring input (go test replays it); now: %v", orPass(err)), false, nil
 	default:
 		return "kept: unknown target", false, nil
 	}
-	return write(file, target, id, programs, out)
+	return write(file, target, id, cases, out)
 }
 
-// write shrinks each failing program and writes them all as one scenario
-// file.
-func write(file, target, id string, programs []fuzz.Program, out string) (string, bool, error) {
+// found is one failing program, shrunk, as a scenario, with a note on it.
+type found struct {
+	s    scenario.Scenario
+	note string
+}
+
+func note(before, after int, err error) string {
+	return fmt.Sprintf("# %d operations, shrunk to %d; on netbuf at conversion: %s", before, after, firstLine(orPass(err)))
+}
+
+func unordered(p fuzz.Program) found {
+	before := len(p.Ops)
+	p = fuzz.Shrink(newBuffer, p)
+	return found{scenario.Record(p.Cap, p.Slots, p.Ops), note(before, len(p.Ops), fuzz.CheckUnordered(newBuffer, p))}
+}
+
+func ordered(p fuzz.OrderedProgram) found {
+	ops := step.ShrinkOrdered(newOrdered, p.Config, p.Ops)
+	err := step.CheckOrderedOps(newOrdered, p.Config, ops)
+	return found{scenario.RecordOrdered(p.Config, ops), note(len(p.Ops), len(ops), err)}
+}
+
+func spsc(p fuzz.SPSCProgram) found {
+	ops := step.ShrinkSPSC(newSPSC, p.Cap, p.Slots, p.Ops)
+	err := step.CheckSPSCOps(newSPSC, p.Cap, p.Slots, ops)
+	return found{scenario.RecordSPSC(p.Cap, p.Slots, step.WithDrain(p.Cap, p.Slots, ops)), note(len(p.Ops), len(ops), err)}
+}
+
+// write writes the failing programs of one input as one scenario file.
+func write(file, target, id string, cases []found, out string) (string, bool, error) {
 	var ss []scenario.Scenario
 	var notes []string
-	for _, p := range programs {
-		before := len(p.Ops)
-		p = fuzz.Shrink(newBuffer, p)
-		err := fuzz.CheckUnordered(newBuffer, p)
-		notes = append(notes, fmt.Sprintf("# %d operations, shrunk to %d; on netbuf at conversion: %s",
-			before, len(p.Ops), firstLine(orPass(err))))
-		ss = append(ss, scenario.Record(p.Cap, p.Slots, p.Ops))
+	for _, c := range cases {
+		ss, notes = append(ss, c.s), append(notes, c.note)
 	}
 	if len(ss) == 0 {
 		return "kept: no operation to replay (a parser or format failure?)", false, nil

@@ -69,3 +69,63 @@ func TestConvert(t *testing.T) {
 		t.Errorf("scenario convert = %q, %v, %v", msg, converted, err)
 	}
 }
+
+// TestConvertSPSCAndOrdered converts a FuzzSPSC and a FuzzOrdered input
+// into scenarios that replay on netbuf.
+func TestConvertSPSCAndOrdered(t *testing.T) {
+	in, out := t.TempDir(), t.TempDir()
+	data, err := fuzz.EncodeSPSC(fuzz.SPSCProgram{Cap: 8, Slots: 2, Ops: []step.SPSCOp{
+		{Kind: step.SPush, MaxSize: 3, Seed: 1},
+		{Kind: step.SReserve, MaxSize: 2, Seed: 2},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := save(t, in, "FuzzSPSC", "feedfacecafe01", string(data))
+	if msg, converted, err := convert(file, out); err != nil || !converted || !strings.Contains(msg, "wrote") {
+		t.Fatalf("convert = %q, %v, %v", msg, converted, err)
+	}
+	text, err := os.ReadFile(filepath.Join(out, "found-spsc-feedfacecafe.scn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The input passes on netbuf, so nothing is shrunk away; the drain
+	// (abort, then pop) is written after it.
+	for _, want := range []string{"# 2 operations, shrunk to 2; on netbuf at conversion: passes", "spsc 8 2\n",
+		"reserve 2 seed=2 -> 2 bytes used=3 len=1\nabort -> ok used=3 len=1\npop 8 -> 3 bytes used=0 len=0\n"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("scenario lacks %q:\n%s", want, text)
+		}
+	}
+	ss, err := scenario.Parse(string(text))
+	if err != nil || len(ss) != 1 {
+		t.Fatalf("parse: %v", err)
+	}
+	if err := scenario.ReplaySPSC(ss[0], newSPSC); err != nil {
+		t.Error(err)
+	}
+
+	cfg := step.OrderedConfig{Capacity: 16, MaxPackets: 4, Window: 4, SeqBits: 3}
+	data, err = fuzz.EncodeOrdered(fuzz.OrderedProgram{Config: cfg, Ops: []step.OrderedOp{
+		{Kind: step.OPush, MaxSize: 2, Seq: 1, Seed: 1},
+		{Kind: step.OPop, DstLen: 8},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file = save(t, in, "FuzzOrdered", "0ddba11", string(data))
+	if msg, converted, err := convert(file, out); err != nil || !converted {
+		t.Fatalf("convert = %q, %v, %v", msg, converted, err)
+	}
+	text, err = os.ReadFile(filepath.Join(out, "found-ordered-0ddba11.scn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss, err = scenario.Parse(string(text))
+	if err != nil || len(ss) != 1 || ss[0].Ordered == nil {
+		t.Fatalf("parse: %v\n%s", err, text)
+	}
+	if err := scenario.ReplayOrdered(ss[0], newOrdered); err != nil {
+		t.Error(err)
+	}
+}
