@@ -12,7 +12,7 @@
 # 2. SIGHUP: a sink with no other stop condition, stopped by kill -HUP,
 #    prints its summary with every datagram sent counted.
 # 3. Volume: larger transfers in batch (IPv4), single (IPv6), x/net and gro
-#    modes.
+#    modes, and single with -workers 1 (IPv6).
 # 4. In order: ffmpeg's RTP stream (-f rtp), its sequence numbers started at
 #    65300 so that they wrap, through cmd/udpsink/rtprelay (on loopback:
 #    datagrams moved up to 8 places late, about 1 in 20 sent twice) into
@@ -147,6 +147,10 @@ recipes=(
 	'udpsink -addr localhost:9999 -mode gro -idle 2s &'
 	'socat -u -b 1400 - UDP:localhost:9999 < file'
 	10000 1400
+
+	'udpsink -addr 127.0.0.1:9999 -workers 1 -count 20000 &'
+	'socat -u -b 1000 - UDP:127.0.0.1:9999 < file'
+	20000 1000
 )
 for ((i = 0; i < ${#recipes[@]}; i += 4)); do
 	for line in "${recipes[i]}" "${recipes[i + 1]}"; do
@@ -184,24 +188,26 @@ kill -HUP "$sink_pid"
 wait_sink
 check "kill -HUP" 3000 300000
 
-# 3. Volume in every mode.
-# volume MODE HOST SOCAT_ADDRESS_KIND COUNT SIZE
+# 3. Volume in every mode, and with -workers 1 (read on one goroutine,
+# consume on another).
+# volume MODE HOST SOCAT_ADDRESS_KIND COUNT SIZE [WORKERS]
 volume() {
-	local mode=$1 host=$2 kind=$3 count=$4 size=$5
+	local mode=$1 host=$2 kind=$3 count=$4 size=$5 workers=${6:-0}
 	head -c $((count * size)) /dev/urandom >"$payload"
-	start_sink "$work/udpsink" -addr "$host:0" -mode "$mode" -count "$count" -duration 60s -rcvbuf $((8 << 20)) ||
+	start_sink "$work/udpsink" -addr "$host:0" -mode "$mode" -workers "$workers" -count "$count" -duration 60s -rcvbuf $((8 << 20)) ||
 		fail "udpsink did not start"
 	local addr port
 	addr=$(sed -n 's/^READY addr=\([^ ]*\).*/\1/p' "$out")
 	port=${addr##*:}
 	paced "$port" "$size" "socat -u -b $size OPEN:file,rdonly $kind:$host:$port"
 	wait_sink
-	check "mode=$mode host=$host" "$count" $((count * size))
+	check "mode=$mode workers=$workers host=$host" "$count" $((count * size))
 }
 volume batch 127.0.0.1 UDP4-SENDTO 20000 1000
 volume single '[::1]' UDP6-SENDTO 20000 64
 volume xnet 127.0.0.1 UDP4-SENDTO 5000 1472
 volume gro '[::1]' UDP6-SENDTO 20000 1200
+volume single '[::1]' UDP6-SENDTO 20000 1400 1
 
 # 4. In order, from ffmpeg through the relay.
 start_sink "$work/udpsink" -addr 127.0.0.1:0 -ordered rtp -idle 3s -gap 1s || fail "udpsink did not start"
