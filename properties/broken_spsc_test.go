@@ -1,11 +1,8 @@
 package properties_test
 
 import (
-	"errors"
 	"os"
-	"os/exec"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/netbuf-go/netbuf/netbuf"
@@ -114,37 +111,14 @@ func TestCheckSPSCCatchesBrokenBuffers(t *testing.T) {
 	}
 	for name := range brokenSPSC {
 		t.Run(name, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestCheckSPSCCatchesBrokenBuffers$", "-rapid.nofailfile")
-			cmd.Env = append(os.Environ(), brokenEnv+"="+name, properties.ScaleEnv+"=1")
-			out, err := cmd.CombinedOutput()
-			var exit *exec.ExitError
-			if !errors.As(err, &exit) || exit.ExitCode() == 0 {
-				t.Fatalf("child checking %s: err %v, want a non-zero exit; output:\n%s", name, err, out)
-			}
-			text := string(out)
-			if n := strings.Count(text, "as a scenario"); n != 2 {
-				t.Errorf("%d failure reports, want one per engine:\n%s", n, text)
-			}
-			blocks := spscBlock.FindAllString(text, -1)
-			if len(blocks) == 0 {
-				t.Fatalf("no scenario in the child's output:\n%s", text)
-			}
-			for _, b := range blocks {
-				ss, err := scenario.Parse(dedent(b))
-				if err != nil || len(ss) != 1 {
-					t.Fatalf("scenario does not parse (%v):\n%s", err, b)
+			for _, s := range childRejects(t, "TestCheckSPSCCatchesBrokenBuffers", name, spscBlock, 2) {
+				if err := scenario.ReplaySPSC(s, newSPSC); err != nil {
+					t.Errorf("the scenario does not replay on netbuf: %v\n%s", err, scenario.Format([]scenario.Scenario{s}))
 				}
-				if n := len(ss[0].Steps); n > 10 {
-					t.Errorf("counterexample of %d calls, want at most 10:\n%s", n, b)
-				}
-				if err := scenario.ReplaySPSC(ss[0], newSPSC); err != nil {
-					t.Errorf("the scenario does not replay on netbuf: %v\n%s", err, b)
-				}
-				if err := scenario.ReplaySPSC(ss[0], brokenSPSC[name]); err == nil {
-					t.Errorf("the scenario passes on the broken buffer:\n%s", b)
+				if err := scenario.ReplaySPSC(s, brokenSPSC[name]); err == nil {
+					t.Errorf("the scenario passes on the broken buffer:\n%s", scenario.Format([]scenario.Scenario{s}))
 				}
 			}
-			t.Logf("rejected; counterexamples:\n%s", strings.Join(blocks, "\n"))
 		})
 	}
 }

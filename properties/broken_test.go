@@ -189,39 +189,52 @@ func TestCheckUnorderedCatchesBrokenBuffers(t *testing.T) {
 	}
 	for name := range broken {
 		t.Run(name, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestCheckUnorderedCatchesBrokenBuffers$", "-rapid.nofailfile")
-			cmd.Env = append(os.Environ(), brokenEnv+"="+name, properties.ScaleEnv+"=1")
-			out, err := cmd.CombinedOutput()
-			var exit *exec.ExitError
-			if !errors.As(err, &exit) || exit.ExitCode() == 0 {
-				t.Fatalf("child checking %s: err %v, want a non-zero exit; output:\n%s", name, err, out)
-			}
-			text := string(out)
-			if n := strings.Count(text, "as a scenario"); n < 1 || n > 2 {
-				t.Errorf("%d failure reports, want one per failing engine:\n%s", n, text)
-			}
-			blocks := scenarioBlock.FindAllString(text, -1)
-			if len(blocks) == 0 {
-				t.Fatalf("no scenario in the child's output:\n%s", text)
-			}
-			for _, b := range blocks {
-				ss, err := scenario.Parse(dedent(b))
-				if err != nil || len(ss) != 1 {
-					t.Fatalf("scenario does not parse (%v):\n%s", err, b)
+			for _, s := range childRejects(t, "TestCheckUnorderedCatchesBrokenBuffers", name, scenarioBlock, 1) {
+				if err := scenario.Replay(s, newNetbuf); err != nil {
+					t.Errorf("the scenario does not replay on netbuf: %v\n%s", err, scenario.Format([]scenario.Scenario{s}))
 				}
-				if n := len(ss[0].Steps); n > 10 {
-					t.Errorf("counterexample of %d ops, want at most 10:\n%s", n, b)
-				}
-				if err := scenario.Replay(ss[0], newNetbuf); err != nil {
-					t.Errorf("the scenario does not replay on netbuf: %v\n%s", err, b)
-				}
-				if err := scenario.Replay(ss[0], broken[name]); err == nil {
-					t.Errorf("the scenario passes on the broken buffer:\n%s", b)
+				if err := scenario.Replay(s, broken[name]); err == nil {
+					t.Errorf("the scenario passes on the broken buffer:\n%s", scenario.Format([]scenario.Scenario{s}))
 				}
 			}
-			t.Logf("rejected; counterexamples:\n%s", strings.Join(blocks, "\n"))
 		})
 	}
+}
+
+// childRejects re-runs this test binary as a child that runs test on the
+// broken buffer name, requires it to fail with at least minReports and at
+// most two failure reports (one per engine), and returns the scenarios of
+// the reports (those block matches), each parsed and of at most 10 steps.
+func childRejects(t *testing.T, test, name string, block *regexp.Regexp, minReports int) []scenario.Scenario {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-rapid.nofailfile")
+	cmd.Env = append(os.Environ(), brokenEnv+"="+name, properties.ScaleEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() == 0 {
+		t.Fatalf("child checking %s: err %v, want a non-zero exit; output:\n%s", name, err, out)
+	}
+	text := string(out)
+	if n := strings.Count(text, "as a scenario"); n < minReports || n > 2 {
+		t.Errorf("%d failure reports, want %d to 2, one per failing engine:\n%s", n, minReports, text)
+	}
+	blocks := block.FindAllString(text, -1)
+	if len(blocks) == 0 {
+		t.Fatalf("no scenario in the child's output:\n%s", text)
+	}
+	var out2 []scenario.Scenario
+	for _, b := range blocks {
+		ss, err := scenario.Parse(dedent(b))
+		if err != nil || len(ss) != 1 {
+			t.Fatalf("scenario does not parse (%v):\n%s", err, b)
+		}
+		if n := len(ss[0].Steps); n > 10 {
+			t.Errorf("counterexample of %d steps, want at most 10:\n%s", n, b)
+		}
+		out2 = append(out2, ss[0])
+	}
+	t.Logf("rejected; counterexamples:\n%s", strings.Join(blocks, "\n"))
+	return out2
 }
 
 // dedent removes the test log's indentation.

@@ -2,7 +2,6 @@ package step
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -163,63 +162,46 @@ func (o OrderedOp) String() string {
 // ParseOrderedOp reads String's form; keys left out take their defaults
 // (n = the size, seq 0, callbacks ok, rsize 0, seed 0).
 func ParseOrderedOp(words []string) (OrderedOp, error) {
-	if len(words) == 0 {
-		return OrderedOp{}, fmt.Errorf("empty statement")
-	}
-	k, ok := lookup(words[0], OKind.String, NumOKinds)
-	if !ok {
-		return OrderedOp{}, fmt.Errorf("unknown statement %q for an ordered buffer", words[0])
-	}
+	k, n, args, err := parseHead(words, OKind.String, NumOKinds, " for an ordered buffer", func(k OKind) bool { return k != OPopWith && k != OReset })
 	op := OrderedOp{Kind: k}
-	args := words[1:]
-	if k != OPopWith && k != OReset {
-		if len(args) == 0 || strings.Contains(args[0], "=") {
-			return op, fmt.Errorf("%s needs a number", k)
-		}
-		n, err := parseInt(args[0])
-		if err != nil {
-			return op, err
-		}
-		switch k {
-		case OPushWith:
-			op.MaxSize, op.N = n, n
-		case OPush:
-			op.MaxSize = n
-		case OPop:
-			op.DstLen = n
-		case OSkipTo:
-			if n < 0 || int64(n) > 1<<32-1 {
-				return op, fmt.Errorf("skipto %d: not a uint32", n)
-			}
-			op.Seq = uint32(n)
-		case OMissing:
-			op.Max = n
-		}
-		args = args[1:]
+	if err != nil {
+		return op, err
 	}
-	allowed := map[OKind]string{OPushWith: "seq n fill reenter rsize seed", OPush: "seq seed", OPopWith: "consume reenter rsize", OPop: "spare"}[k]
-	seen := map[string]bool{}
-	for _, a := range args {
-		key, v, ok := strings.Cut(a, "=")
-		if !ok || !slices.Contains(strings.Fields(allowed), key) {
-			return op, fmt.Errorf("%s does not take %q", k, a)
+	switch k {
+	case OPushWith:
+		op.MaxSize, op.N = n, n
+	case OPush:
+		op.MaxSize = n
+	case OPop:
+		op.DstLen = n
+	case OSkipTo:
+		if n < 0 || int64(n) > 1<<32-1 {
+			return op, fmt.Errorf("skipto %d: not a uint32", n)
 		}
-		if seen[key] {
-			return op, fmt.Errorf("%s given twice", key)
-		}
-		seen[key] = true
-		if err := op.set(key, v); err != nil {
-			return op, err
-		}
+		op.Seq = uint32(n)
+	case OMissing:
+		op.Max = n
+	}
+	seen, err := parseKeys(k, args, oKeys[k], op.set)
+	if err != nil {
+		return op, err
 	}
 	cb := op.Fill
 	if k == OPopWith {
 		cb = op.Consume
 	}
 	if (seen["reenter"] || seen["rsize"]) && !cb.nests() {
-		return op, fmt.Errorf("reenter= and rsize= need a callback that makes a nested call")
+		return op, errNoNested
 	}
 	return op, nil
+}
+
+// oKeys are the key=value words each kind takes.
+var oKeys = [NumOKinds][]string{
+	OPushWith: {"seq", "n", "fill", "reenter", "rsize", "seed"},
+	OPush:     {"seq", "seed"},
+	OPopWith:  {"consume", "reenter", "rsize"},
+	OPop:      {"spare"},
 }
 
 func (o *OrderedOp) set(key, v string) error {

@@ -12,56 +12,76 @@ import (
 // left out take their defaults: n = the size, callbacks ok, rsize 0, bufs
 // as many as lens (at least 1), no lens, seed 0. It never panics.
 func ParseOp(words []string) (Op, error) {
-	if len(words) == 0 {
-		return Op{}, fmt.Errorf("empty statement")
-	}
-	k, ok := lookup(words[0], Kind.String, NumKinds)
-	if !ok {
-		return Op{}, fmt.Errorf("unknown statement %q", words[0])
-	}
+	k, n, args, err := parseHead(words, Kind.String, NumKinds, "", Kind.sized)
 	op := Op{Kind: k}
-	args := words[1:]
-	if k.sized() {
-		if len(args) == 0 || strings.Contains(args[0], "=") {
-			return op, fmt.Errorf("%s needs a size", k)
-		}
-		n, err := parseInt(args[0])
-		if err != nil {
-			return op, err
-		}
-		switch k {
-		case OpPop:
-			op.DstLen = n
-		case OpCommit:
-			op.N = n
-		case OpPushWith:
-			op.MaxSize, op.N = n, n
-		default:
-			op.MaxSize = n
-		}
-		args = args[1:]
+	if err != nil {
+		return op, err
 	}
-	seen := map[string]bool{}
-	for _, a := range args {
-		key, v, ok := strings.Cut(a, "=")
-		if !ok || !slices.Contains(keys[k], key) {
-			return op, fmt.Errorf("%s does not take %q", k, a)
-		}
-		if seen[key] {
-			return op, fmt.Errorf("%s given twice", key)
-		}
-		seen[key] = true
-		if err := op.set(key, v); err != nil {
-			return op, err
-		}
+	switch k {
+	case OpPop:
+		op.DstLen = n
+	case OpCommit:
+		op.N = n
+	case OpPushWith:
+		op.MaxSize, op.N = n, n
+	default:
+		op.MaxSize = n
+	}
+	seen, err := parseKeys(k, args, keys[k], op.set)
+	if err != nil {
+		return op, err
 	}
 	if cb := op.callback(); (seen["reenter"] || seen["rsize"]) && !cb.nests() {
-		return op, fmt.Errorf("reenter= and rsize= need a callback that makes a nested call")
+		return op, errNoNested
 	}
 	if k == OpPushBatch && !seen["bufs"] {
 		op.Bufs = max(op.M, 1)
 	}
 	return op, nil
+}
+
+var errNoNested = fmt.Errorf("reenter= and rsize= need a callback that makes a nested call")
+
+// parseHead reads a statement's kind, named among the n values of its
+// enumeration (what says whose, in the error), and its positional number
+// if sized says the kind takes one; args are the words left.
+func parseHead[K ~uint8](words []string, str func(K) string, n K, what string, sized func(K) bool) (k K, num int, args []string, err error) {
+	if len(words) == 0 {
+		return 0, 0, nil, fmt.Errorf("empty statement")
+	}
+	k, ok := lookup(words[0], str, n)
+	if !ok {
+		return 0, 0, nil, fmt.Errorf("unknown statement %q%s", words[0], what)
+	}
+	args = words[1:]
+	if !sized(k) {
+		return k, 0, args, nil
+	}
+	if len(args) == 0 || strings.Contains(args[0], "=") {
+		return k, 0, nil, fmt.Errorf("%s needs a size", words[0])
+	}
+	num, err = parseInt(args[0])
+	return k, num, args[1:], err
+}
+
+// parseKeys reads key=value words, each one of allowed and given at most
+// once, through set, and returns the keys seen.
+func parseKeys(kind fmt.Stringer, args, allowed []string, set func(key, v string) error) (map[string]bool, error) {
+	seen := map[string]bool{}
+	for _, a := range args {
+		key, v, ok := strings.Cut(a, "=")
+		if !ok || !slices.Contains(allowed, key) {
+			return seen, fmt.Errorf("%s does not take %q", kind, a)
+		}
+		if seen[key] {
+			return seen, fmt.Errorf("%s given twice", key)
+		}
+		seen[key] = true
+		if err := set(key, v); err != nil {
+			return seen, err
+		}
+	}
+	return seen, nil
 }
 
 // set reads one key's value into op.

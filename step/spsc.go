@@ -3,7 +3,6 @@ package step
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -99,11 +98,11 @@ type SPSCOp struct {
 }
 
 // sKeys are the key=value words each kind takes, in printing order.
-var sKeys = [NumSKinds]string{
-	SReserve:  "seed",
-	SPushWith: "n fill reenter rsize seed",
-	SPush:     "seed",
-	SPopWith:  "consume reenter rsize",
+var sKeys = [NumSKinds][]string{
+	SReserve:  {"seed"},
+	SPushWith: {"n", "fill", "reenter", "rsize", "seed"},
+	SPush:     {"seed"},
+	SPopWith:  {"consume", "reenter", "rsize"},
 }
 
 // String renders o as one line, e.g. "pushwith 5 n=3 fill=other reenter=pop rsize=4 seed=7".
@@ -111,17 +110,19 @@ func (o SPSCOp) String() string {
 	var b strings.Builder
 	b.WriteString(o.Kind.String())
 	switch o.Kind {
-	case SReserve, SPush, SWaitRoom, SPushWith:
-		fmt.Fprintf(&b, " %d", o.MaxSize)
 	case SCommit:
 		fmt.Fprintf(&b, " %d", o.N)
 	case SPop:
 		fmt.Fprintf(&b, " %d", o.DstLen)
+	default:
+		if o.Kind.sized() {
+			fmt.Fprintf(&b, " %d", o.MaxSize)
+		}
 	}
 	if o.Kind >= NumSKinds {
 		return b.String()
 	}
-	for _, k := range strings.Fields(sKeys[o.Kind]) {
+	for _, k := range sKeys[o.Kind] {
 		switch k {
 		case "n":
 			fmt.Fprintf(&b, " n=%d", o.N)
@@ -143,51 +144,35 @@ func (o SPSCOp) String() string {
 // the half its callback names: the same half for reenter, the other for
 // other. It never panics.
 func ParseSPSCOp(words []string) (SPSCOp, error) {
-	if len(words) == 0 {
-		return SPSCOp{}, fmt.Errorf("empty statement")
-	}
-	k, ok := lookup(words[0], SKind.String, NumSKinds)
-	if !ok {
-		return SPSCOp{}, fmt.Errorf("unknown statement %q for an SPSC buffer", words[0])
-	}
+	k, n, args, err := parseHead(words, SKind.String, NumSKinds, " for an SPSC buffer", SKind.sized)
 	op := SPSCOp{Kind: k}
-	args := words[1:]
-	switch k {
-	case SReserve, SPush, SWaitRoom, SPushWith, SCommit, SPop:
-		if len(args) == 0 || strings.Contains(args[0], "=") {
-			return op, fmt.Errorf("%s needs a size", k)
-		}
-		n, err := parseInt(args[0])
-		if err != nil {
-			return op, err
-		}
-		switch k {
-		case SCommit:
-			op.N = n
-		case SPop:
-			op.DstLen = n
-		case SPushWith:
-			op.MaxSize, op.N = n, n
-		default:
-			op.MaxSize = n
-		}
-		args = args[1:]
+	if err != nil {
+		return op, err
 	}
-	seen := map[string]bool{}
-	for _, a := range args {
-		key, v, ok := strings.Cut(a, "=")
-		if !ok || !slices.Contains(strings.Fields(sKeys[k]), key) {
-			return op, fmt.Errorf("%s does not take %q", k, a)
-		}
-		if seen[key] {
-			return op, fmt.Errorf("%s given twice", key)
-		}
-		seen[key] = true
-		if err := op.set(key, v); err != nil {
-			return op, err
-		}
+	switch k {
+	case SCommit:
+		op.N = n
+	case SPop:
+		op.DstLen = n
+	case SPushWith:
+		op.MaxSize, op.N = n, n
+	default:
+		op.MaxSize = n
+	}
+	seen, err := parseKeys(k, args, sKeys[k], op.set)
+	if err != nil {
+		return op, err
 	}
 	return op, op.checkNested(seen["reenter"] || seen["rsize"])
+}
+
+// sized reports whether k takes a positional number.
+func (k SKind) sized() bool {
+	switch k {
+	case SReserve, SPush, SWaitRoom, SPushWith, SCommit, SPop:
+		return true
+	}
+	return false
 }
 
 func (o *SPSCOp) set(key, v string) error {
@@ -212,7 +197,7 @@ func (o *SPSCOp) set(key, v string) error {
 func (o SPSCOp) checkNested(given bool) error {
 	if !o.Callback.nests() {
 		if given {
-			return fmt.Errorf("reenter= and rsize= need a callback that makes a nested call")
+			return errNoNested
 		}
 		return nil
 	}
