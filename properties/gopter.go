@@ -63,7 +63,7 @@ func checkGopter(t *testing.T, newBuffer Factory, feat step.Features) {
 	seed := gopterSeed()
 	var stats Stats
 	for _, p := range gopterProfiles {
-		var last failure
+		var last failure[step.Op]
 		ok := t.Run(p.name, func(t *testing.T) {
 			var ps Stats
 			passed, detail := runGopter(newBuffer, feat, p, seed, p.tests*scale(), &ps, &last)
@@ -83,7 +83,7 @@ func checkGopter(t *testing.T, newBuffer Factory, feat step.Features) {
 
 // runGopter checks one profile and returns whether it passed and, if not,
 // gopter's one-line verdict (the shrunk case is in last).
-func runGopter(newBuffer Factory, feat step.Features, p gopterProfile, seed int64, tests int, stats *Stats, last *failure) (bool, string) {
+func runGopter(newBuffer Factory, feat step.Features, p gopterProfile, seed int64, tests int, stats *Stats, last *failure[step.Op]) (bool, string) {
 	params := gopter.DefaultTestParametersWithSeed(seed)
 	params.MinSuccessfulTests = tests
 	params.MinSize, params.MaxSize = p.minSteps, p.maxSteps
@@ -128,15 +128,17 @@ func (s gopterState) next(op step.Op) gopterState {
 	return gopterState{m: &m, mtu: s.mtu}
 }
 
-// gopterSUT is the system under test. After the first step that fails, the
-// later ones are skipped so that the verdict names that step.
+// gopterSUT is the unordered engine's system under test: a sut with the
+// pair, which a drain needs.
 type gopterSUT struct {
+	sut[step.Op]
 	pair *step.Pair
-	rec  *recorder
-	err  error
 }
 
-func gopterCommands(newBuffer Factory, feat step.Features, p gopterProfile, stats *Stats, last *failure) *commands.ProtoCommands {
+// gopterCommand applies one Op.
+type gopterCommand = command[step.Op, gopterState]
+
+func gopterCommands(newBuffer Factory, feat step.Features, p gopterProfile, stats *Stats, last *failure[step.Op]) *commands.ProtoCommands {
 	return &commands.ProtoCommands{
 		NewSystemUnderTestFunc: func(initial commands.State) commands.SystemUnderTest {
 			m := initial.(gopterState).m
@@ -144,19 +146,17 @@ func gopterCommands(newBuffer Factory, feat step.Features, p gopterProfile, stat
 			if err == nil && pair == nil {
 				err = fmt.Errorf("new %d %d: both sides refuse a generated configuration", m.C, m.Slots)
 			}
-			sut := &gopterSUT{pair: pair, rec: &recorder{newBuffer: newBuffer, c: m.C, slots: m.Slots, last: last}}
+			s := &gopterSUT{sut: sut[step.Op]{rec: &recorder[step.Op]{of: unorderedCase(newBuffer, m.C, m.Slots), last: last}}, pair: pair}
 			if err != nil {
-				sut.fail(err)
-			} else {
-				pair.Observe = stats.observe
+				s.fail(err)
+				return s
 			}
-			return sut
+			pair.Observe = stats.observe
+			s.apply = func(op step.Op) error { _, err := pair.Apply(op); return err }
+			s.end = pair.End
+			return s
 		},
-		DestroySystemUnderTestFunc: func(sut commands.SystemUnderTest) {
-			if s := sut.(*gopterSUT); s.pair != nil {
-				s.pair.End()
-			}
-		},
+		DestroySystemUnderTestFunc: endSUT[step.Op],
 		InitialStateGen: func(params *gopter.GenParameters) *gopter.GenResult {
 			c, slots, mtu := p.config(params.Rng)
 			m, err := model.NewUnordered(c, slots)
@@ -180,63 +180,18 @@ func gopterCommands(newBuffer Factory, feat step.Features, p gopterProfile, stat
 	}
 }
 
-// fail records the failing case (the ops applied so far).
-func (s *gopterSUT) fail(err error) {
-	s.err = err
-	*s.rec.last = failure{newBuffer: s.rec.newBuffer, c: s.rec.c, slots: s.rec.slots, ops: slices.Clone(s.rec.ops), err: err}
-}
-
-// apply runs one op on the pair unless an earlier step failed.
-func (s *gopterSUT) apply(op step.Op) error {
-	if s.err != nil {
-		return nil
-	}
-	s.rec.ops = append(s.rec.ops, op)
-	if _, err := s.pair.Apply(op); err != nil {
-		s.fail(err)
-		return err
-	}
-	return nil
-}
-
-// gopterOutcome is what Run hands to PostCondition.
-type gopterOutcome struct{ err error }
-
-func verdict(result commands.Result) *gopter.PropResult {
-	if err := result.(gopterOutcome).err; err != nil {
-		return gopter.NewPropResult(false, firstLine(err.Error()))
-	}
-	return &gopter.PropResult{Status: gopter.PropTrue}
-}
-
-// gopterCommand applies one Op. Any Op may follow any state (errors are
-// part of the contract), so it has no precondition.
-type gopterCommand struct{ op step.Op }
-
-func (c gopterCommand) Run(sut commands.SystemUnderTest) commands.Result {
-	return gopterOutcome{sut.(*gopterSUT).apply(c.op)}
-}
-func (c gopterCommand) NextState(s commands.State) commands.State { return s.(gopterState).next(c.op) }
-func (c gopterCommand) PreCondition(commands.State) bool          { return true }
-func (c gopterCommand) PostCondition(_ commands.State, r commands.Result) *gopter.PropResult {
-	return verdict(r)
-}
-func (c gopterCommand) String() string { return "(" + c.op.String() + ")" }
-
 // gopterDrain ends what is open and pops every packet, each step compared
 // with the model, then requires the buffer to hold no byte.
 type gopterDrain struct{}
 
 func (gopterDrain) Run(sut commands.SystemUnderTest) commands.Result {
 	s := sut.(*gopterSUT)
-	if s.err != nil {
-		return gopterOutcome{}
+	if s.err == nil {
+		if err := drain(s.pair, s.run); err != nil && s.err == nil {
+			s.fail(err) // a leak after a drain that answered right
+		}
 	}
-	err := drain(s.pair, s.apply)
-	if err != nil && s.err == nil {
-		s.fail(err)
-	}
-	return gopterOutcome{err}
+	return gopterOutcome{s.untold()}
 }
 
 func (gopterDrain) NextState(s commands.State) commands.State {

@@ -36,8 +36,8 @@ func newPopsOnError(c, n int) (Buffer, error) {
 func TestGopterShrinksAndReplays(t *testing.T) {
 	const seed = 1
 	p := gopterProfiles[0]
-	run := func() failure {
-		var last failure
+	run := func() failure[step.Op] {
+		var last failure[step.Op]
 		if ok, verdict := runGopter(newPopsOnError, step.Features{}, p, seed, 200, &Stats{}, &last); ok {
 			t.Fatalf("gopter passed a buffer that drops a packet whose consume failed: %s", verdict)
 		}

@@ -17,14 +17,14 @@ func (s rapidSource) intn(lo, hi int, label string) int {
 type rapidMachine struct {
 	pair *step.Pair
 	gen  gen
-	rec  *recorder
+	rec  *recorder[step.Op]
 }
 
 // newRapidMachine draws a configuration of profile p and builds the pair
 // for it; nil if both sides refuse it, a failed case if only one does.
-func newRapidMachine(t *rapid.T, p rapidProfile, newBuffer Factory, feat step.Features, stats *Stats, last *failure) *rapidMachine {
+func newRapidMachine(t *rapid.T, p rapidProfile, newBuffer Factory, feat step.Features, stats *Stats, last *failure[step.Op]) *rapidMachine {
 	c, slots, mtu := p.config(t)
-	rec := &recorder{newBuffer: newBuffer, c: c, slots: slots, last: last}
+	rec := &recorder[step.Op]{of: unorderedCase(newBuffer, c, slots), last: last}
 	pair, err := step.NewPair(newBuffer, c, slots)
 	if err != nil {
 		rec.fail(t, err)
@@ -39,10 +39,7 @@ func newRapidMachine(t *rapid.T, p rapidProfile, newBuffer Factory, feat step.Fe
 // apply runs op on both sides and fails the case on any difference.
 func (m *rapidMachine) apply(t *rapid.T, op step.Op) {
 	t.Helper()
-	m.rec.ops = append(m.rec.ops, op)
-	if _, err := m.pair.Apply(op); err != nil {
-		m.rec.fail(t, err)
-	}
+	m.rec.apply(t, op, func(op step.Op) error { _, err := m.pair.Apply(op); return err })
 }
 
 // actions are the state machine's named actions; "" is the invariant check

@@ -9,7 +9,6 @@ import (
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/commands"
 	"github.com/netbuf-go/netbuf/model"
-	"github.com/netbuf-go/netbuf/scenario"
 	"github.com/netbuf-go/netbuf/step"
 	"pgregory.net/rapid"
 )
@@ -41,21 +40,27 @@ func CheckOrdered(t *testing.T, newBuffer OrderedFactory, opts ...Option) {
 	t.Run("rapid", func(t *testing.T) {
 		defer setRapidFlag("rapid.checks", strconv.Itoa(1000*scale()))()
 		defer setRapidFlag("rapid.shrinktime", shrinkTime.String())()
-		var last orderedFailure
+		var last failure[step.OrderedOp]
 		var stats OrderedStats
 		q := &quietTB{TB: t}
 		rapid.Check(q, func(rt *rapid.T) {
 			cfg, mtu := drawOrderedConfig(rapidSource{rt})
-			rec := &orderedRecorder{newBuffer: newBuffer, cfg: cfg, last: &last}
-			p := rec.pair(rt, newBuffer)
+			rec := &recorder[step.OrderedOp]{of: orderedCase(newBuffer, cfg), last: &last}
+			p := orderedPair(rt, rec, newBuffer, cfg)
 			if p == nil {
 				return
 			}
 			p.Observe = stats.observe
 			g := &ogen{ref: p.Ref, mtu: mtu, feat: feat}
-			apply := func(rt *rapid.T, op step.OrderedOp) { rec.apply(rt, p, op) }
+			apply := func(rt *rapid.T, op step.OrderedOp) {
+				rec.apply(rt, op, func(op step.OrderedOp) error { _, err := p.Apply(op); return err })
+			}
 			rt.Repeat(map[string]func(*rapid.T){
-				"":       func(rt *rapid.T) { rec.check(rt, p) },
+				"": func(rt *rapid.T) {
+					if err := orderedCounters(p); err != nil {
+						rec.fail(rt, err)
+					}
+				},
 				"Op":     func(rt *rapid.T) { apply(rt, g.drawOp(rapidSource{rt})) },
 				"Op2":    func(rt *rapid.T) { apply(rt, g.drawOp(rapidSource{rt})) },
 				"Stream": func(rt *rapid.T) { stream(rapidSource{rt}, g, func(op step.OrderedOp) { apply(rt, op) }) },
@@ -126,64 +131,24 @@ func drainOrdered(p *step.OrderedPair, apply func(step.OrderedOp) error) error {
 	return nil
 }
 
-// orderedFailure is one failing case of an ordered buffer.
-type orderedFailure struct {
-	newBuffer OrderedFactory
-	cfg       step.OrderedConfig
-	ops       []step.OrderedOp
-	err       error
-}
-
-// report renders f as failure.report does, shrunk further by
-// step.ShrinkOrdered.
-func (f orderedFailure) report() string {
-	if f.err == nil {
-		return "(no failing case was recorded)"
-	}
-	ops, err := f.ops, f.err
-	if f.newBuffer != nil && step.CheckOrderedOps(f.newBuffer, f.cfg, ops) != nil {
-		ops = step.ShrinkOrdered(f.newBuffer, f.cfg, ops)
-		err = step.CheckOrderedOps(f.newBuffer, f.cfg, ops)
-	}
-	return fmt.Sprintf("%v\nshrunk to %d ops; as a scenario (the model's answers; save it under corpus/ to keep it):\n%s",
-		err, len(ops), formatScenario(scenario.RecordOrdered(f.cfg, ops)))
-}
-
-// orderedRecorder keeps the ops of one case and records it when it fails.
-type orderedRecorder struct {
-	newBuffer OrderedFactory
-	cfg       step.OrderedConfig
-	ops       []step.OrderedOp
-	last      *orderedFailure
-}
-
-func (r *orderedRecorder) fail(t interface{ Fatalf(string, ...any) }, err error) {
-	*r.last = orderedFailure{newBuffer: r.newBuffer, cfg: r.cfg, ops: slices.Clone(r.ops), err: err}
-	t.Fatalf("%s", firstLine(err.Error()))
-}
-
-func (r *orderedRecorder) pair(t interface{ Fatalf(string, ...any) }, newBuffer OrderedFactory) *step.OrderedPair {
-	p, err := step.NewOrderedPair(newBuffer, r.cfg)
+// orderedPair builds the pair of one case; nil if both sides refuse the
+// configuration, a failed case if only one does.
+func orderedPair(t fataler, r *recorder[step.OrderedOp], newBuffer OrderedFactory, cfg step.OrderedConfig) *step.OrderedPair {
+	p, err := step.NewOrderedPair(newBuffer, cfg)
 	if err != nil {
 		r.fail(t, err)
 	}
 	return p
 }
 
-func (r *orderedRecorder) apply(t interface{ Fatalf(string, ...any) }, p *step.OrderedPair, op step.OrderedOp) {
-	r.ops = append(r.ops, op)
-	if _, err := p.Apply(op); err != nil {
-		r.fail(t, err)
-	}
-}
-
-// check compares the counters of both sides between steps.
-func (r *orderedRecorder) check(t interface{ Fatalf(string, ...any) }, p *step.OrderedPair) {
+// orderedCounters compares the counters of both sides between steps.
+func orderedCounters(p *step.OrderedPair) error {
 	got := [4]int{p.Impl.Len(), p.Impl.Used(), int(p.Impl.Next()), p.Impl.MaxPackets()}
 	want := [4]int{p.Ref.Len(), p.Ref.Used(), int(p.Ref.Next()), p.Ref.MaxPackets()}
 	if got != want {
-		r.fail(t, fmt.Errorf("counters (Len, Used, Next, MaxPackets): buffer %v, model %v", got, want))
+		return fmt.Errorf("counters (Len, Used, Next, MaxPackets): buffer %v, model %v", got, want)
 	}
+	return nil
 }
 
 // OrderedStats counts what a run of the ordered properties exercised.
@@ -225,7 +190,7 @@ func (s OrderedStats) String() string {
 // generator, gopter's sequences and shrinking.
 func checkOrderedGopter(t *testing.T, newBuffer OrderedFactory, feat step.Features) {
 	seed := gopterSeed()
-	var last orderedFailure
+	var last failure[step.OrderedOp]
 	var stats OrderedStats
 	params := gopter.DefaultTestParametersWithSeed(seed)
 	params.MinSuccessfulTests = 400 * scale()
@@ -235,17 +200,18 @@ func checkOrderedGopter(t *testing.T, newBuffer OrderedFactory, feat step.Featur
 	props.Property("ordered", commands.Prop(&commands.ProtoCommands{
 		NewSystemUnderTestFunc: func(initial commands.State) commands.SystemUnderTest {
 			st := initial.(oState)
-			sut := &oSUT{rec: &orderedRecorder{newBuffer: newBuffer, cfg: st.cfg, last: &last}}
-			sut.pair, sut.err = step.NewOrderedPair(newBuffer, st.cfg)
-			if sut.err == nil && sut.pair == nil {
-				sut.err = fmt.Errorf("%s: both sides refuse a generated configuration", st.cfg)
+			s := &sut[step.OrderedOp]{rec: &recorder[step.OrderedOp]{of: orderedCase(newBuffer, st.cfg), last: &last}}
+			pair, err := step.NewOrderedPair(newBuffer, st.cfg)
+			if err == nil && pair == nil {
+				err = fmt.Errorf("%s: both sides refuse a generated configuration", st.cfg)
 			}
-			if sut.err != nil {
-				last = orderedFailure{newBuffer: newBuffer, cfg: st.cfg, err: sut.err}
-			} else {
-				sut.pair.Observe = stats.observe
+			if err != nil {
+				s.fail(err)
+				return s
 			}
-			return sut
+			pair.Observe = stats.observe
+			s.apply = func(op step.OrderedOp) error { _, err := pair.Apply(op); return err }
+			return s
 		},
 		InitialStateGen: func(params *gopter.GenParameters) *gopter.GenResult {
 			for {
@@ -259,7 +225,7 @@ func checkOrderedGopter(t *testing.T, newBuffer OrderedFactory, feat step.Featur
 			st := s.(oState)
 			return func(params *gopter.GenParameters) *gopter.GenResult {
 				g := &ogen{ref: st.ref, mtu: st.mtu, feat: feat}
-				return gopter.NewGenResult(commands.Command(oCommand{g.drawOp(rngSource{params.Rng})}), gopter.NoShrinker)
+				return gopter.NewGenResult(commands.Command(command[step.OrderedOp, oState]{g.drawOp(rngSource{params.Rng})}), gopter.NoShrinker)
 			}
 		},
 	}))
@@ -279,31 +245,9 @@ type oState struct {
 	ref *model.Ordered
 }
 
-type oSUT struct {
-	pair *step.OrderedPair
-	rec  *orderedRecorder
-	err  error
-}
-
-type oCommand struct{ op step.OrderedOp }
-
-func (c oCommand) Run(sut commands.SystemUnderTest) commands.Result {
-	s := sut.(*oSUT)
-	if s.err != nil {
-		return gopterOutcome{}
-	}
-	s.rec.ops = append(s.rec.ops, c.op)
-	if _, err := s.pair.Apply(c.op); err != nil {
-		s.err = err
-		*s.rec.last = orderedFailure{newBuffer: s.rec.newBuffer, cfg: s.rec.cfg, ops: slices.Clone(s.rec.ops), err: err}
-		return gopterOutcome{err}
-	}
-	return gopterOutcome{}
-}
-
-func (c oCommand) NextState(s commands.State) commands.State {
-	st := s.(oState)
-	ops := append(slices.Clip(st.ops), c.op)
+// next returns the state after op.
+func (st oState) next(op step.OrderedOp) oState {
+	ops := append(slices.Clip(st.ops), op)
 	ref, _ := step.NewModelOrdered(st.cfg)
 	other, _ := step.NewModelOrdered(st.cfg)
 	for _, op := range ops {
@@ -311,9 +255,3 @@ func (c oCommand) NextState(s commands.State) commands.State {
 	}
 	return oState{cfg: st.cfg, mtu: st.mtu, ops: ops, ref: ref}
 }
-
-func (oCommand) PreCondition(commands.State) bool { return true }
-func (oCommand) PostCondition(_ commands.State, r commands.Result) *gopter.PropResult {
-	return verdict(r)
-}
-func (c oCommand) String() string { return "(" + c.op.String() + ")" }

@@ -24,7 +24,7 @@ func checkRapid(t *testing.T, newBuffer Factory, feat step.Features) {
 			defer setRapidFlag("rapid.checks", strconv.Itoa(p.checks*scale()))()
 			defer setRapidFlag("rapid.shrinktime", shrinkTime.String())()
 			var ps Stats
-			var last failure // the newest failing case: after shrinking, the minimal one
+			var last failure[step.Op] // the newest failing case: after shrinking, the minimal one
 			q := &quietTB{TB: t}
 			rapid.Check(q, func(rt *rapid.T) {
 				var stats Stats

@@ -3,6 +3,7 @@ package properties
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,52 +11,103 @@ import (
 	"github.com/netbuf-go/netbuf/step"
 )
 
-// failure is one failing case: the configuration, the ops applied up to
-// the failing one, and what differed.
-type failure struct {
-	newBuffer Factory
-	c, slots  int
-	ops       []step.Op
-	err       error
+// caseOf is how to re-check, shrink and print the ops of one case's
+// configuration, on fresh buffers: what a failure report needs of it.
+type caseOf[Op any] struct {
+	check  func([]Op) error
+	shrink func([]Op) []Op
+	record func([]Op) scenario.Scenario
+}
+
+func unorderedCase(newBuffer Factory, c, slots int) caseOf[step.Op] {
+	return caseOf[step.Op]{
+		check:  func(ops []step.Op) error { return step.CheckOps(newBuffer, c, slots, ops) },
+		shrink: func(ops []step.Op) []step.Op { return step.Shrink(newBuffer, c, slots, ops) },
+		record: func(ops []step.Op) scenario.Scenario { return scenario.Record(c, slots, ops) },
+	}
+}
+
+func orderedCase(newBuffer OrderedFactory, cfg step.OrderedConfig) caseOf[step.OrderedOp] {
+	return caseOf[step.OrderedOp]{
+		check:  func(ops []step.OrderedOp) error { return step.CheckOrderedOps(newBuffer, cfg, ops) },
+		shrink: func(ops []step.OrderedOp) []step.OrderedOp { return step.ShrinkOrdered(newBuffer, cfg, ops) },
+		record: func(ops []step.OrderedOp) scenario.Scenario { return scenario.RecordOrdered(cfg, ops) },
+	}
+}
+
+// spscCase prints a case with the calls that drain it: CheckSPSCOps
+// drains, and a failure may come from the drain.
+func spscCase(newSPSC SPSCFactory, c, slots int) caseOf[step.SPSCOp] {
+	return caseOf[step.SPSCOp]{
+		check:  func(ops []step.SPSCOp) error { return step.CheckSPSCOps(newSPSC, c, slots, ops) },
+		shrink: func(ops []step.SPSCOp) []step.SPSCOp { return step.ShrinkSPSC(newSPSC, c, slots, ops) },
+		record: func(ops []step.SPSCOp) scenario.Scenario {
+			return scenario.RecordSPSC(c, slots, step.WithDrain(c, slots, ops))
+		},
+	}
+}
+
+// failure is one failing case: the ops applied up to the failing one, and
+// what differed.
+type failure[Op any] struct {
+	of  caseOf[Op]
+	ops []Op
+	err error
 }
 
 // report renders f for a person: what differed, then the case as a
 // scenario with the model's answers, ready to save in the corpus. The
-// engine's shrunk case is shrunk further by step.Shrink, which removes
-// operations while the failure stays on fresh buffers: the result does not
-// depend on the engine's time budget or on the machine's load.
-func (f failure) report() string {
-	if f.err == nil {
+// engine's shrunk case is shrunk further (caseOf.shrink: step.Shrink and
+// its kin), which removes operations while the failure stays on fresh
+// buffers: the result does not depend on the engine's time budget or on
+// the machine's load.
+func (f failure[Op]) report() string {
+	switch {
+	case f.err == nil:
 		return "(no failing case was recorded)"
-	}
-	if step.CheckOps(f.newBuffer, f.c, f.slots, f.ops) == nil {
+	case f.of.check(f.ops) == nil:
 		return fmt.Sprintf("%v\nthe failing case (%d ops) passes on fresh buffers: the buffers share state across cases or with each other\n%s",
-			f.err, len(f.ops), formatScenario(scenario.Record(f.c, f.slots, f.ops)))
+			f.err, len(f.ops), formatScenario(f.of.record(f.ops)))
 	}
-	ops := step.Shrink(f.newBuffer, f.c, f.slots, f.ops)
-	err := step.CheckOps(f.newBuffer, f.c, f.slots, ops)
+	ops := f.of.shrink(f.ops)
+	err := f.of.check(ops)
 	return fmt.Sprintf("%v\nshrunk to %d ops; as a scenario (the model's answers; save it under corpus/ to keep it):\n%s",
-		err, len(ops), formatScenario(scenario.Record(f.c, f.slots, ops)))
+		err, len(ops), formatScenario(f.of.record(ops)))
 }
 
 func formatScenario(s scenario.Scenario) string {
 	return strings.TrimRight(scenario.Format([]scenario.Scenario{s}), "\n")
 }
 
+// fataler is what a failing case is reported to: a rapid.T or a testing.T.
+type fataler interface{ Fatalf(string, ...any) }
+
 // recorder keeps the ops of one case and, when it fails, records it as the
 // newest failure.
-type recorder struct {
-	newBuffer Factory
-	c, slots  int
-	ops       []step.Op
-	last      *failure
+type recorder[Op any] struct {
+	of   caseOf[Op]
+	ops  []Op
+	last *failure[Op]
+}
+
+// failure is the case so far, failed with err.
+func (r *recorder[Op]) failure(err error) failure[Op] {
+	return failure[Op]{of: r.of, ops: slices.Clone(r.ops), err: err}
 }
 
 // fail records the failing case and fails it, with a one-line message:
 // the engine is still shrinking, and the report comes once, at the end.
-func (r *recorder) fail(t interface{ Fatalf(string, ...any) }, err error) {
-	*r.last = failure{newBuffer: r.newBuffer, c: r.c, slots: r.slots, ops: append([]step.Op(nil), r.ops...), err: err}
+func (r *recorder[Op]) fail(t fataler, err error) {
+	*r.last = r.failure(err)
 	t.Fatalf("%s", firstLine(err.Error()))
+}
+
+// apply records op and runs it through apply; an error fails the case.
+func (r *recorder[Op]) apply(t fataler, op Op, apply func(Op) error) {
+	r.ops = append(r.ops, op)
+	if err := apply(op); err != nil {
+		r.fail(t, err)
+	}
 }
 
 func firstLine(s string) string {

@@ -2,14 +2,13 @@ package properties
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/commands"
 	"github.com/netbuf-go/netbuf/model"
-	"github.com/netbuf-go/netbuf/scenario"
 	"github.com/netbuf-go/netbuf/step"
 	"pgregory.net/rapid"
 )
@@ -204,47 +203,6 @@ func (g *spscGen) stream(s source, apply func(step.SPSCOp)) {
 	}
 }
 
-// spscFailure is one failing case.
-type spscFailure struct {
-	newSPSC  SPSCFactory
-	c, slots int
-	ops      []step.SPSCOp
-	err      error
-}
-
-// report renders the case as failure.report does: what differed, then the
-// case re-shrunk by step.ShrinkSPSC (no engine, no clock) as a scenario
-// with the model's answers, ready to save in the corpus.
-func (f spscFailure) report() string {
-	if f.err == nil {
-		return "(no failing case was recorded)"
-	}
-	if step.CheckSPSCOps(f.newSPSC, f.c, f.slots, f.ops) == nil {
-		return fmt.Sprintf("%v\nthe failing case (%d calls) passes on fresh halves: buffers share state across cases\n%s",
-			f.err, len(f.ops), formatScenario(scenario.RecordSPSC(f.c, f.slots, step.WithDrain(f.c, f.slots, f.ops))))
-	}
-	ops := step.ShrinkSPSC(f.newSPSC, f.c, f.slots, f.ops)
-	err := step.CheckSPSCOps(f.newSPSC, f.c, f.slots, ops)
-	return fmt.Sprintf("%v\nshrunk to %d calls; as a scenario (the model's answers; save it under corpus/ to keep it):\n%s",
-		err, len(ops), formatScenario(scenario.RecordSPSC(f.c, f.slots, step.WithDrain(f.c, f.slots, ops))))
-}
-
-type spscRecorder struct {
-	newSPSC  SPSCFactory
-	c, slots int
-	ops      []step.SPSCOp
-	last     *spscFailure
-}
-
-func (r *spscRecorder) fail(t interface{ Fatalf(string, ...any) }, err error) {
-	*r.last = r.failure(err)
-	t.Fatalf("%s", firstLine(err.Error()))
-}
-
-func (r *spscRecorder) failure(err error) spscFailure {
-	return spscFailure{newSPSC: r.newSPSC, c: r.c, slots: r.slots, ops: slices.Clone(r.ops), err: err}
-}
-
 // SPSCStats counts what a run exercised.
 type SPSCStats struct {
 	Steps, Pushes, Pops, Wraps, Restarts, Interleaved, Cross, Busy, WouldBlock, Empty, Closed, Panics int
@@ -311,16 +269,23 @@ func spscTinyConfig(s source) (c, slots, mtu int) {
 	return c, slots, mtu
 }
 
+// spscShrinkTime bounds rapid's shrinking of an SPSC case, shorter than
+// shrinkTime: a failure that needs a rare call (Close, a nested call of
+// the other half) can keep rapid's shrinker busy for its whole budget
+// with little progress, and the report re-shrinks the case anyway
+// (step.ShrinkSPSC, no clock).
+const spscShrinkTime = 10 * time.Second
+
 func checkSPSCRapid(t *testing.T, newSPSC SPSCFactory) {
 	defer setRapidFlag("rapid.checks", strconv.Itoa(1000*scale()))()
-	defer setRapidFlag("rapid.shrinktime", shrinkTime.String())()
-	var last spscFailure
+	defer setRapidFlag("rapid.shrinktime", spscShrinkTime.String())()
+	var last failure[step.SPSCOp]
 	var total SPSCStats
 	q := &quietTB{TB: t}
 	rapid.Check(q, func(rt *rapid.T) {
 		src := rapidSource{rt}
 		c, slots, mtu := spscTinyConfig(src)
-		rec := &spscRecorder{newSPSC: newSPSC, c: c, slots: slots, last: &last}
+		rec := &recorder[step.SPSCOp]{of: spscCase(newSPSC, c, slots), last: &last}
 		pair, err := step.NewSPSCPair(newSPSC, c, slots)
 		if err != nil {
 			rec.fail(rt, err)
@@ -333,10 +298,7 @@ func checkSPSCRapid(t *testing.T, newSPSC SPSCFactory) {
 		pair.Observe = stats.observe(pair.Model)
 		g := &spscGen{m: pair.Model, mtu: mtu}
 		apply := func(op step.SPSCOp) {
-			rec.ops = append(rec.ops, op)
-			if _, err := pair.Apply(op); err != nil {
-				rec.fail(rt, err)
-			}
+			rec.apply(rt, op, func(op step.SPSCOp) error { _, err := pair.Apply(op); return err })
 		}
 		rt.Repeat(map[string]func(*rapid.T){
 			"": func(rt *rapid.T) {
@@ -372,38 +334,9 @@ func (s spscState) next(op step.SPSCOp) spscState {
 	return s
 }
 
-type spscSUT struct {
-	pair *step.SPSCPair
-	rec  *spscRecorder
-	err  error
-}
-
-type spscCommand struct{ op step.SPSCOp }
-
-func (c spscCommand) Run(sut commands.SystemUnderTest) commands.Result {
-	s := sut.(*spscSUT)
-	if s.err != nil {
-		return gopterOutcome{}
-	}
-	s.rec.ops = append(s.rec.ops, c.op)
-	if _, err := s.pair.Apply(c.op); err != nil {
-		s.err = err
-		*s.rec.last = s.rec.failure(err)
-		return gopterOutcome{err}
-	}
-	return gopterOutcome{}
-}
-
-func (c spscCommand) NextState(s commands.State) commands.State { return s.(spscState).next(c.op) }
-func (spscCommand) PreCondition(commands.State) bool            { return true }
-func (spscCommand) PostCondition(_ commands.State, r commands.Result) *gopter.PropResult {
-	return verdict(r)
-}
-func (c spscCommand) String() string { return "(" + c.op.String() + ")" }
-
 func checkSPSCGopter(t *testing.T, newSPSC SPSCFactory) {
 	seed := gopterSeed()
-	var last spscFailure
+	var last failure[step.SPSCOp]
 	var stats SPSCStats
 	params := gopter.DefaultTestParametersWithSeed(seed)
 	params.MinSuccessfulTests = 600 * scale()
@@ -411,19 +344,22 @@ func checkSPSCGopter(t *testing.T, newSPSC SPSCFactory) {
 	params.MaxShrinkCount = 1000
 	props := gopter.NewProperties(params)
 	props.Property("spsc", commands.Prop(&commands.ProtoCommands{
+		DestroySystemUnderTestFunc: endSUT[step.SPSCOp],
 		NewSystemUnderTestFunc: func(initial commands.State) commands.SystemUnderTest {
 			st := initial.(spscState)
-			sut := &spscSUT{rec: &spscRecorder{newSPSC: newSPSC, c: st.c, slots: st.slots, last: &last}}
-			sut.pair, sut.err = step.NewSPSCPair(newSPSC, st.c, st.slots)
-			if sut.err == nil && sut.pair == nil {
-				sut.err = fmt.Errorf("new %d %d: both sides refuse a generated configuration", st.c, st.slots)
+			s := &sut[step.SPSCOp]{rec: &recorder[step.SPSCOp]{of: spscCase(newSPSC, st.c, st.slots), last: &last}}
+			pair, err := step.NewSPSCPair(newSPSC, st.c, st.slots)
+			if err == nil && pair == nil {
+				err = fmt.Errorf("spsc %d %d: both sides refuse a generated configuration", st.c, st.slots)
 			}
-			if sut.err != nil {
-				last = sut.rec.failure(sut.err)
-			} else {
-				sut.pair.Observe = stats.observe(sut.pair.Model)
+			if err != nil {
+				s.fail(err)
+				return s
 			}
-			return sut
+			pair.Observe = stats.observe(pair.Model)
+			s.apply = func(op step.SPSCOp) error { _, err := pair.Apply(op); return err }
+			s.end = pair.End
+			return s
 		},
 		InitialStateGen: func(params *gopter.GenParameters) *gopter.GenResult {
 			r := params.Rng
@@ -436,7 +372,7 @@ func checkSPSCGopter(t *testing.T, newSPSC SPSCFactory) {
 			st := s.(spscState)
 			return func(params *gopter.GenParameters) *gopter.GenResult {
 				g := &spscGen{m: st.m, mtu: st.mtu}
-				return gopter.NewGenResult(commands.Command(spscCommand{g.drawOp(rngSource{params.Rng})}), gopter.NoShrinker)
+				return gopter.NewGenResult(commands.Command(command[step.SPSCOp, spscState]{g.drawOp(rngSource{params.Rng})}), gopter.NoShrinker)
 			}
 		},
 	}))
