@@ -58,3 +58,18 @@ func TestGopterShrinksAndReplays(t *testing.T) {
 	}
 	t.Logf("shrunk counterexample:\n%s", report)
 }
+
+// TestGopterFailsWhenNoPairBuilds checks that a buffer whose constructor
+// refuses a configuration the model accepts fails the gopter engine (the
+// pair cannot be built; no command may then pass).
+func TestGopterFailsWhenNoPairBuilds(t *testing.T) {
+	refuses := func(c, n int) (Buffer, error) { return nil, netbuf.ErrInvalidSize }
+	var last failure[step.Op]
+	ok, verdict := runGopter(refuses, step.Features{}, gopterProfiles[0], 1, 20, &Stats{}, &last)
+	if ok {
+		t.Fatalf("gopter passed a buffer that refuses every configuration: %s", verdict)
+	}
+	if r := last.report(); !strings.Contains(r, "buffer says \"ErrInvalidSize\", model says \"\"") {
+		t.Errorf("report lacks the disagreement:\n%s", r)
+	}
+}
