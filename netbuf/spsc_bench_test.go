@@ -28,7 +28,10 @@ import (
 //
 // Both sides hold up to spscBenchSlots packets in flight, in 256 KiB of
 // storage. ns/op is wall time per packet across both goroutines; pkts/s is
-// its inverse, as a throughput.
+// its inverse, as a throughput. empty/op and full/op count, per packet,
+// how often the consumer found nothing to take and the producer no room
+// (each followed by a Wait, or a Gosched for mutex; the channel blocks
+// inside, uncounted): they show which side waits for the other.
 func BenchmarkSPSC(b *testing.B) {
 	for _, im := range spscImpls {
 		for _, size := range []int{64, 1500} {
@@ -37,7 +40,8 @@ func BenchmarkSPSC(b *testing.B) {
 				for i := range payload {
 					payload[i] = byte(i)
 				}
-				produce, consume := im.make(b, size)
+				var st spscStats
+				produce, consume := im.make(b, size, &st)
 				b.SetBytes(int64(size))
 				b.ReportAllocs()
 				done := make(chan error, 1)
@@ -50,6 +54,10 @@ func BenchmarkSPSC(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "pkts/s")
+				if im.counts {
+					b.ReportMetric(float64(st.empty)/float64(b.N), "empty/op")
+					b.ReportMetric(float64(st.full)/float64(b.N), "full/op")
+				}
 				if total != b.N*size {
 					b.Fatalf("consumed %d bytes, want %d", total, b.N*size)
 				}
@@ -63,19 +71,25 @@ const (
 	spscBenchSlots   = 1024
 )
 
+// spscStats counts the times each side of a BenchmarkSPSC run found the
+// queue empty (the consumer) or full (the producer). Each count is written
+// by one goroutine only and read after both have ended.
+type spscStats struct{ empty, full int }
+
 type spscImpl struct {
-	name string
-	make func(tb testing.TB, size int) (produce func(n int, payload []byte) error, consume func(n int) int)
+	name   string
+	make   func(tb testing.TB, size int, st *spscStats) (produce func(n int, payload []byte) error, consume func(n int) int)
+	counts bool // whether make fills st
 }
 
 var spscImpls = []spscImpl{
-	{"spsc", newSPSCBench},
-	{"spscwith", newSPSCWithBench},
-	{"chanpool", newChanBench},
-	{"mutex", newMutexBench},
+	{"spsc", newSPSCBench, true},
+	{"spscwith", newSPSCWithBench, true},
+	{"chanpool", newChanBench, false},
+	{"mutex", newMutexBench, true},
 }
 
-func newSPSCBench(tb testing.TB, size int) (func(int, []byte) error, func(int) int) {
+func newSPSCBench(tb testing.TB, size int, st *spscStats) (func(int, []byte) error, func(int) int) {
 	p, q, err := netbuf.NewSPSC(spscBenchStorage, spscBenchSlots)
 	if err != nil {
 		tb.Fatal(err)
@@ -86,6 +100,7 @@ func newSPSCBench(tb testing.TB, size int) (func(int, []byte) error, func(int) i
 		for range n {
 			w, err := p.Reserve(size)
 			for err != nil && errors.Is(err, netbuf.ErrWouldBlock) {
+				st.full++
 				if err = p.Wait(ctx, size); err == nil {
 					w, err = p.Reserve(size)
 				}
@@ -103,6 +118,7 @@ func newSPSCBench(tb testing.TB, size int) (func(int, []byte) error, func(int) i
 		for {
 			r, err := q.Peek()
 			if err != nil && errors.Is(err, netbuf.ErrEmpty) {
+				st.empty++
 				if err = q.Wait(ctx); err == nil {
 					continue
 				}
@@ -117,7 +133,7 @@ func newSPSCBench(tb testing.TB, size int) (func(int, []byte) error, func(int) i
 	return produce, consume
 }
 
-func newSPSCWithBench(tb testing.TB, size int) (func(int, []byte) error, func(int) int) {
+func newSPSCWithBench(tb testing.TB, size int, st *spscStats) (func(int, []byte) error, func(int) int) {
 	p, q, err := netbuf.NewSPSC(spscBenchStorage, spscBenchSlots)
 	if err != nil {
 		tb.Fatal(err)
@@ -131,6 +147,7 @@ func newSPSCWithBench(tb testing.TB, size int) (func(int, []byte) error, func(in
 		for range n {
 			_, err := p.PushWith(size, fill)
 			for err != nil && errors.Is(err, netbuf.ErrWouldBlock) {
+				st.full++
 				if err = p.Wait(ctx, size); err == nil {
 					_, err = p.PushWith(size, fill)
 				}
@@ -147,6 +164,7 @@ func newSPSCWithBench(tb testing.TB, size int) (func(int, []byte) error, func(in
 		for {
 			err := q.PopWith(take)
 			if err != nil && errors.Is(err, netbuf.ErrEmpty) {
+				st.empty++
 				if err = q.Wait(ctx); err == nil {
 					continue
 				}
@@ -159,7 +177,7 @@ func newSPSCWithBench(tb testing.TB, size int) (func(int, []byte) error, func(in
 	return produce, consume
 }
 
-func newChanBench(tb testing.TB, size int) (func(int, []byte) error, func(int) int) {
+func newChanBench(tb testing.TB, size int, _ *spscStats) (func(int, []byte) error, func(int) int) {
 	pool := sync.Pool{New: func() any { return new([mtuBuf]byte) }}
 	ch := make(chan []byte, spscBenchSlots)
 	sink := make([]byte, size)
@@ -182,7 +200,7 @@ func newChanBench(tb testing.TB, size int) (func(int, []byte) error, func(int) i
 	return produce, consume
 }
 
-func newMutexBench(tb testing.TB, size int) (func(int, []byte) error, func(int) int) {
+func newMutexBench(tb testing.TB, size int, st *spscStats) (func(int, []byte) error, func(int) int) {
 	buf, err := netbuf.NewUnorderedBuffer(spscBenchStorage, spscBenchSlots)
 	if err != nil {
 		tb.Fatal(err)
@@ -203,6 +221,7 @@ func newMutexBench(tb testing.TB, size int) (func(int, []byte) error, func(int) 
 			case err == nil:
 				i++
 			case errors.Is(err, netbuf.ErrWouldBlock):
+				st.full++
 				runtime.Gosched()
 			default:
 				return err
@@ -218,6 +237,7 @@ func newMutexBench(tb testing.TB, size int) (func(int, []byte) error, func(int) 
 			if err == nil {
 				i++
 			} else {
+				st.empty++
 				runtime.Gosched()
 			}
 		}
