@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -244,4 +245,79 @@ func newMutexBench(tb testing.TB, size int, st *spscStats) (func(int, []byte) er
 		return total
 	}
 	return produce, consume
+}
+
+// BenchmarkSPSCFloor is the hand-off of BenchmarkSPSC/impl=spsc stripped
+// to its protocol, to show what the protocol itself costs on a machine: a
+// producer goroutine copies size bytes into a byte array, writes the
+// packet's offset and length into a slot and stores the count of packets
+// with sync/atomic; the consumer loads the count, reads the slot, copies
+// the bytes into a sink and stores its own count. No API, no checks, no
+// Wait: each side polls, yielding after a while so that GOMAXPROCS 1
+// works. publish=1 stores the count after every packet, as netbuf.NewSPSC
+// must (a commit is visible when Commit returns, docs/SPEC.md section 7);
+// publish=16 after every 16th (and the last), which the SPSC buffer may
+// not do: the difference is what per-packet publication costs. Same
+// storage and slots as BenchmarkSPSC.
+func BenchmarkSPSCFloor(b *testing.B) {
+	for _, every := range []int{1, 16} {
+		b.Run("publish="+strconv.Itoa(every)+"/size=64", func(b *testing.B) {
+			const size = 64
+			type shared struct {
+				_      [128]byte
+				pushed atomic.Uint64
+				_      [128]byte
+				popped atomic.Uint64
+				_      [128]byte
+			}
+			s := new(shared)
+			data := make([]byte, spscBenchStorage)
+			slots := make([]uint64, spscBenchSlots)
+			payload, sink := make([]byte, size), make([]byte, size)
+			n, S := uint64(b.N), uint64(spscBenchSlots)
+			b.SetBytes(size)
+			b.ReportAllocs()
+			done := make(chan struct{})
+			b.ResetTimer()
+			go func() {
+				defer close(done)
+				var popped uint64
+				off := 0
+				for i := range n {
+					for polls := 0; i-popped >= S; polls++ {
+						if popped = s.popped.Load(); polls%64 == 63 {
+							runtime.Gosched()
+						}
+					}
+					if off+size > len(data) {
+						off = 0
+					}
+					copy(data[off:off+size], payload)
+					slots[i%S] = uint64(off)<<32 | size
+					off += size
+					if (i+1)%uint64(every) == 0 || i+1 == n {
+						s.pushed.Store(i + 1)
+					}
+				}
+			}()
+			var pushed, total uint64
+			for popped := uint64(0); popped < n; {
+				for polls := 0; popped == pushed; polls++ {
+					if pushed = s.pushed.Load(); polls%64 == 63 {
+						runtime.Gosched()
+					}
+				}
+				sl := slots[popped%S]
+				off := int(sl >> 32)
+				total += uint64(copy(sink, data[off:off+int(uint32(sl))]))
+				popped++
+				s.popped.Store(popped)
+			}
+			b.StopTimer()
+			<-done
+			if total != n*size {
+				b.Fatalf("consumed %d bytes, want %d", total, n*size)
+			}
+		})
+	}
 }
