@@ -253,8 +253,8 @@ func newMutexBench(tb testing.TB, size int, st *spscStats) (func(int, []byte) er
 // packet's offset and length into a slot and stores the count of packets
 // with sync/atomic; the consumer loads the count, reads the slot, copies
 // the bytes into a sink and stores its own count. No API, no checks, no
-// Wait: each side polls, yielding after a while so that GOMAXPROCS 1
-// works. publish=1 stores the count after every packet, as netbuf.NewSPSC
+// Wait: each side polls, and yields after spscPolls looks (at once with
+// GOMAXPROCS 1, where the other side cannot run meanwhile). publish=1 stores the count after every packet, as netbuf.NewSPSC
 // must (a commit is visible when Commit returns, docs/SPEC.md section 7);
 // publish=16 after every 16th (and the last), which the SPSC buffer may
 // not do: the difference is what per-packet publication costs. Same
@@ -271,6 +271,7 @@ func BenchmarkSPSCFloor(b *testing.B) {
 				_      [128]byte
 			}
 			s := new(shared)
+			limit := spscPolls()
 			data := make([]byte, spscBenchStorage)
 			slots := make([]uint64, spscBenchSlots)
 			payload, sink := make([]byte, size), make([]byte, size)
@@ -285,7 +286,7 @@ func BenchmarkSPSCFloor(b *testing.B) {
 				off := 0
 				for i := range n {
 					for polls := 0; i-popped >= S; polls++ {
-						if popped = s.popped.Load(); polls%64 == 63 {
+						if popped = s.popped.Load(); polls%limit == limit-1 {
 							runtime.Gosched()
 						}
 					}
@@ -303,7 +304,7 @@ func BenchmarkSPSCFloor(b *testing.B) {
 			var pushed, total uint64
 			for popped := uint64(0); popped < n; {
 				for polls := 0; popped == pushed; polls++ {
-					if pushed = s.pushed.Load(); polls%64 == 63 {
+					if pushed = s.pushed.Load(); polls%limit == limit-1 {
 						runtime.Gosched()
 					}
 				}
@@ -320,4 +321,52 @@ func BenchmarkSPSCFloor(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkSPSCRoundTrip is the machine's cost of moving one cache line
+// from one goroutine's CPU to the other's and back: two goroutines take
+// turns storing a counter that the other polls, one op per round trip. On a
+// virtual machine it may change while the host moves the virtual CPUs;
+// run it beside BenchmarkSPSC to see which case a round ran in. With
+// GOMAXPROCS 1 it measures two trips through the scheduler instead.
+func BenchmarkSPSCRoundTrip(b *testing.B) {
+	limit := spscPolls()
+	var ping, pong struct {
+		_ [128]byte
+		n atomic.Uint64
+		_ [128]byte
+	}
+	wait := func(v *atomic.Uint64, want uint64) {
+		for polls := 0; v.Load() != want; polls++ {
+			if polls%limit == limit-1 {
+				runtime.Gosched()
+			}
+		}
+	}
+	n := uint64(b.N)
+	done := make(chan struct{})
+	b.ResetTimer()
+	go func() {
+		defer close(done)
+		for i := uint64(1); i <= n; i++ {
+			wait(&ping.n, i)
+			pong.n.Store(i)
+		}
+	}()
+	for i := uint64(1); i <= n; i++ {
+		ping.n.Store(i)
+		wait(&pong.n, i)
+	}
+	b.StopTimer()
+	<-done
+}
+
+// spscPolls is how many times a polling side of BenchmarkSPSCFloor or
+// BenchmarkSPSCRoundTrip looks before it yields: a few microseconds, far
+// more than a hand-off takes while both run, and 1 with GOMAXPROCS 1.
+func spscPolls() int {
+	if runtime.GOMAXPROCS(0) < 2 {
+		return 1
+	}
+	return 4096
 }
