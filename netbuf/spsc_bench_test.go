@@ -74,8 +74,13 @@ const (
 
 // spscStats counts the times each side of a BenchmarkSPSC run found the
 // queue empty (the consumer) or full (the producer). Each count is written
-// by one goroutine only and read after both have ended.
-type spscStats struct{ empty, full int }
+// by one goroutine only, on a cache line of its own, and read after both
+// have ended.
+type spscStats struct {
+	empty int
+	_     [128]byte
+	full  int
+}
 
 type spscImpl struct {
 	name   string
