@@ -2,26 +2,25 @@ package netbuf
 
 import (
 	"context"
-	"runtime"
 	"sync/atomic"
 )
 
-// spinYields is how many times a Wait yields the processor and looks
-// again before it sleeps: a packet or room that comes within a few
-// scheduler passes costs no wake-up.
-const spinYields = 3
-
 // notifier wakes a half that waits for the other (Producer.Wait,
-// Consumer.Wait) with no busy loop and no lock. The waiter first yields
-// the processor spinYields times, looking again after each (what comes
-// within a few scheduler passes then costs no sleep and no wake-up). Then
-// it announces itself (sleeping), looks at the shared counters again, and
-// sleeps on a 1-buffered channel; the other half stores its counter, then
-// looks at sleeping, and if set sends without blocking. Both sides store,
-// then load, sequentially consistent atomics (the Go memory model), so at
-// least one of them sees the other's store: either the waiter sees the
-// change and does not sleep, or the other half sees the waiter and wakes
-// it. A token left in the channel only causes one more look.
+// Consumer.Wait) with no busy loop and no lock. The waiter announces
+// itself (sleeping), looks at the shared counters again, and sleeps on a
+// 1-buffered channel; the other half stores its counter, then looks at
+// sleeping, and if set sends without blocking. Both sides store, then
+// load, sequentially consistent atomics (the Go memory model), so at least
+// one of them sees the other's store: either the waiter sees the change
+// and does not sleep, or the other half sees the waiter and wakes it. A
+// token left in the channel only causes one more look.
+//
+// The waiter sleeps as soon as it has looked once and found nothing: it
+// does not yield and look again first. While it sleeps, the other half
+// runs on alone and commits (or frees) a batch, which the waiter then
+// takes in one stretch; a waiter that yields and looks again finds one
+// packet or one slot at a time, and both halves then pay, on every packet,
+// for cache lines the other has just written (docs/spsc.md, benchmarks).
 type notifier struct {
 	sleeping atomic.Bool
 	ch       chan struct{}
@@ -65,12 +64,6 @@ func (w *Producer) Wait(ctx context.Context, maxSize int) error {
 	if _, ok := w.fits(maxSize); ok {
 		return nil
 	}
-	for range spinYields {
-		runtime.Gosched()
-		if _, _, err := w.place(maxSize); err != ErrWouldBlock {
-			return err
-		}
-	}
 	for {
 		w.s.room.sleeping.Store(true)
 		if _, _, err := w.place(maxSize); err != ErrWouldBlock {
@@ -95,12 +88,6 @@ func (r *Consumer) Wait(ctx context.Context) error {
 	}
 	if _, err := r.front(); err != ErrEmpty {
 		return err
-	}
-	for range spinYields {
-		runtime.Gosched()
-		if _, err := r.front(); err != ErrEmpty {
-			return err
-		}
 	}
 	for {
 		r.s.ready.sleeping.Store(true)
