@@ -121,7 +121,7 @@ func NewSPSCReceiver(ctx context.Context, conn *net.UDPConn, cfg Config) (*SPSCR
 // an error wrapping netbuf.ErrClosed and the cause (see Err).
 func (r *SPSCReceiver) PopWith(consume func(p []byte, from netip.AddrPort) error) error {
 	if consume == nil {
-		return netbuf.ErrNilFunc
+		return r.c.PopWith(nil) // ErrBusy first, as the buffer orders them, then ErrNilFunc
 	}
 	called := false
 	err := r.c.PopWith(func(p []byte) error {

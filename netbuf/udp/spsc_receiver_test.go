@@ -243,7 +243,8 @@ func TestSPSCReceiverEnds(t *testing.T) {
 }
 
 // TestSPSCReceiverConsumerErrors: a nil consume, consume's own error (the
-// datagram stays), a PopWith or Wait from inside consume (ErrBusy), and
+// datagram stays), a PopWith (nil consume too) or Wait from inside consume
+// (ErrBusy, first), and
 // Close from inside consume (the reader ends; the datagram in hand and
 // the rest still pop).
 func TestSPSCReceiverConsumerErrors(t *testing.T) {
@@ -262,17 +263,18 @@ func TestSPSCReceiverConsumerErrors(t *testing.T) {
 	if err := r.PopWith(func([]byte, netip.AddrPort) error { return mine }); err != mine {
 		t.Fatalf("consume's error: %v, want it unchanged", err)
 	}
-	var inner, innerWait error
+	var inner, innerNil, innerWait error
 	popOne(t, r, func(p []byte, _ netip.AddrPort) error {
 		inner = r.PopWith(func([]byte, netip.AddrPort) error { return nil })
+		innerNil = r.PopWith(nil)
 		innerWait = r.Wait(context.Background())
 		if string(p) != "a" {
 			return fmt.Errorf("got %q, want a", p)
 		}
 		return r.Close()
 	})
-	if !errors.Is(inner, netbuf.ErrBusy) || !errors.Is(innerWait, netbuf.ErrBusy) {
-		t.Fatalf("from inside consume: PopWith %v, Wait %v; want ErrBusy", inner, innerWait)
+	if !errors.Is(inner, netbuf.ErrBusy) || !errors.Is(innerNil, netbuf.ErrBusy) || !errors.Is(innerWait, netbuf.ErrBusy) {
+		t.Fatalf("from inside consume: PopWith %v, PopWith(nil) %v, Wait %v; want ErrBusy", inner, innerNil, innerWait)
 	}
 	for _, want := range []string{"b", "c"} {
 		popOne(t, r, func(p []byte, _ netip.AddrPort) error {
