@@ -58,11 +58,7 @@ var shards = []Shard{
 		Files: []string{"ring.go", "unordered.go", "place.go", "batch.go", "twophase.go", "check.go", "errors.go", "doc.go"},
 		Stages: []Stage{
 			{Pkg: "./netbuf", Why: "unit tests and examples",
-				Run: `^(Test(Unordered|PushBatch|TwoPhase|Check|Ring|NewRing|NewUnorderedBuffer|ZeroAllocsPerPacket)\w*|Example|Example(Ring|UnorderedBuffer)\w*)$`,
-				// 2 GiB that the runtime sometimes clears page by page
-				// (seconds); TestUnorderedAcceptsMaxCapacityOnFreshPages
-				// checks the same limit at no cost.
-				Skip: `^TestNewUnorderedBufferAcceptsMaxCapacityBytes$`},
+				Run: `^(Test(Unordered|PushBatch|TwoPhase|Check|Ring|NewRing|NewUnorderedBuffer|ZeroAllocsPerPacket)\w*|Example|Example(Ring|UnorderedBuffer)\w*)$`},
 			{Pkg: "./fuzz", Run: `^(FuzzUnordered|FuzzRing|FuzzScenario)$`, Why: "fuzz seeds"},
 			{Pkg: "./scenario", Run: `^TestCorpus$`, Why: "regression corpus"},
 			{Pkg: "./properties", Run: `^(TestUnordered|TestRing)$`, Why: "property engines"},
@@ -85,6 +81,7 @@ var shards = []Shard{
 		Stages: []Stage{
 			{Pkg: "./netbuf", Run: `^(Test(SPSC|NewSPSC)\w*|Example(SPSC|NewSPSC)\w*)$`, Why: "unit tests, examples and the two-goroutine stress test"},
 			{Pkg: "./fuzz", Run: `^FuzzSPSC$`, Why: "fuzz seeds"},
+			{Pkg: "./scenario", Run: `^TestSPSCCorpus$`, Why: "regression corpus"},
 			{Pkg: "./properties", Run: `^TestSPSC$`, Why: "property engines"},
 		},
 	},

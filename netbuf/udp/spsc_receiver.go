@@ -61,8 +61,9 @@ type SPSCReceiver struct {
 }
 
 // spscStats are Stats as atomic counters: the reader adds, Stats loads.
+// Reads is Packets: the reader makes one successful read per datagram.
 type spscStats struct {
-	packets, bytes, reads, truncated, drops, wouldBlock atomic.Uint64
+	packets, bytes, truncated, drops, wouldBlock atomic.Uint64
 }
 
 // NewSPSCReceiver returns a receiver for conn with an empty SPSC buffer
@@ -181,7 +182,8 @@ func (r *SPSCReceiver) Err() error {
 // times the reader found the buffer full and waited for room.
 func (r *SPSCReceiver) Stats() Stats {
 	s := &r.stats
-	return Stats{Packets: s.packets.Load(), Bytes: s.bytes.Load(), Reads: s.reads.Load(),
+	packets := s.packets.Load()
+	return Stats{Packets: packets, Bytes: s.bytes.Load(), Reads: packets,
 		Truncated: s.truncated.Load(), Drops: s.drops.Load(), WouldBlock: s.wouldBlock.Load()}
 }
 
