@@ -8,12 +8,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"github.com/netbuf-go/netbuf/corpus"
-	"github.com/netbuf-go/netbuf/fuzz"
+	"github.com/netbuf-go/netbuf/internal/fuzzcodec"
+	"github.com/netbuf-go/netbuf/internal/scenario"
 	"github.com/netbuf-go/netbuf/internal/spsccheck"
+	"github.com/netbuf-go/netbuf/internal/step"
 	"github.com/netbuf-go/netbuf/netbuf"
-	"github.com/netbuf-go/netbuf/scenario"
-	"github.com/netbuf-go/netbuf/step"
 )
 
 // SeedsEnv names an environment variable that replaces the embedded
@@ -27,7 +26,7 @@ func newBuffer(c, n int) (step.Buffer, error) { return netbuf.NewUnorderedBuffer
 // seeds returns the text of every scenario file of the corpus, by name.
 func seeds(f *testing.F) map[string]string {
 	f.Helper()
-	var fsys fs.FS = corpus.FS
+	var fsys fs.FS = os.DirFS("../testdata")
 	if dir, ok := os.LookupEnv(SeedsEnv); ok {
 		fsys = os.DirFS(dir)
 	}
@@ -56,8 +55,8 @@ func FuzzUnordered(f *testing.F) {
 		if err != nil {
 			f.Fatalf("%s: %v", file, err)
 		}
-		for _, p := range fuzz.Programs(ss) {
-			data, err := fuzz.Encode(p)
+		for _, p := range fuzzcodec.Programs(ss) {
+			data, err := fuzzcodec.Encode(p)
 			if err != nil {
 				f.Fatalf("%s: %v", file, err)
 			}
@@ -65,11 +64,11 @@ func FuzzUnordered(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p, err := fuzz.Decode(data)
+		p, err := fuzzcodec.Decode(data)
 		if err != nil {
 			return // too big to run: not a failure
 		}
-		if err := fuzz.CheckUnordered(newBuffer, p); err != nil {
+		if err := fuzzcodec.CheckUnordered(newBuffer, p); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -85,7 +84,7 @@ func FuzzRing(f *testing.F) {
 		f.Add([]byte{0xFF, 0, 0, 0, 0, 0, 0, 0, 0})                                        // cap 0: refused by both
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if err := fuzz.CheckRing(data); err != nil {
+		if err := fuzzcodec.CheckRing(data); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -120,25 +119,25 @@ func FuzzScenario(f *testing.F) {
 		// Run what survives of a mutated text, not only texts that parse
 		// whole: most mutations break one line, and the strict parser
 		// would hide every other line from the buffer.
-		for _, p := range fuzz.Programs(salvage(text)) {
-			data, err := fuzz.Encode(p)
+		for _, p := range fuzzcodec.Programs(salvage(text)) {
+			data, err := fuzzcodec.Encode(p)
 			if err != nil {
 				t.Fatal(err)
 			}
-			q, err := fuzz.Decode(data)
+			q, err := fuzzcodec.Decode(data)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if d := cmp.Diff(p, q, cmpopts.EquateEmpty()); d != "" {
 				t.Fatalf("Decode(Encode(p)) != p (-p +decoded):\n%s", d)
 			}
-			if err := fuzz.CheckUnordered(newBuffer, q); err != nil {
+			if err := fuzzcodec.CheckUnordered(newBuffer, q); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for _, s := range salvage(text) {
 			if s.SPSC && s.NewErr == "" && s.Cap <= scenario.MaxBytes && s.Slots <= scenario.MaxBytes {
-				if err := fuzz.CheckSPSC(spsccheck.NewNetbuf, fuzz.SPSCProgram{Cap: s.Cap, Slots: s.Slots, Ops: s.SPSCOps()}); err != nil {
+				if err := fuzzcodec.CheckSPSC(spsccheck.NewNetbuf, fuzzcodec.SPSCProgram{Cap: s.Cap, Slots: s.Slots, Ops: s.SPSCOps()}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -201,12 +200,12 @@ func FuzzOrdered(f *testing.F) {
 		for _, s := range ss {
 			ordered += b2i(s.Ordered != nil)
 		}
-		ps := fuzz.OrderedPrograms(ss)
+		ps := fuzzcodec.OrderedPrograms(ss)
 		if len(ps) != ordered {
 			f.Fatalf("%s: %d of its %d ordered scenarios do not fit FuzzOrdered's byte format: they would be lost as seeds", file, ordered-len(ps), ordered)
 		}
 		for _, p := range ps {
-			data, err := fuzz.EncodeOrdered(p)
+			data, err := fuzzcodec.EncodeOrdered(p)
 			if err != nil {
 				f.Fatalf("%s: %v", file, err)
 			}
@@ -215,11 +214,11 @@ func FuzzOrdered(f *testing.F) {
 	}
 	f.Add([]byte{15, 3, 1, 3, 6, 0, 1, 8, 7, 3, 1, 8, 6, 3, 3, 32, 4, 1, 5, 8, 2})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p, err := fuzz.DecodeOrdered(data)
+		p, err := fuzzcodec.DecodeOrdered(data)
 		if err != nil {
 			return
 		}
-		if err := fuzz.CheckOrdered(newOrdered, p); err != nil {
+		if err := fuzzcodec.CheckOrdered(newOrdered, p); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -3,9 +3,9 @@ package fuzz_test
 import (
 	"testing"
 
-	"github.com/netbuf-go/netbuf/fuzz"
+	"github.com/netbuf-go/netbuf/internal/fuzzcodec"
+	"github.com/netbuf-go/netbuf/internal/scenario"
 	"github.com/netbuf-go/netbuf/internal/spsccheck"
-	"github.com/netbuf-go/netbuf/scenario"
 )
 
 // FuzzSPSC drives netbuf's SPSC buffer (both halves, one goroutine) and
@@ -22,12 +22,12 @@ func FuzzSPSC(f *testing.F) {
 		for _, s := range ss {
 			spsc += b2i(s.SPSC)
 		}
-		ps := fuzz.SPSCPrograms(ss)
+		ps := fuzzcodec.SPSCPrograms(ss)
 		if len(ps) != spsc {
 			f.Fatalf("%s: %d of its %d spsc scenarios do not fit FuzzSPSC's byte format: they would be lost as seeds", file, spsc-len(ps), spsc)
 		}
 		for _, p := range ps {
-			data, err := fuzz.EncodeSPSC(p)
+			data, err := fuzzcodec.EncodeSPSC(p)
 			if err != nil {
 				f.Fatalf("%s: %v", file, err)
 			}
@@ -35,11 +35,11 @@ func FuzzSPSC(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p, err := fuzz.DecodeSPSC(data)
+		p, err := fuzzcodec.DecodeSPSC(data)
 		if err != nil {
 			return
 		}
-		if err := fuzz.CheckSPSC(spsccheck.NewNetbuf, p); err != nil {
+		if err := fuzzcodec.CheckSPSC(spsccheck.NewNetbuf, p); err != nil {
 			t.Fatal(err)
 		}
 	})

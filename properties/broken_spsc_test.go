@@ -5,9 +5,9 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/netbuf-go/netbuf/internal/scenario"
 	"github.com/netbuf-go/netbuf/netbuf"
 	"github.com/netbuf-go/netbuf/properties"
-	"github.com/netbuf-go/netbuf/scenario"
 )
 
 // closing is a flag the two halves of a broken SPSC buffer share.

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netbuf-go/netbuf/internal/scenario"
 	"github.com/netbuf-go/netbuf/netbuf"
 	"github.com/netbuf-go/netbuf/properties"
-	"github.com/netbuf-go/netbuf/scenario"
 )
 
 // contract hides netbuf's additions (PushBatch, the two-phase API, Check)

@@ -26,7 +26,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netbuf-go/netbuf/step"
+	"github.com/netbuf-go/netbuf/internal/step"
 )
 
 // Buffer is the behaviour under test: the UnorderedBuffer methods of the

@@ -1,8 +1,8 @@
 package properties
 
 import (
+	"github.com/netbuf-go/netbuf/internal/step"
 	"github.com/netbuf-go/netbuf/model"
-	"github.com/netbuf-go/netbuf/step"
 )
 
 // source is where a generator's choices come from: rapid's draws (which

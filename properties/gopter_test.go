@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netbuf-go/netbuf/internal/step"
 	"github.com/netbuf-go/netbuf/netbuf"
-	"github.com/netbuf-go/netbuf/step"
 )
 
 // popsOnError is a deliberately broken buffer: when consume fails, it

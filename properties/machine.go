@@ -1,7 +1,7 @@
 package properties
 
 import (
-	"github.com/netbuf-go/netbuf/step"
+	"github.com/netbuf-go/netbuf/internal/step"
 	"pgregory.net/rapid"
 )
 

@@ -4,8 +4,8 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/netbuf-go/netbuf/internal/step"
 	"github.com/netbuf-go/netbuf/model"
-	"github.com/netbuf-go/netbuf/step"
 )
 
 // ogen draws operations on an ordered buffer from the model's state, for

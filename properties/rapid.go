@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netbuf-go/netbuf/internal/step"
 	"github.com/netbuf-go/netbuf/model"
-	"github.com/netbuf-go/netbuf/step"
 	"pgregory.net/rapid"
 )
 

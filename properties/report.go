@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netbuf-go/netbuf/scenario"
-	"github.com/netbuf-go/netbuf/step"
+	"github.com/netbuf-go/netbuf/internal/scenario"
+	"github.com/netbuf-go/netbuf/internal/step"
 )
 
 // caseOf is how to re-check, shrink and print the ops of one case's

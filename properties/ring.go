@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/netbuf-go/netbuf/step"
+	"github.com/netbuf-go/netbuf/internal/step"
 	"pgregory.net/rapid"
 )
 

@@ -8,8 +8,8 @@ import (
 
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/commands"
+	"github.com/netbuf-go/netbuf/internal/step"
 	"github.com/netbuf-go/netbuf/model"
-	"github.com/netbuf-go/netbuf/step"
 	"pgregory.net/rapid"
 )
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/netbuf-go/netbuf/step"
+	"github.com/netbuf-go/netbuf/internal/step"
 )
 
 // Stats counts what a run exercised, so that a report can show the suite

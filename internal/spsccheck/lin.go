@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/anishathalye/porcupine"
+	"github.com/netbuf-go/netbuf/internal/step"
 	"github.com/netbuf-go/netbuf/model"
-	"github.com/netbuf-go/netbuf/step"
 )
 
 // Client ids of a history: the producer's goroutine and the consumer's.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/anishathalye/porcupine"
 	"github.com/netbuf-go/netbuf/internal/spsccheck"
-	"github.com/netbuf-go/netbuf/step"
+	"github.com/netbuf-go/netbuf/internal/step"
 )
 
 // HistoriesEnv names the environment variable that sets how many

@@ -1,8 +1,8 @@
 package spsccheck
 
 import (
+	"github.com/netbuf-go/netbuf/internal/step"
 	"github.com/netbuf-go/netbuf/netbuf"
-	"github.com/netbuf-go/netbuf/step"
 )
 
 // NewNetbuf is netbuf.NewSPSC as a step.SPSCFactory.

@@ -1,0 +1,82 @@
+package fuzzcodec_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/netbuf-go/netbuf/internal/fuzzcodec"
+	"github.com/netbuf-go/netbuf/internal/step"
+)
+
+// TestCodecRoundTrip checks that Encode is Decode's inverse on programs
+// decoded from random bytes (so every shape the fuzzer can reach), and on
+// values that need each escape.
+func TestCodecRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var programs []fuzzcodec.Program
+	for range 2000 {
+		data := make([]byte, rng.IntN(64))
+		for i := range data {
+			data[i] = byte(rng.Uint32())
+		}
+		if p, err := fuzzcodec.Decode(data); err == nil {
+			programs = append(programs, p)
+		}
+	}
+	programs = append(programs, fuzzcodec.Program{Cap: 1000, Slots: 0, Ops: nil},
+		fuzzcodec.Program{Cap: 300, Slots: 9, Ops: []step.Op{
+			{Kind: step.OpPushWith, MaxSize: 250, N: 251, Fill: step.CallReenter, Reenter: step.OpPop, Seed: 3},
+			{Kind: step.OpPushWith, MaxSize: -7, N: -1, Fill: step.CallReenter, Reenter: step.OpReset},
+			{Kind: step.OpPush, MaxSize: 314, Seed: 255},
+			{Kind: step.OpPop, DstLen: -2},
+			{Kind: step.OpPopWith, Consume: step.CallPanic},
+			{Kind: step.OpPushBatch, MaxSize: 7, Bufs: 9, M: 3, Lens: [step.MaxBatch]int{7, 0, 8}, Fill: step.CallForeign, Seed: 1},
+			{Kind: step.OpPushBatch, MaxSize: 0, Bufs: -1, Fill: step.CallOther, Reenter: step.OpReserve, ReSize: 301},
+			{Kind: step.OpPopWith, Consume: step.CallNil},
+			{Kind: step.OpReserve, MaxSize: 299, Seed: 9},
+			{Kind: step.OpCommit, N: -1},
+			{Kind: step.OpAbort}, {Kind: step.OpPeek}, {Kind: step.OpRelease},
+			{Kind: step.OpPopWith, Consume: step.CallOther, Reenter: step.OpCommit, ReSize: -2},
+		}})
+	// Every value around the edges of the number encoding, for a small and a
+	// large bound: in range, just over (B+1 to B+14), past that, -1, -2.
+	for _, c := range []int{7, 300} {
+		p := fuzzcodec.Program{Cap: c, Slots: 1}
+		for _, v := range []int{0, c - 1, c, c + 1, c + 14, c + 15, 0xEF, 0xF0, 0xFE, 0xFF, -1, -2} {
+			p.Ops = append(p.Ops, step.Op{Kind: step.OpPop, DstLen: v},
+				step.Op{Kind: step.OpPushWith, MaxSize: 5, N: v})
+		}
+		programs = append(programs, p)
+	}
+	for _, p := range programs {
+		data, err := fuzzcodec.Encode(p)
+		if err != nil {
+			t.Fatalf("Encode(%+v): %v", p, err)
+		}
+		q, err := fuzzcodec.Decode(data)
+		if err != nil {
+			t.Fatalf("Decode(Encode(%+v)): %v", p, err)
+		}
+		if d := cmp.Diff(p, q, cmpopts.EquateEmpty()); d != "" {
+			t.Fatalf("Decode(Encode(p)) != p (-p +decoded):\n%s", d)
+		}
+	}
+}
+
+// TestDecodeLimits checks that inputs too big to run are refused rather than
+// allocated.
+func TestDecodeLimits(t *testing.T) {
+	big := []byte{0xFF, 0, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF, 0} // Cap MaxInt32
+	if _, err := fuzzcodec.Decode(big); err == nil {
+		t.Error("Decode accepted Cap = MaxInt32")
+	}
+	hugePush := []byte{0, 0, 1, 0xFF, 0, 0, 0, 0, 0x7F, 0, 0, 0, 0}
+	if _, err := fuzzcodec.Decode(hugePush); err == nil {
+		t.Error("Decode accepted a 2 GB Push")
+	}
+	if err := fuzzcodec.CheckRing([]byte{0xFF, 0, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF}); err != nil {
+		t.Error(err)
+	}
+}
