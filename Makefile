@@ -1,12 +1,12 @@
 # netbuf: every target works on a fresh machine with only Go installed; tools
 # are run with `go run tool@version` at pinned versions (gremlins, which
-# cmd/mutate's tables mirror, is pinned there and built with `go install`).
+# internal/cmd/mutate's tables mirror, is pinned there and built with `go install`).
 GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
 # CORPUS_DIR: the regression corpus of readable scenarios (*.scn).
-CORPUS_DIR ?= corpus
+CORPUS_DIR ?= testdata
 
 .PHONY: test fmt-check vet staticcheck unit verify verify-properties bench bench-compare fuzz fuzz-smoke corpus
 
@@ -50,10 +50,10 @@ peers:
 ## does not stop the others), ending with one verdict: a table of every stage,
 ## PASS or FAIL and its wall time, with the property engines' STATS lines, the
 ## FUZZ lines and the MUTATE line under their stage; fails if any stage failed.
-## Stages, as NAME=TARGET (cmd/verify runs `make TARGET` for each).
+## Stages, as NAME=TARGET (internal/cmd/verify runs `make TARGET` for each).
 VERIFY_STAGES ?= gate=test properties=verify-properties spsc=verify-spsc fuzz=fuzz-smoke mutation=mutate
 verify:
-	@$(GO) run ./cmd/verify -make "$(MAKE_COMMAND)" $(VERIFY_STAGES)
+	@$(GO) run ./internal/cmd/verify -make "$(MAKE_COMMAND)" $(VERIFY_STAGES)
 
 ## verify-properties: the property suite (rapid and gopter engines, Ring) at
 ## NETBUF_PROPERTY_SCALE=$(PROPERTY_SCALE), i.e. that many times the cases of
@@ -83,16 +83,16 @@ bench:
 		cat bench.round; cat bench.round >> bench.txt; done; rm -f bench.round netbuf-bench.test
 	$(GO) run $(BENCHSTAT) -col /impl -filter '/impl:(floor OR netbuf OR twophase OR chanpool OR naive)' bench.txt
 
-## bench-compare: the performance targets (cmd/benchratio/targets.go), each
+## bench-compare: the performance targets (internal/cmd/benchratio/targets.go), each
 ## a ratio of medians between two impls, and 0 allocs/op, checked against the
 ## one bench.txt (made by `make bench` if absent); the figures themselves are
 ## benchstat's, in `make bench`.
 bench-compare:
 	@test -f bench.txt || $(MAKE) bench
-	$(GO) run ./cmd/benchratio bench.txt
+	$(GO) run ./internal/cmd/benchratio bench.txt
 
 ## fuzz: every native fuzz target in turn, FUZZTIME each (one -fuzz per go
-## test), then a summary line per target (execs/s), by cmd/fuzz.
+## test), then a summary line per target (execs/s), by internal/cmd/fuzz.
 ## FUZZMINIMIZETIME bounds the fuzzer's minimization of each new input, which
 ## otherwise stalls the search for up to a minute at a time (`make corpus`
 ## shrinks failures). FUZZFLAGS is passed on to go test, e.g.
@@ -101,7 +101,7 @@ FUZZTIME         ?= 30s
 FUZZMINIMIZETIME ?= 1000x
 FUZZTARGETS      ?= FuzzUnordered FuzzRing FuzzScenario FuzzOrdered FuzzSPSC
 fuzz:
-	GO="$(GO)" $(GO) run ./cmd/fuzz -fuzztime $(FUZZTIME) -minimizetime $(FUZZMINIMIZETIME) \
+	GO="$(GO)" $(GO) run ./internal/cmd/fuzz -fuzztime $(FUZZTIME) -minimizetime $(FUZZMINIMIZETIME) \
 		-flags "$(FUZZFLAGS)" $(FUZZTARGETS)
 
 ## fuzz-smoke: the short fuzz run of every target that `make verify` includes.
@@ -115,7 +115,7 @@ fuzz-smoke:
 ## the native engine and for FUZZTIME with libFuzzer (-jobs/-workers from the
 ## cores, seeded from go test's seeds), and a LIBFUZZER line per target
 ## (execs/s of both engines). A crash becomes a go test seed file under
-## fuzz/testdata/fuzz/ (`make corpus` turns it into a scenario). By cmd/libfuzz;
+## fuzz/testdata/fuzz/ (`make corpus` turns it into a scenario). By internal/cmd/libfuzz;
 ## LIBFUZZER_TARGETS (default: all), LIBFUZZER_WORK (a directory to keep and
 ## reuse: build, corpora, logs), LIBFUZZER_FLAGS (e.g. -native=false).
 LIBFUZZER_TARGETS ?=
@@ -123,13 +123,13 @@ LIBFUZZER_WORK    ?=
 LIBFUZZER_FLAGS   ?=
 .PHONY: fuzz-libfuzzer
 fuzz-libfuzzer:
-	GO="$(GO)" $(GO) run ./cmd/libfuzz local -fuzztime $(FUZZTIME) -minimizetime $(FUZZMINIMIZETIME) \
+	GO="$(GO)" $(GO) run ./internal/cmd/libfuzz local -fuzztime $(FUZZTIME) -minimizetime $(FUZZMINIMIZETIME) \
 		-flags "$(FUZZFLAGS)" $(if $(LIBFUZZER_WORK),-work $(LIBFUZZER_WORK)) $(LIBFUZZER_FLAGS) $(LIBFUZZER_TARGETS)
 
 ## corpus: turn the failures saved under fuzz/testdata/fuzz/ into readable
 ## scenarios in $(CORPUS_DIR)/ (shrunk, with the model's answers).
 corpus:
-	$(GO) run ./cmd/corpus -in fuzz/testdata/fuzz -out $(CORPUS_DIR)
+	$(GO) run ./internal/cmd/corpus -in fuzz/testdata/fuzz -out $(CORPUS_DIR)
 
 ## e2e: the UDP receive path end to end on loopback (scripts/e2e.sh): the
 ## documented recipes as written, a kill -HUP stop, volume runs in every mode
@@ -141,15 +141,15 @@ corpus:
 e2e:
 	GO="$(GO)" ./scripts/e2e.sh
 
-## mutate: mutation testing of netbuf/ with gremlins (pinned in cmd/mutate,
+## mutate: mutation testing of netbuf/ with gremlins (pinned in internal/cmd/mutate,
 ## built with `go install`), one shard of the library after the other (see
-## cmd/mutate/shards.go): ring+unordered, ordered, spsc. Each shard mutates
+## internal/cmd/mutate/shards.go): ring+unordered, ordered, spsc. Each shard mutates
 ## its own files and runs, per mutant, only the tests that verify them, in
 ## stages (netbuf's unit tests, fuzz seeds, corpus, property engines) that
 ## stop at the first failure; progress as `mutate <shard> <done>/<total>`.
 ## Each shard prints killed, lived, not covered, timed out and the
 ## efficacy, and fails below MUTATE_THRESHOLD % or on a survivor not listed,
-## with its reason, in cmd/mutate/equivalent.txt; one MUTATE line per shard,
+## with its reason, in internal/cmd/mutate/equivalent.txt; one MUTATE line per shard,
 ## then an overall one. MUTATE_SHARD=name (or a comma-separated list) runs
 ## those shards only. MUTATE_FLAGS is passed on (e.g. -keep DIR to keep
 ## gremlins' reports and logs). See docs/mutation.md.
@@ -159,5 +159,5 @@ MUTATE_SHARD     ?=
 MUTATE_FLAGS     ?=
 .PHONY: mutate
 mutate:
-	GO="$(GO)" $(GO) run ./cmd/mutate -workers $(MUTATE_WORKERS) -threshold $(MUTATE_THRESHOLD) \
+	GO="$(GO)" $(GO) run ./internal/cmd/mutate -workers $(MUTATE_WORKERS) -threshold $(MUTATE_THRESHOLD) \
 		$(if $(MUTATE_SHARD),-shard '$(MUTATE_SHARD)') $(MUTATE_FLAGS)

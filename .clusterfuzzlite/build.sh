@@ -1,7 +1,7 @@
 #!/bin/bash -eu
 # The build of netbuf's fuzz targets for ClusterFuzzLite and OSS-Fuzz, and
 # for `make fuzz-libfuzzer`, which runs this same script with the
-# environment of OSS-Fuzz's base-builder-go image emulated (cmd/libfuzz):
+# environment of OSS-Fuzz's base-builder-go image emulated (internal/cmd/libfuzz):
 # $SRC/netbuf is a copy of the tree (go-118-fuzz-build edits the files it
 # builds) and the working directory; $OUT receives one libFuzzer binary per
 # native fuzz target (each FuzzX(f *testing.F) of package fuzz's tests) and its seed corpus,
@@ -43,11 +43,11 @@ GOBIN="$tools" go install "$GO118FUZZBUILD"
 # The binaries import go-118-fuzz-build's stand-in for package testing.
 go get "${GO118FUZZBUILD/@//testing@}"
 
-targets=$(go run ./cmd/libfuzz prepare -pkg fuzz -dir "$HARNESS")
+targets=$(go run ./internal/cmd/libfuzz prepare -pkg fuzz -dir "$HARNESS")
 for target in $targets; do
 	echo "== $target"
 	"$tools/go-118-fuzz-build" -tags gofuzz -include "$INSTRUMENT" -o "$WORK/$target.a" -func "$target" "./$HARNESS"
 	$CXX $CXXFLAGS $LIB_FUZZING_ENGINE "$WORK/$target.a" -o "$OUT/$target"
 done
 
-go run ./cmd/libfuzz seeds -pkg fuzz -dir "$HARNESS" -out "$OUT"
+go run ./internal/cmd/libfuzz seeds -pkg fuzz -dir "$HARNESS" -out "$OUT"

@@ -60,7 +60,7 @@ var shards = []Shard{
 			{Pkg: "./netbuf", Why: "unit tests and examples",
 				Run: `^(Test(Unordered|PushBatch|TwoPhase|Check|Ring|NewRing|NewUnorderedBuffer|ZeroAllocsPerPacket)\w*|Example|Example(Ring|UnorderedBuffer)\w*)$`},
 			{Pkg: "./fuzz", Run: `^(FuzzUnordered|FuzzRing|FuzzScenario)$`, Why: "fuzz seeds"},
-			{Pkg: "./scenario", Run: `^TestCorpus$`, Why: "regression corpus"},
+			{Pkg: "./internal/scenario", Run: `^TestCorpus$`, Why: "regression corpus"},
 			{Pkg: "./properties", Run: `^(TestUnordered|TestRing)$`, Why: "property engines"},
 		},
 	},
@@ -71,7 +71,7 @@ var shards = []Shard{
 			{Pkg: "./netbuf", Run: `^(TestOrdered\w*|ExampleOrderedBuffer\w*)$`, Why: "unit tests and examples",
 				Skip: `^TestOrderedBenchImpls$`}, // the benchmark's other receivers
 			{Pkg: "./fuzz", Run: `^FuzzOrdered$`, Why: "fuzz seeds"},
-			{Pkg: "./scenario", Run: `^TestOrderedCorpus$`, Why: "regression corpus"},
+			{Pkg: "./internal/scenario", Run: `^TestOrderedCorpus$`, Why: "regression corpus"},
 			{Pkg: "./properties", Run: `^TestOrdered$`, Why: "property engines"},
 		},
 	},
@@ -81,7 +81,7 @@ var shards = []Shard{
 		Stages: []Stage{
 			{Pkg: "./netbuf", Run: `^(Test(SPSC|NewSPSC)\w*|Example(SPSC|NewSPSC)\w*)$`, Why: "unit tests, examples and the two-goroutine stress test"},
 			{Pkg: "./fuzz", Run: `^FuzzSPSC$`, Why: "fuzz seeds"},
-			{Pkg: "./scenario", Run: `^TestSPSCCorpus$`, Why: "regression corpus"},
+			{Pkg: "./internal/scenario", Run: `^TestSPSCCorpus$`, Why: "regression corpus"},
 			{Pkg: "./properties", Run: `^TestSPSC$`, Why: "property engines"},
 		},
 	},
