@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"strings"
 	"testing"
 )
@@ -20,7 +19,7 @@ PASS
 `
 
 func TestParseAndTargets(t *testing.T) {
-	tb, err := parse(bufio.NewScanner(strings.NewReader(sampleOutput)))
+	tb, err := parse(strings.NewReader(sampleOutput))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +60,7 @@ BenchmarkPushPop/impl=floor/size=64-2      100  10 ns/op
 BenchmarkPushPop/impl=twophase/size=64-2   100  17 ns/op
 BenchmarkPushPop/impl=chanpool/size=64-2   100  51 ns/op
 `
-	tb, err := parse(bufio.NewScanner(strings.NewReader(out)))
+	tb, err := parse(strings.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +82,7 @@ func TestPrefersCPUTime(t *testing.T) {
 	const out = `BenchmarkPushPop/impl=floor/size=64-2   100  30.0 ns/op  10.0 cpu-ns/op  0 allocs/op
 BenchmarkPushPop/impl=netbuf/size=64-2  100  90.0 ns/op  15.0 cpu-ns/op  0 allocs/op
 `
-	tb, err := parse(bufio.NewScanner(strings.NewReader(out)))
+	tb, err := parse(strings.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +90,7 @@ BenchmarkPushPop/impl=netbuf/size=64-2  100  90.0 ns/op  15.0 cpu-ns/op  0 alloc
 		t.Errorf("netbuf/floor = %v in %s, want 1.5 in cpu-ns/op", r, tb.unit())
 	}
 	// One line without it: wall time for all, so that every ratio is like for like.
-	tb, _ = parse(bufio.NewScanner(strings.NewReader(out + "BenchmarkPushPop/impl=floor/size=64-2 100 30.0 ns/op\n")))
+	tb, _ = parse(strings.NewReader(out + "BenchmarkPushPop/impl=floor/size=64-2 100 30.0 ns/op\n"))
 	if r, _ := tb.ratio(tb.median, "PushPop/size=64", netbuf, floor); r != 3 || tb.unit() != "ns/op" {
 		t.Errorf("netbuf/floor = %v in %s, want 3 in ns/op", r, tb.unit())
 	}

@@ -10,7 +10,7 @@
 // When every line has cpu-ns/op (the benchmark thread's CPU time, which
 // time descheduled by other load is not in), ratios use it, else ns/op.
 //
-//	go run ./cmd/benchratio bench.txt
+//	go run ./internal/cmd/benchratio bench.txt
 //
 // Benchmarks are grouped by name with the impl=NAME element removed, so
 // BenchmarkPushPop/impl=floor/size=64-2 and BenchmarkPushPop/impl=netbuf/size=64-2
@@ -19,7 +19,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -36,7 +35,7 @@ func main() {
 		defer f.Close()
 		in = f
 	}
-	t, err := parse(bufio.NewScanner(in))
+	t, err := parse(in)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchratio:", err)
 		os.Exit(2)

@@ -1,10 +1,11 @@
 package main
 
 import (
-	"bufio"
+	"io"
 	"slices"
-	"strconv"
 	"strings"
+
+	"golang.org/x/perf/benchfmt"
 )
 
 // sample is what one benchmark line reports.
@@ -38,11 +39,18 @@ func (t *table) time(s sample) float64 {
 	return s.ns
 }
 
-// parse reads benchmark lines, ignoring everything else (headers, PASS, ok).
-func parse(sc *bufio.Scanner) (*table, error) {
+// parse reads Go benchmark output with benchfmt; results without an
+// impl=NAME element or without ns/op are skipped, as are lines benchfmt
+// reports as syntax errors. The error is a read error of in.
+func parse(in io.Reader) (*table, error) {
 	t := &table{samples: map[string]map[string][]sample{}, useCPU: true}
-	for sc.Scan() {
-		row, impl, s, ok := parseLine(sc.Text())
+	rd := benchfmt.NewReader(in, "bench.txt")
+	for rd.Scan() {
+		res, ok := rd.Result().(*benchfmt.Result)
+		if !ok {
+			continue
+		}
+		row, impl, s, ok := split(res)
 		if !ok {
 			continue
 		}
@@ -53,49 +61,37 @@ func parse(sc *bufio.Scanner) (*table, error) {
 		t.samples[row][impl] = append(t.samples[row][impl], s)
 		t.useCPU = t.useCPU && s.cpu >= 0
 	}
-	return t, sc.Err()
+	return t, rd.Err()
 }
 
-// parseLine splits "BenchmarkPushPop/impl=netbuf/size=64-2  N  12.3 ns/op ..."
+// split turns the result "PushPop/impl=netbuf/size=64-2 ... ns/op ..."
 // into the row "PushPop/size=64", the impl "netbuf" and its figures.
-func parseLine(line string) (row, impl string, s sample, ok bool) {
-	f := strings.Fields(line)
-	if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
-		return "", "", s, false
-	}
-	name := strings.TrimPrefix(f[0], "Benchmark")
-	if i := strings.LastIndexByte(name, '-'); i > 0 {
-		if _, err := strconv.Atoi(name[i+1:]); err == nil {
-			name = name[:i] // the GOMAXPROCS suffix
-		}
-	}
-	var parts []string
-	for p := range strings.SplitSeq(name, "/") {
-		if v, found := strings.CutPrefix(p, "impl="); found {
+func split(res *benchfmt.Result) (row, impl string, s sample, ok bool) {
+	base, parts := res.Name.Parts()
+	name := []string{string(base)}
+	for _, p := range parts {
+		if v, found := strings.CutPrefix(string(p), "/impl="); found {
 			impl = v
-			continue
-		}
-		parts = append(parts, p)
-	}
-	s.ns, s.cpu, s.allocs = -1, -1, -1
-	for i := 2; i+1 < len(f); i += 2 {
-		v, err := strconv.ParseFloat(f[i], 64)
-		if err != nil {
-			return "", "", s, false
-		}
-		switch f[i+1] {
-		case "ns/op":
-			s.ns = v
-		case "cpu-ns/op":
-			s.cpu = v
-		case "allocs/op":
-			s.allocs = v
+		} else if p[0] == '/' {
+			name = append(name, string(p[1:]))
 		}
 	}
-	if impl == "" || s.ns < 0 {
-		return "", "", s, false
+	s = sample{ns: value(res, "ns/op"), cpu: value(res, "cpu-ns/op"), allocs: value(res, "allocs/op")}
+	return strings.Join(name, "/"), impl, s, impl != "" && s.ns >= 0
+}
+
+// value is the figure of res in unit as written in the input (benchfmt
+// tidies ns/op into sec/op), or -1.
+func value(res *benchfmt.Result, unit string) float64 {
+	for _, v := range res.Values {
+		if v.OrigUnit == unit {
+			return v.OrigValue
+		}
+		if v.OrigUnit == "" && v.Unit == unit {
+			return v.Value
+		}
 	}
-	return strings.Join(parts, "/"), impl, s, true
+	return -1
 }
 
 // times returns the compared figure of every sample of row and impl,
