@@ -103,8 +103,12 @@ type OrderedReceiver struct {
 
 // NewOrderedReceiver returns a receiver for conn with an empty buffer
 // configured by cfg. As NewReceiver, it turns on the kernel's drop counter
-// on Linux and leaves SO_RCVBUF and conn's closing to the caller.
+// on Linux, leaves SO_RCVBUF and conn's closing to the caller, and refuses
+// a nil conn with ErrConfig.
 func NewOrderedReceiver(conn *net.UDPConn, cfg OrderedConfig) (*OrderedReceiver, error) {
+	if conn == nil {
+		return nil, errNilConn
+	}
 	base := withDefaults(Config{MTU: cfg.MTU, Capacity: cfg.Capacity, MaxPackets: cfg.MaxPackets})
 	if err := base.check(); err != nil {
 		return nil, err

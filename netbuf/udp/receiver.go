@@ -104,9 +104,11 @@ func (s Stats) String() string {
 		s.Packets, s.Bytes, s.Reads, s.Truncated, s.Drops, s.WouldBlock)
 }
 
-// ErrConfig reports a Config out of range. NewReceiver's errors wrap it
-// and say which field and which limit.
+// ErrConfig reports a Config out of range, or a nil conn. The
+// constructors' errors wrap it and say which field and which limit.
 var ErrConfig = errors.New("udp: invalid receiver config")
+
+var errNilConn = fmt.Errorf("%w: conn is nil", ErrConfig)
 
 // Receiver fills an UnorderedBuffer from a UDP socket. Each packet in the
 // buffer is a HeaderSize-byte source address followed by the datagram's
@@ -153,8 +155,11 @@ type batchReader interface {
 // cfg. It does not change SO_RCVBUF (use conn.SetReadBuffer); on Linux it
 // turns on SO_RXQ_OVFL to count kernel drops. The receiver does not own
 // conn: closing it is the caller's business (and makes reads return
-// net.ErrClosed).
+// net.ErrClosed). A nil conn is refused with ErrConfig.
 func NewReceiver(conn *net.UDPConn, cfg Config) (*Receiver, error) {
+	if conn == nil {
+		return nil, errNilConn
+	}
 	cfg = withDefaults(cfg)
 	if err := cfg.check(); err != nil {
 		return nil, err

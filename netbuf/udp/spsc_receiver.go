@@ -72,7 +72,7 @@ type spscStats struct {
 // Close is called, or a read fails. A Config out of range, or one that sets
 // Batch, XNet or GRO (the reading goroutine makes one recvmsg per
 // datagram), is refused with an error wrapping ErrConfig that names the
-// field, and no goroutine is started.
+// field, and no goroutine is started; so are a nil conn and a nil ctx.
 //
 // conn stays the caller's: the receiver does not close it, and the caller
 // must not read from it while the receiver runs. To interrupt a read when
@@ -80,6 +80,10 @@ type spscStats struct {
 // and clears it once the reader has returned.
 func NewSPSCReceiver(ctx context.Context, conn *net.UDPConn, cfg Config) (*SPSCReceiver, error) {
 	switch {
+	case conn == nil:
+		return nil, errNilConn
+	case ctx == nil:
+		return nil, fmt.Errorf("%w: ctx is nil", ErrConfig)
 	case cfg.Batch != 0:
 		return nil, fmt.Errorf("%w: Batch %d: must be 0 for SPSCReceiver (one datagram per read)", ErrConfig, cfg.Batch)
 	case cfg.XNet:
