@@ -3,6 +3,7 @@
 # internal/cmd/mutate's tables mirror, is pinned there and built with `go install`).
 GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+ACTIONLINT  := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 BENCHSTAT   := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
 # CORPUS_DIR: the regression corpus of readable scenarios (*.scn).
@@ -12,8 +13,9 @@ CORPUS_DIR ?= testdata
 
 ## test: the CI gate (formatting, vet, staticcheck, every test under -race,
 ## and the peer module's tests: a reorder buffer of another project checked
-## with the same properties, its findings pinned by tests).
-test: fmt-check vet staticcheck unit peers
+## with the same properties, its findings pinned by tests; the GitHub
+## workflows linted).
+test: fmt-check vet staticcheck lint-workflows unit peers
 
 fmt-check:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -26,6 +28,11 @@ staticcheck:
 
 unit:
 	$(GO) test -race -count=1 ./...
+
+## lint-workflows: actionlint on .github/workflows/ (the CI users can copy).
+.PHONY: lint-workflows
+lint-workflows:
+	$(GO) run $(ACTIONLINT)
 
 ## verify-spsc: the SPSC buffer across two goroutines, longer than in `make
 ## test`: the -race stress run (every byte and the order) for SPSC_STRESS, the
