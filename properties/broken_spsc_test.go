@@ -1,11 +1,10 @@
 package properties_test
 
 import (
-	"os"
-	"regexp"
 	"testing"
 
 	"github.com/netbuf-go/netbuf/internal/scenario"
+	"github.com/netbuf-go/netbuf/internal/step"
 	"github.com/netbuf-go/netbuf/netbuf"
 	"github.com/netbuf-go/netbuf/properties"
 )
@@ -16,18 +15,18 @@ type closing struct{ closed, filling bool }
 // closeNow's consumer answers ErrClosed as soon as the producer is closed,
 // dropping the packets committed before Close instead of draining them.
 type closeNowProducer struct {
-	properties.SPSCProducer
+	properties.Producer
 	f *closing
 }
 
 func (p closeNowProducer) Close() error {
-	err := p.SPSCProducer.Close()
+	err := p.Producer.Close()
 	p.f.closed = p.f.closed || err == nil
 	return err
 }
 
 type closeNowConsumer struct {
-	properties.SPSCConsumer
+	properties.Consumer
 	f *closing
 }
 
@@ -35,22 +34,22 @@ func (c closeNowConsumer) Pop(dst []byte) (int, error) {
 	if c.f.closed {
 		return 0, netbuf.ErrClosed
 	}
-	return c.SPSCConsumer.Pop(dst)
+	return c.Consumer.Pop(dst)
 }
 
 // oneBusy's halves share one busy mark, as a buffer owned by one
 // goroutine would: the consumer answers ErrBusy while the producer is
 // inside fill.
 type oneBusyProducer struct {
-	properties.SPSCProducer
+	properties.Producer
 	f *closing
 }
 
 func (p oneBusyProducer) PushWith(maxSize int, fill func([]byte) (int, error)) (int, error) {
 	if fill == nil {
-		return p.SPSCProducer.PushWith(maxSize, nil)
+		return p.Producer.PushWith(maxSize, nil)
 	}
-	return p.SPSCProducer.PushWith(maxSize, func(b []byte) (int, error) {
+	return p.Producer.PushWith(maxSize, func(b []byte) (int, error) {
 		p.f.filling = true
 		defer func() { p.f.filling = false }()
 		return fill(b)
@@ -58,7 +57,7 @@ func (p oneBusyProducer) PushWith(maxSize int, fill func([]byte) (int, error)) (
 }
 
 type oneBusyConsumer struct {
-	properties.SPSCConsumer
+	properties.Consumer
 	f *closing
 }
 
@@ -66,20 +65,20 @@ func (c oneBusyConsumer) Pop(dst []byte) (int, error) {
 	if c.f.filling {
 		return 0, netbuf.ErrBusy
 	}
-	return c.SPSCConsumer.Pop(dst)
+	return c.Consumer.Pop(dst)
 }
 
 var brokenSPSC = map[string]properties.SPSCFactory{
-	"close-now": wrapSPSC(func(p properties.SPSCProducer, c properties.SPSCConsumer, f *closing) (properties.SPSCProducer, properties.SPSCConsumer) {
+	"close-now": wrapSPSC(func(p properties.Producer, c properties.Consumer, f *closing) (properties.Producer, properties.Consumer) {
 		return closeNowProducer{p, f}, closeNowConsumer{c, f}
 	}),
-	"one-busy": wrapSPSC(func(p properties.SPSCProducer, c properties.SPSCConsumer, f *closing) (properties.SPSCProducer, properties.SPSCConsumer) {
+	"one-busy": wrapSPSC(func(p properties.Producer, c properties.Consumer, f *closing) (properties.Producer, properties.Consumer) {
 		return oneBusyProducer{p, f}, oneBusyConsumer{c, f}
 	}),
 }
 
-func wrapSPSC(w func(properties.SPSCProducer, properties.SPSCConsumer, *closing) (properties.SPSCProducer, properties.SPSCConsumer)) properties.SPSCFactory {
-	return func(c, n int) (properties.SPSCProducer, properties.SPSCConsumer, error) {
+func wrapSPSC(w func(properties.Producer, properties.Consumer, *closing) (properties.Producer, properties.Consumer)) properties.SPSCFactory {
+	return func(c, n int) (properties.Producer, properties.Consumer, error) {
 		p, q, err := netbuf.NewSPSC(c, n)
 		if err != nil {
 			return nil, nil, err
@@ -89,7 +88,7 @@ func wrapSPSC(w func(properties.SPSCProducer, properties.SPSCConsumer, *closing)
 	}
 }
 
-func newSPSC(c, n int) (properties.SPSCProducer, properties.SPSCConsumer, error) {
+func newSPSC(c, n int) (properties.Producer, properties.Consumer, error) {
 	p, q, err := netbuf.NewSPSC(c, n)
 	if err != nil {
 		return nil, nil, err
@@ -97,28 +96,26 @@ func newSPSC(c, n int) (properties.SPSCProducer, properties.SPSCConsumer, error)
 	return p, q, nil
 }
 
-// spscBlock matches a failure's SPSC scenario.
-var spscBlock = regexp.MustCompile(`(?m)^\s*spsc \d+ \d+\n(?:\s+[a-z]+ ?[^\n]*-> [^\n]*\n?)*`)
-
 // TestCheckSPSCCatchesBrokenBuffers is TestCheckUnorderedCatchesBrokenBuffers
-// for CheckSPSC: each broken SPSC buffer above is rejected by both engines
-// with a counterexample of at most 10 calls, printed as a scenario that
-// replays on netbuf and fails on the broken buffer.
+// for CheckSPSC: each broken SPSC buffer above is rejected with a
+// counterexample of at most 10 calls, a scenario that replays on netbuf
+// and fails on the broken buffer.
 func TestCheckSPSCCatchesBrokenBuffers(t *testing.T) {
-	if name := os.Getenv(brokenEnv); name != "" {
-		properties.CheckSPSC(t, brokenSPSC[name])
-		return
-	}
-	for name := range brokenSPSC {
+	for name, f := range brokenSPSC {
 		t.Run(name, func(t *testing.T) {
-			for _, s := range childRejects(t, "TestCheckSPSCCatchesBrokenBuffers", name, spscBlock, 2) {
-				if err := scenario.ReplaySPSC(s, newSPSC); err != nil {
-					t.Errorf("the scenario does not replay on netbuf: %v\n%s", err, scenario.Format([]scenario.Scenario{s}))
+			for _, engines := range [][]properties.Option{nil, {properties.EnginesOnly()}} {
+				s := rejects(t, func(opts ...properties.Option) { properties.CheckSPSC(t, f, append(opts, engines...)...) })
+				if err := scenario.ReplaySPSC(s, stepSPSC(newSPSC)); err != nil {
+					t.Errorf("the scenario does not replay on netbuf: %v", err)
 				}
-				if err := scenario.ReplaySPSC(s, brokenSPSC[name]); err == nil {
-					t.Errorf("the scenario passes on the broken buffer:\n%s", scenario.Format([]scenario.Scenario{s}))
+				if err := scenario.ReplaySPSC(s, stepSPSC(f)); err == nil {
+					t.Errorf("the scenario passes on the broken buffer")
 				}
 			}
 		})
 	}
+}
+
+func stepSPSC(f properties.SPSCFactory) step.SPSCFactory {
+	return func(c, n int) (step.Producer, step.Consumer, error) { return f(c, n) }
 }

@@ -1,14 +1,12 @@
 package properties_test
 
 import (
-	"errors"
-	"os"
-	"os/exec"
-	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/netbuf-go/netbuf/internal/scenario"
+	"github.com/netbuf-go/netbuf/internal/step"
 	"github.com/netbuf-go/netbuf/netbuf"
 	"github.com/netbuf-go/netbuf/properties"
 )
@@ -170,78 +168,53 @@ func wrap(f func(contract) properties.Buffer) properties.Factory {
 	}
 }
 
-// brokenEnv names the broken buffer a child test process checks.
-const brokenEnv = "NETBUF_PROPERTIES_BROKEN_CHILD"
-
-// scenarioBlock matches a failure's scenario: from "new" to the end of the
-// indented block.
-var scenarioBlock = regexp.MustCompile(`(?m)^\s*new \d+ \d+\n(?:\s+[a-z]+ ?[^\n]*-> [^\n]*\n?)*`)
-
 // TestCheckUnorderedCatchesBrokenBuffers shows that the suite, used as a
-// library, rejects each broken buffer above: it re-runs this test binary as
-// a child that runs CheckUnordered on one of them, and requires the child
-// to fail with one report per engine, each shrunk to at most 10 operations
-// and ending in a scenario that parses and replays on netbuf as is.
+// library, rejects each broken buffer above, and that the failure comes
+// back as a value (OnFailure): one failure, shrunk to at most 10 calls,
+// whose scenario replays on netbuf as is and fails on the broken buffer;
+// once as a user runs it, once with the engines alone (no corpus).
 func TestCheckUnorderedCatchesBrokenBuffers(t *testing.T) {
-	if name := os.Getenv(brokenEnv); name != "" {
-		properties.CheckUnordered(t, broken[name])
-		return
-	}
-	for name := range broken {
+	for name, f := range broken {
 		t.Run(name, func(t *testing.T) {
-			for _, s := range childRejects(t, "TestCheckUnorderedCatchesBrokenBuffers", name, scenarioBlock, 1) {
-				if err := scenario.Replay(s, newNetbuf); err != nil {
-					t.Errorf("the scenario does not replay on netbuf: %v\n%s", err, scenario.Format([]scenario.Scenario{s}))
+			for _, engines := range [][]properties.Option{nil, {properties.EnginesOnly()}} {
+				s := rejects(t, func(opts ...properties.Option) { properties.CheckUnordered(t, f, append(opts, engines...)...) })
+				if err := scenario.Replay(s, stepFactory(newNetbuf)); err != nil {
+					t.Errorf("the scenario does not replay on netbuf: %v", err)
 				}
-				if err := scenario.Replay(s, broken[name]); err == nil {
-					t.Errorf("the scenario passes on the broken buffer:\n%s", scenario.Format([]scenario.Scenario{s}))
+				if err := scenario.Replay(s, stepFactory(f)); err == nil {
+					t.Errorf("the scenario passes on the broken buffer")
 				}
 			}
 		})
 	}
 }
 
-// childRejects re-runs this test binary as a child that runs test on the
-// broken buffer name, requires it to fail with at least minReports and at
-// most two failure reports (one per engine), and returns the scenarios of
-// the reports (those block matches), each parsed and of at most 10 steps.
-func childRejects(t *testing.T, test, name string, block *regexp.Regexp, minReports int) []scenario.Scenario {
+// rejects runs check with OnFailure, requires exactly one failure with a
+// scenario of at most 10 calls, and returns the scenario, parsed.
+func rejects(t *testing.T, check func(...properties.Option)) scenario.Scenario {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-rapid.nofailfile")
-	cmd.Env = append(os.Environ(), brokenEnv+"="+name, properties.ScaleEnv+"=1")
-	out, err := cmd.CombinedOutput()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() == 0 {
-		t.Fatalf("child checking %s: err %v, want a non-zero exit; output:\n%s", name, err, out)
+	var got []*properties.Failure
+	start := time.Now()
+	check(properties.OnFailure(func(f *properties.Failure) { got = append(got, f) }))
+	if len(got) != 1 {
+		t.Fatalf("%d failures, want exactly 1: %v", len(got), got)
 	}
-	text := string(out)
-	if n := strings.Count(text, "as a scenario"); n < minReports || n > 2 {
-		t.Errorf("%d failure reports, want %d to 2, one per failing engine:\n%s", n, minReports, text)
+	f := got[0]
+	t.Logf("rejected in %v by %s, %d calls:\n%s", time.Since(start).Round(time.Millisecond), f.Engine, f.Calls, f.Scenario)
+	ss, err := scenario.Parse(f.Scenario)
+	if err != nil || len(ss) != 1 {
+		t.Fatalf("the failure's scenario does not parse (%v):\n%s", err, f)
 	}
-	blocks := block.FindAllString(text, -1)
-	if len(blocks) == 0 {
-		t.Fatalf("no scenario in the child's output:\n%s", text)
+	if n := len(ss[0].Steps); n > 10 || n != f.Calls {
+		t.Errorf("counterexample of %d steps (Calls %d), want at most 10:\n%s", n, f.Calls, f.Scenario)
 	}
-	var out2 []scenario.Scenario
-	for _, b := range blocks {
-		ss, err := scenario.Parse(dedent(b))
-		if err != nil || len(ss) != 1 {
-			t.Fatalf("scenario does not parse (%v):\n%s", err, b)
-		}
-		if n := len(ss[0].Steps); n > 10 {
-			t.Errorf("counterexample of %d steps, want at most 10:\n%s", n, b)
-		}
-		out2 = append(out2, ss[0])
+	if f.Check == "" || f.Err == nil || !strings.Contains(f.Error(), f.Scenario) {
+		t.Errorf("incomplete failure: %+v", f)
 	}
-	t.Logf("rejected; counterexamples:\n%s", strings.Join(blocks, "\n"))
-	return out2
+	return ss[0]
 }
 
-// dedent removes the test log's indentation.
-func dedent(s string) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimSpace(l)
-	}
-	return strings.Join(lines, "\n")
+// stepFactory is f as the plumbing's factory, to replay a scenario.
+func stepFactory(f properties.Factory) step.Factory {
+	return func(c, n int) (step.Buffer, error) { return f(c, n) }
 }

@@ -31,9 +31,10 @@ func pick(s source, label string, weights ...int) int {
 
 // gen draws operations for one buffer configuration.
 type gen struct {
-	ref  *model.Unordered // the model's state now
-	mtu  int              // the typical maxSize of the configuration
-	feat step.Features    // what the buffer under test supports
+	ref   *model.Unordered // the model's state now
+	mtu   int              // the typical maxSize of the configuration
+	feat  step.Features    // what the buffer under test supports
+	limit int              // the largest maxSize to draw (MaxPacket)
 }
 
 func b2i(b bool) int {
@@ -110,6 +111,10 @@ func (g *gen) drawTypical(s source) step.Op {
 // typical size, one that fits only by wrapping, the exact tail or head
 // window and one more, small, 0, Cap, beyond Cap, negative.
 func (g *gen) drawMaxSize(s source) int {
+	return min(g.drawAnySize(s), g.limit)
+}
+
+func (g *gen) drawAnySize(s source) int {
 	c := g.ref.C
 	tail, head := g.ref.Windows()
 	switch s.intn(0, 15, "size kind") {
@@ -180,7 +185,7 @@ func (g *gen) drawCallback(s source) step.Callback {
 func (g *gen) drawNested(s source, op *step.Op) {
 	kinds := g.feat.Kinds()
 	op.Reenter = kinds[s.intn(0, len(kinds)-1, "nested kind")]
-	op.ReSize = []int{1, 0, -1, g.mtu, g.ref.C, g.ref.C + 1}[s.intn(0, 5, "nested size")]
+	op.ReSize = min([]int{1, 0, -1, g.mtu, g.ref.C, g.ref.C + 1}[s.intn(0, 5, "nested size")], g.limit)
 }
 
 // drawPushWith draws a PushWith whose fill reports a valid or invalid n,

@@ -6,7 +6,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"testing"
 	"time"
 
 	"github.com/leanovate/gopter"
@@ -15,17 +14,17 @@ import (
 	"github.com/netbuf-go/netbuf/model"
 )
 
-// GopterSeedEnv names the environment variable that fixes the gopter
+// gopterSeedEnv names the environment variable that fixes the gopter
 // engine's seed (an int64), so that a failure replays exactly. A run must
-// also use the same NETBUF_PROPERTY_SCALE, which sets how many sequences
-// are drawn and how their length grows.
-const GopterSeedEnv = "NETBUF_GOPTER_SEED"
+// also use the same scale (scaleEnv), which sets how many sequences are
+// drawn and how their length grows.
+const gopterSeedEnv = "NETBUF_GOPTER_SEED"
 
 // gopterProfile is one family of configurations and how many command
 // sequences of which length the gopter engine draws for it.
 type gopterProfile struct {
 	name        string
-	config      func(r *rand.Rand) (c, slots, mtu int)
+	config      func(r *rand.Rand, o *config) (c, slots, mtu int)
 	tests       int // sequences at scale 1
 	minSteps    int // gopter grows the sequence length from minSteps...
 	maxSteps    int // ...to maxSteps over the run
@@ -36,16 +35,17 @@ type gopterProfile struct {
 // gopterProfiles mirror rapid's: tiny buffers that wrap every few pushes,
 // and realistic ones that need long sequences to fill up and wrap.
 var gopterProfiles = []gopterProfile{
-	{name: "tiny", config: func(r *rand.Rand) (int, int, int) {
-		c := 1 + r.Intn(64)
-		return c, 1 + r.Intn(8), 1 + r.Intn(c)
+	{name: "tiny", config: func(r *rand.Rand, o *config) (int, int, int) {
+		c := 1 + r.Intn(min(64, o.capLimit()))
+		return c, 1 + r.Intn(min(8, o.slotLimit())), 1 + r.Intn(min(c, o.packetLimit()))
 	}, tests: 600, minSteps: 10, maxSteps: 80, drainWeight: 10, maxShrinks: 1000},
-	{name: "realistic", config: func(r *rand.Rand) (int, int, int) {
+	{name: "realistic", config: func(r *rand.Rand, o *config) (int, int, int) {
 		c := 64 << 10
 		if r.Intn(4) == 3 {
 			c = realisticMTU + r.Intn(64<<10-realisticMTU+1)
 		}
-		return c, 16 + r.Intn(113), realisticMTU
+		c = min(c, o.capLimit())
+		return c, min(16+r.Intn(113), o.slotLimit()), min(realisticMTU, c, o.packetLimit())
 	}, tests: 40, minSteps: 100, maxSteps: 400, drainWeight: 2, maxShrinks: 100},
 }
 
@@ -58,38 +58,34 @@ func (s rngSource) intn(lo, hi int, _ string) int { return lo + s.r.Intn(hi-lo+1
 // whose state is the model and whose system under test is a Pair, so each
 // step is compared by Pair.Apply as in the rapid engine, with the same
 // operation generator (gen.go), while the sequences and their shrinking
-// are gopter's.
-func checkGopter(t *testing.T, newBuffer Factory, feat step.Features) {
+// are gopter's. It stops at the first profile that fails: its
+// counterexample is the one to read.
+func checkGopter(r *run, newBuffer step.Factory, feat step.Features) *Failure {
 	seed := gopterSeed()
-	var stats Stats
+	var stats unorderedStats
 	for _, p := range gopterProfiles {
 		var last failure[step.Op]
-		ok := t.Run(p.name, func(t *testing.T) {
-			var ps Stats
-			passed, detail := runGopter(newBuffer, feat, p, seed, p.tests*scale(), &ps, &last)
-			stats.Add(ps)
-			t.Logf("%s: %s", p.name, ps)
-			if !passed {
-				t.Errorf("gopter, profile %s (replay with %s=%d %s=%d): %s\n%s",
-					p.name, GopterSeedEnv, seed, ScaleEnv, scale(), detail, last.report())
-			}
-		})
-		if !ok {
-			break // its counterexample is the one to read; shrinking realistic ones too only adds minutes
+		var ps unorderedStats
+		passed, detail := runGopter(&r.cfg, newBuffer, feat, p, seed, p.tests*scale(), &ps, &last)
+		stats.Add(ps)
+		r.logf("gopter, %s buffers: %s", p.name, ps)
+		if !passed {
+			return last.value(fmt.Sprintf("gopter, %s buffers, %s; replay with %s=%d %s=%d", p.name, detail, gopterSeedEnv, seed, scaleEnv, scale()))
 		}
 	}
-	logStats(t, "gopter", stats)
+	r.stats("gopter", stats)
+	return nil
 }
 
 // runGopter checks one profile and returns whether it passed and, if not,
 // gopter's one-line verdict (the shrunk case is in last).
-func runGopter(newBuffer Factory, feat step.Features, p gopterProfile, seed int64, tests int, stats *Stats, last *failure[step.Op]) (bool, string) {
+func runGopter(o *config, newBuffer step.Factory, feat step.Features, p gopterProfile, seed int64, tests int, stats *unorderedStats, last *failure[step.Op]) (bool, string) {
 	params := gopter.DefaultTestParametersWithSeed(seed)
 	params.MinSuccessfulTests = tests
 	params.MinSize, params.MaxSize = p.minSteps, p.maxSteps
 	params.MaxShrinkCount = p.maxShrinks
 	props := gopter.NewProperties(params)
-	props.Property(p.name, commands.Prop(gopterCommands(newBuffer, feat, p, stats, last)))
+	props.Property(p.name, commands.Prop(gopterCommands(o, newBuffer, feat, p, stats, last)))
 	var verdict string
 	ok := props.Run(reporterFunc(func(name string, r *gopter.TestResult) {
 		verdict = fmt.Sprintf("%s after %d passed sequences", r.Status, r.Succeeded)
@@ -104,7 +100,7 @@ func (f reporterFunc) ReportTestResult(name string, r *gopter.TestResult) { f(na
 
 // gopterSeed reads GopterSeedEnv, or picks a fresh seed.
 func gopterSeed() int64 {
-	if s, err := strconv.ParseInt(os.Getenv(GopterSeedEnv), 10, 64); err == nil {
+	if s, err := strconv.ParseInt(os.Getenv(gopterSeedEnv), 10, 64); err == nil {
 		return s
 	}
 	return time.Now().UnixNano()
@@ -138,7 +134,7 @@ type gopterSUT struct {
 // gopterCommand applies one Op.
 type gopterCommand = command[step.Op, gopterState]
 
-func gopterCommands(newBuffer Factory, feat step.Features, p gopterProfile, stats *Stats, last *failure[step.Op]) *commands.ProtoCommands {
+func gopterCommands(o *config, newBuffer step.Factory, feat step.Features, p gopterProfile, stats *unorderedStats, last *failure[step.Op]) *commands.ProtoCommands {
 	return &commands.ProtoCommands{
 		NewSystemUnderTestFunc: func(initial commands.State) commands.SystemUnderTest {
 			m := initial.(gopterState).m
@@ -158,7 +154,7 @@ func gopterCommands(newBuffer Factory, feat step.Features, p gopterProfile, stat
 		},
 		DestroySystemUnderTestFunc: endSUT[step.Op],
 		InitialStateGen: func(params *gopter.GenParameters) *gopter.GenResult {
-			c, slots, mtu := p.config(params.Rng)
+			c, slots, mtu := p.config(params.Rng, o)
 			m, err := model.NewUnordered(c, slots)
 			if err != nil {
 				panic(fmt.Sprintf("gopter profile %s drew an invalid configuration: %v", p.name, err))
@@ -171,7 +167,7 @@ func gopterCommands(newBuffer Factory, feat step.Features, p gopterProfile, stat
 				src := rngSource{params.Rng}
 				var cmd commands.Command = gopterDrain{}
 				if src.intn(0, 999, "") >= p.drainWeight {
-					g := gen{ref: st.m, mtu: st.mtu, feat: feat}
+					g := gen{ref: st.m, mtu: st.mtu, feat: feat, limit: o.packetLimit()}
 					cmd = gopterCommand{g.drawOp(src)}
 				}
 				return gopter.NewGenResult(cmd, gopterShrink)

@@ -21,7 +21,7 @@ func (b popsOnError) PopWith(consume func([]byte) error) error {
 	return err
 }
 
-func newPopsOnError(c, n int) (Buffer, error) {
+func newPopsOnError(c, n int) (step.Buffer, error) {
 	b, err := netbuf.NewUnorderedBuffer(c, n)
 	if err != nil {
 		return nil, err
@@ -38,23 +38,23 @@ func TestGopterShrinksAndReplays(t *testing.T) {
 	p := gopterProfiles[0]
 	run := func() failure[step.Op] {
 		var last failure[step.Op]
-		if ok, verdict := runGopter(newPopsOnError, step.Features{}, p, seed, 200, &Stats{}, &last); ok {
+		if ok, verdict := runGopter(&config{}, newPopsOnError, step.Features{}, p, seed, 200, &unorderedStats{}, &last); ok {
 			t.Fatalf("gopter passed a buffer that drops a packet whose consume failed: %s", verdict)
 		}
 		return last
 	}
 	first := run()
 	if n := len(first.ops); n == 0 || n > 4 {
-		t.Fatalf("shrunk to %d ops, want 1 to 4:\n%s", n, first.report())
+		t.Fatalf("shrunk to %d ops, want 1 to 4:\n%s", n, first.value("gopter").Error())
 	}
-	report := first.report()
+	report := first.value("gopter").Error()
 	for _, want := range []string{"consume=err", "buffer differs from model (-model +buffer)", "as a scenario", "\nnew "} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
 		}
 	}
-	if again := run(); again.report() != report {
-		t.Errorf("same seed, different counterexample:\n first: %s\nreplay: %s", report, again.report())
+	if again := run(); again.value("gopter").Error() != report {
+		t.Errorf("same seed, different counterexample:\n first: %s\nreplay: %s", report, again.value("gopter").Error())
 	}
 	t.Logf("shrunk counterexample:\n%s", report)
 }
@@ -63,13 +63,13 @@ func TestGopterShrinksAndReplays(t *testing.T) {
 // refuses a configuration the model accepts fails the gopter engine (the
 // pair cannot be built; no command may then pass).
 func TestGopterFailsWhenNoPairBuilds(t *testing.T) {
-	refuses := func(c, n int) (Buffer, error) { return nil, netbuf.ErrInvalidSize }
+	refuses := func(c, n int) (step.Buffer, error) { return nil, netbuf.ErrInvalidSize }
 	var last failure[step.Op]
-	ok, verdict := runGopter(refuses, step.Features{}, gopterProfiles[0], 1, 20, &Stats{}, &last)
+	ok, verdict := runGopter(&config{}, refuses, step.Features{}, gopterProfiles[0], 1, 20, &unorderedStats{}, &last)
 	if ok {
 		t.Fatalf("gopter passed a buffer that refuses every configuration: %s", verdict)
 	}
-	if r := last.report(); !strings.Contains(r, "buffer says \"ErrInvalidSize\", model says \"\"") {
+	if r := last.value("gopter").Error(); !strings.Contains(r, "buffer says \"ErrInvalidSize\", model says \"\"") {
 		t.Errorf("report lacks the disagreement:\n%s", r)
 	}
 }

@@ -22,8 +22,8 @@ type rapidMachine struct {
 
 // newRapidMachine draws a configuration of profile p and builds the pair
 // for it; nil if both sides refuse it, a failed case if only one does.
-func newRapidMachine(t *rapid.T, p rapidProfile, newBuffer Factory, feat step.Features, stats *Stats, last *failure[step.Op]) *rapidMachine {
-	c, slots, mtu := p.config(t)
+func newRapidMachine(t *rapid.T, p rapidProfile, o *config, newBuffer step.Factory, feat step.Features, stats *unorderedStats, last *failure[step.Op]) *rapidMachine {
+	c, slots, mtu := p.config(t, o)
 	rec := &recorder[step.Op]{of: unorderedCase(newBuffer, c, slots), last: last}
 	pair, err := step.NewPair(newBuffer, c, slots)
 	if err != nil {
@@ -33,7 +33,7 @@ func newRapidMachine(t *rapid.T, p rapidProfile, newBuffer Factory, feat step.Fe
 		return nil
 	}
 	pair.Observe = stats.observe
-	return &rapidMachine{pair: pair, gen: gen{ref: pair.Ref, mtu: mtu, feat: feat}, rec: rec}
+	return &rapidMachine{pair: pair, gen: gen{ref: pair.Ref, mtu: mtu, feat: feat, limit: o.packetLimit()}, rec: rec}
 }
 
 // apply runs op on both sides and fails the case on any difference.

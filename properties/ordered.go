@@ -3,7 +3,6 @@ package properties
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"testing"
 
 	"github.com/leanovate/gopter"
@@ -13,68 +12,65 @@ import (
 	"pgregory.net/rapid"
 )
 
-// OrderedBuffer is the behaviour under test of a buffer that releases
-// sequenced datagrams in order (netbuf.OrderedBuffer's methods).
-type OrderedBuffer = step.OrderedBuffer
-
-// OrderedConfig is an OrderedBuffer's configuration.
-type OrderedConfig = step.OrderedConfig
-
-// OrderedFactory builds an empty ordered buffer; it returns an error
-// exactly where netbuf.NewOrderedBuffer does.
-type OrderedFactory = step.OrderedFactory
-
-// CheckOrdered runs the stateful properties of an ordered buffer, with
-// both engines, against buffers from newBuffer, comparing each step with
-// model.Ordered: every sequence delivered at most once, in serial order,
-// byte for byte; nothing delivered that was not pushed; storage freed once
-// every arrival before it is delivered or dropped; every answer, counter
-// and AppendMissing list. Sequence numbers are 2 to 5 bits wide, so the
-// sequence space wraps constantly. WithNilFuncs also checks nil callbacks.
-func CheckOrdered(t *testing.T, newBuffer OrderedFactory, opts ...Option) {
+// CheckOrdered checks buffers from newBuffer against the contract of an
+// OrderedBuffer (docs/SPEC.md section 6): every sequence delivered at most
+// once, in serial order, byte for byte; nothing delivered that was not
+// pushed; storage freed once every arrival before it is delivered or
+// dropped; every answer, counter and AppendMissing list as the reference
+// model (model.Ordered) gives them. Sequence numbers are 2 to 5 bits wide,
+// so the sequence space wraps constantly. It replays the regression
+// corpus, runs both engines, then checks that pushing, popping and
+// AppendMissing with room in dst allocate nothing. WithNilFuncs also
+// checks nil callbacks.
+func CheckOrdered(t testing.TB, newBuffer OrderedFactory, opts ...Option) {
 	t.Helper()
+	r := newRun(t, "CheckOrdered", opts)
+	f := func(c step.OrderedConfig) (step.OrderedBuffer, error) { return newBuffer(OrderedConfig(c)) }
 	var feat step.Features
-	for _, o := range opts {
+	for _, o := range r.cfg.stepOptions() {
 		o(&feat)
 	}
-	t.Run("rapid", func(t *testing.T) {
-		defer setRapidFlag("rapid.checks", strconv.Itoa(1000*scale()))()
-		defer setRapidFlag("rapid.shrinktime", shrinkTime.String())()
-		var last failure[step.OrderedOp]
-		var stats OrderedStats
-		q := &quietTB{TB: t}
-		rapid.Check(q, func(rt *rapid.T) {
-			cfg, mtu := drawOrderedConfig(rapidSource{rt})
-			rec := &recorder[step.OrderedOp]{of: orderedCase(newBuffer, cfg), last: &last}
-			p := orderedPair(rt, rec, newBuffer, cfg)
-			if p == nil {
-				return
-			}
-			p.Observe = stats.observe
-			g := &ogen{ref: p.Ref, mtu: mtu, feat: feat}
-			apply := func(rt *rapid.T, op step.OrderedOp) {
-				rec.apply(rt, op, func(op step.OrderedOp) error { _, err := p.Apply(op); return err })
-			}
-			rt.Repeat(map[string]func(*rapid.T){
-				"": func(rt *rapid.T) {
-					if err := orderedCounters(p); err != nil {
-						rec.fail(rt, err)
-					}
-				},
-				"Op":     func(rt *rapid.T) { apply(rt, g.drawOp(rapidSource{rt})) },
-				"Op2":    func(rt *rapid.T) { apply(rt, g.drawOp(rapidSource{rt})) },
-				"Stream": func(rt *rapid.T) { stream(rapidSource{rt}, g, func(op step.OrderedOp) { apply(rt, op) }) },
-			})
-			if err := drainOrdered(p, func(op step.OrderedOp) error { apply(rt, op); return nil }); err != nil {
-				rec.fail(rt, err)
-			}
+	r.engine(func() *Failure { return replayCorpus(r, corpusOrdered, f, feat) })
+	r.engine(func() *Failure { return checkOrderedRapid(r, f, feat) })
+	r.engine(func() *Failure { return checkOrderedGopter(r, f, feat) })
+	r.engine(func() *Failure { return checkOrderedAllocs(f) })
+}
+
+// checkOrderedRapid is the rapid engine for ordered buffers.
+func checkOrderedRapid(r *run, newBuffer step.OrderedFactory, feat step.Features) *Failure {
+	var last failure[step.OrderedOp]
+	var stats orderedStats
+	failed, replay := runRapid(r, 1000, shrinkTime, func(rt *rapid.T) {
+		cfg, mtu := drawOrderedConfig(rapidSource{rt}, &r.cfg)
+		rec := &recorder[step.OrderedOp]{of: orderedCase(newBuffer, cfg), last: &last}
+		p := orderedPair(rt, rec, newBuffer, cfg)
+		if p == nil {
+			return
+		}
+		p.Observe = stats.observe
+		g := &ogen{ref: p.Ref, mtu: mtu, feat: feat, limit: r.cfg.packetLimit()}
+		apply := func(rt *rapid.T, op step.OrderedOp) {
+			rec.apply(rt, op, func(op step.OrderedOp) error { _, err := p.Apply(op); return err })
+		}
+		rt.Repeat(map[string]func(*rapid.T){
+			"": func(rt *rapid.T) {
+				if err := orderedCounters(p); err != nil {
+					rec.fail(rt, err)
+				}
+			},
+			"Op":     func(rt *rapid.T) { apply(rt, g.drawOp(rapidSource{rt})) },
+			"Op2":    func(rt *rapid.T) { apply(rt, g.drawOp(rapidSource{rt})) },
+			"Stream": func(rt *rapid.T) { stream(rapidSource{rt}, g, func(op step.OrderedOp) { apply(rt, op) }) },
 		})
-		t.Logf("STATS test=%s engine=rapid %s", testName(t), stats)
-		if q.failed {
-			t.Errorf("rapid: %s\n%s", q.replay(), last.report())
+		if err := drainOrdered(p, func(op step.OrderedOp) error { apply(rt, op); return nil }); err != nil {
+			rec.fail(rt, err)
 		}
 	})
-	t.Run("gopter", func(t *testing.T) { checkOrderedGopter(t, newBuffer, feat) })
+	if failed {
+		return last.value("rapid, " + replay)
+	}
+	r.stats("rapid", stats)
+	return nil
 }
 
 // stream sends a run of consecutive sequences from Next as a network
@@ -133,7 +129,7 @@ func drainOrdered(p *step.OrderedPair, apply func(step.OrderedOp) error) error {
 
 // orderedPair builds the pair of one case; nil if both sides refuse the
 // configuration, a failed case if only one does.
-func orderedPair(t fataler, r *recorder[step.OrderedOp], newBuffer OrderedFactory, cfg step.OrderedConfig) *step.OrderedPair {
+func orderedPair(t fataler, r *recorder[step.OrderedOp], newBuffer step.OrderedFactory, cfg step.OrderedConfig) *step.OrderedPair {
 	p, err := step.NewOrderedPair(newBuffer, cfg)
 	if err != nil {
 		r.fail(t, err)
@@ -151,12 +147,12 @@ func orderedCounters(p *step.OrderedPair) error {
 	return nil
 }
 
-// OrderedStats counts what a run of the ordered properties exercised.
-type OrderedStats struct {
+// orderedStats counts what a run of the ordered properties exercised.
+type orderedStats struct {
 	Steps, Delivered, Late, Duplicate, Ahead, Gap, Skips, Dropped, SeqWraps, Missing, Resyncs int
 }
 
-func (s *OrderedStats) observe(op step.OrderedOp, r step.OrderedResult) {
+func (s *orderedStats) observe(op step.OrderedOp, r step.OrderedResult) {
 	s.Steps++
 	switch r.Err {
 	case "ErrLate":
@@ -181,17 +177,17 @@ func (s *OrderedStats) observe(op step.OrderedOp, r step.OrderedResult) {
 	}
 }
 
-func (s OrderedStats) String() string {
+func (s orderedStats) String() string {
 	return fmt.Sprintf("steps=%d delivered=%d seq-wraps=%d ErrLate=%d ErrDuplicate=%d ErrAhead=%d ErrGap=%d skips=%d dropped=%d missing-listed=%d",
 		s.Steps, s.Delivered, s.SeqWraps, s.Late, s.Duplicate, s.Ahead, s.Gap, s.Skips, s.Dropped, s.Missing)
 }
 
 // checkOrderedGopter is the gopter engine for ordered buffers: the same
 // generator, gopter's sequences and shrinking.
-func checkOrderedGopter(t *testing.T, newBuffer OrderedFactory, feat step.Features) {
+func checkOrderedGopter(r *run, newBuffer step.OrderedFactory, feat step.Features) *Failure {
 	seed := gopterSeed()
 	var last failure[step.OrderedOp]
-	var stats OrderedStats
+	var stats orderedStats
 	params := gopter.DefaultTestParametersWithSeed(seed)
 	params.MinSuccessfulTests = 400 * scale()
 	params.MinSize, params.MaxSize = 10, 100
@@ -215,7 +211,7 @@ func checkOrderedGopter(t *testing.T, newBuffer OrderedFactory, feat step.Featur
 		},
 		InitialStateGen: func(params *gopter.GenParameters) *gopter.GenResult {
 			for {
-				cfg, mtu := drawOrderedConfig(rngSource{params.Rng})
+				cfg, mtu := drawOrderedConfig(rngSource{params.Rng}, &r.cfg)
 				if ref, err := step.NewModelOrdered(cfg); err == nil {
 					return gopter.NewGenResult(oState{cfg: cfg, mtu: mtu, ops: nil, ref: ref}, gopter.NoShrinker)
 				}
@@ -224,16 +220,17 @@ func checkOrderedGopter(t *testing.T, newBuffer OrderedFactory, feat step.Featur
 		GenCommandFunc: func(s commands.State) gopter.Gen {
 			st := s.(oState)
 			return func(params *gopter.GenParameters) *gopter.GenResult {
-				g := &ogen{ref: st.ref, mtu: st.mtu, feat: feat}
+				g := &ogen{ref: st.ref, mtu: st.mtu, feat: feat, limit: r.cfg.packetLimit()}
 				return gopter.NewGenResult(commands.Command(command[step.OrderedOp, oState]{g.drawOp(rngSource{params.Rng})}), gopter.NoShrinker)
 			}
 		},
 	}))
 	ok := props.Run(reporterFunc(func(string, *gopter.TestResult) {}))
-	t.Logf("STATS test=%s engine=gopter %s", testName(t), stats)
 	if !ok {
-		t.Errorf("gopter (replay with %s=%d %s=%d): %s", GopterSeedEnv, seed, ScaleEnv, scale(), last.report())
+		return last.value(fmt.Sprintf("gopter; replay with %s=%d %s=%d", gopterSeedEnv, seed, scaleEnv, scale()))
 	}
+	r.stats("gopter", stats)
+	return nil
 }
 
 // oState is the gopter state: the configuration and the model after the

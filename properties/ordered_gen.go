@@ -11,23 +11,24 @@ import (
 // ogen draws operations on an ordered buffer from the model's state, for
 // both engines, like gen for the unordered one.
 type ogen struct {
-	ref  *model.Ordered
-	mtu  int
-	feat step.Features
+	ref   *model.Ordered
+	mtu   int
+	feat  step.Features
+	limit int // the largest maxSize to draw (MaxPacket)
 }
 
 // drawConfig draws a tiny configuration: SeqBits 2 to 5, so that the
 // sequence space wraps every few packets, a window anywhere in its range,
 // 1 to 64 bytes, 1 to 8 arrival slots; or, one time in ten, an invalid one.
-func drawOrderedConfig(s source) (step.OrderedConfig, int) {
+func drawOrderedConfig(s source, o *config) (step.OrderedConfig, int) {
 	bits := s.intn(2, 5, "seq bits")
 	m := 1 << bits
 	c := step.OrderedConfig{
-		Capacity: s.intn(1, 64, "capacity"), MaxPackets: s.intn(1, 8, "slots"),
+		Capacity: s.intn(1, min(64, o.capLimit()), "capacity"), MaxPackets: s.intn(1, min(8, o.slotLimit()), "slots"),
 		Window: s.intn(1, m/2, "window"), SeqBits: bits,
 		First: uint32(s.intn(0, m-1, "first")), Resync: s.intn(0, 3, "resync") == 3,
 	}
-	mtu := s.intn(1, c.Capacity, "mtu")
+	mtu := s.intn(1, min(c.Capacity, o.packetLimit()), "mtu")
 	switch s.intn(0, 19, "invalid config") {
 	case 1:
 		c.Window = m/2 + 1
@@ -125,6 +126,10 @@ func (g *ogen) drawOp(s source) step.OrderedOp {
 // drawSize draws a maxSize: mostly the typical size, sometimes any, 0,
 // Cap, beyond Cap or negative.
 func (g *ogen) drawSize(s source) int {
+	return min(g.drawAnySize(s), g.limit)
+}
+
+func (g *ogen) drawAnySize(s source) int {
 	switch s.intn(0, 9, "size kind") {
 	case 1, 2:
 		return s.intn(0, g.ref.C, "size")
@@ -147,6 +152,6 @@ func (g *ogen) drawCallback(s source) step.Callback {
 func (g *ogen) drawNested(s source, op *step.OrderedOp, cb step.Callback) {
 	if cb == step.CallReenter || cb == step.CallOther {
 		op.Reenter = step.OKind(s.intn(0, int(step.NumOKinds)-1, "nested kind"))
-		op.ReSize = []int{1, 0, -1, g.mtu, g.ref.C + 1}[s.intn(0, 4, "nested size")]
+		op.ReSize = min([]int{1, 0, -1, g.mtu, g.ref.C + 1}[s.intn(0, 4, "nested size")], g.limit)
 	}
 }

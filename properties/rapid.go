@@ -2,67 +2,75 @@ package properties
 
 import (
 	"flag"
+	"fmt"
 	"strconv"
-	"testing"
+	"sync"
 	"time"
 
 	"github.com/netbuf-go/netbuf/internal/step"
-	"github.com/netbuf-go/netbuf/model"
 	"pgregory.net/rapid"
 )
 
 // checkRapid is the pgregory.net/rapid engine: a state machine (T.Repeat
 // with named actions) that drives a Pair one Op at a time, then drains it.
 // It runs the profiles in turn (tiny buffers first, where a failure shrinks
-// to a few ops), stops at the first that fails, and reports that failure
-// once, as a scenario (see report.go).
-func checkRapid(t *testing.T, newBuffer Factory, feat step.Features) {
-	t.Helper()
-	var total Stats
+// to a few ops) and stops at the first that fails.
+func checkRapid(r *run, newBuffer step.Factory, feat step.Features) *Failure {
+	var total unorderedStats
 	for _, p := range rapidProfiles {
-		ok := t.Run(p.name, func(t *testing.T) {
-			defer setRapidFlag("rapid.checks", strconv.Itoa(p.checks*scale()))()
-			defer setRapidFlag("rapid.shrinktime", shrinkTime.String())()
-			var ps Stats
-			var last failure[step.Op] // the newest failing case: after shrinking, the minimal one
-			q := &quietTB{TB: t}
-			rapid.Check(q, func(rt *rapid.T) {
-				var stats Stats
-				defer func() { ps.Add(stats) }()
-				m := newRapidMachine(rt, p, newBuffer, feat, &stats, &last)
-				if m == nil {
-					return // both sides refused the constructor arguments, as they should
-				}
-				defer m.pair.End()
-				rt.Repeat(m.actions())
-				m.drain(rt)
-			})
-			t.Logf("%s: %s", p.name, ps)
-			total.Add(ps)
-			if q.failed {
-				t.Errorf("rapid, profile %s: %s\n%s", p.name, q.replay(), last.report())
+		var ps unorderedStats
+		var last failure[step.Op] // the newest failing case: after shrinking, the minimal one
+		failed, replay := runRapid(r, p.checks, shrinkTime, func(rt *rapid.T) {
+			var stats unorderedStats
+			defer func() { ps.Add(stats) }()
+			m := newRapidMachine(rt, p, &r.cfg, newBuffer, feat, &stats, &last)
+			if m == nil {
+				return // both sides refused the constructor arguments, as they should
 			}
+			defer m.pair.End()
+			rt.Repeat(m.actions())
+			m.drain(rt)
 		})
-		if !ok {
-			return
+		r.logf("rapid, %s buffers: %s", p.name, ps)
+		total.Add(ps)
+		if failed {
+			return last.value(fmt.Sprintf("rapid, %s buffers, %s", p.name, replay))
 		}
 	}
-	logStats(t, "rapid", total)
+	r.stats("rapid", total)
+	return nil
 }
 
-// shrinkTime bounds rapid's shrinking. Shrinking stops long before it when
-// no smaller case fails; where it does not, the report shrinks the case
-// further with step.Shrink, which removes operations while the failure
-// stays and depends on no clock, so a loaded machine still gets a short
-// counterexample.
-const shrinkTime = time.Minute
+// rapidMu serializes the checks' use of rapid, whose settings are
+// process-wide flags: checks in parallel tests take turns.
+var rapidMu sync.Mutex
+
+// runRapid runs prop with rapid for checks cases (times the scale), its
+// shrinking bounded by shrink, and no fail file written. It reports
+// whether a case failed and rapid's line on how to reproduce it.
+func runRapid(r *run, checks int, shrink time.Duration, prop func(*rapid.T)) (failed bool, replay string) {
+	rapidMu.Lock()
+	defer rapidMu.Unlock()
+	defer setRapidFlag("rapid.checks", strconv.Itoa(checks*scale()))()
+	defer setRapidFlag("rapid.shrinktime", shrink.String())()
+	defer setRapidFlag("rapid.nofailfile", "true")()
+	q := &quietTB{TB: r.t}
+	rapid.Check(q, prop)
+	return q.failed, q.replay()
+}
+
+// shrinkTime bounds rapid's shrinking, so that a failure is reported in
+// seconds on a loaded machine. The report shrinks the case further with
+// step.Shrink and its kin, which remove operations while the failure
+// stays and depend on no clock, so the counterexample stays short.
+const shrinkTime = 3 * time.Second
 
 // rapidProfile is a family of configurations and how many cases of it one
 // unit of scale() runs.
 type rapidProfile struct {
 	name   string
 	checks int
-	config func(t *rapid.T) (c, slots, mtu int)
+	config func(t *rapid.T, o *config) (c, slots, mtu int)
 }
 
 // rapidProfiles: tiny buffers (1..64 bytes, 1..8 slots, and invalid
@@ -78,12 +86,12 @@ var rapidProfiles = []rapidProfile{
 // refuse. Every draw is made whatever the kind, so that when rapid shrinks
 // an invalid configuration to a valid one, the draws after it keep their
 // meaning.
-func tinyConfig(t *rapid.T) (c, slots, mtu int) {
+func tinyConfig(t *rapid.T, o *config) (c, slots, mtu int) {
 	kind := rapid.IntRange(0, 9).Draw(t, "config")
-	c = rapid.IntRange(1, 64).Draw(t, "capacity")
-	slots = rapid.IntRange(1, 8).Draw(t, "slots")
-	mtu = rapid.IntRange(1, c).Draw(t, "mtu")
-	bad := []int{0, -1, 1, beyondLimit}
+	c = rapid.IntRange(1, min(64, o.capLimit())).Draw(t, "capacity")
+	slots = rapid.IntRange(1, min(8, o.slotLimit())).Draw(t, "slots")
+	mtu = rapid.IntRange(1, min(c, o.packetLimit())).Draw(t, "mtu")
+	bad := []int{0, -1, 1, o.beyondModel()}
 	badC, badSlots := rapid.SampledFrom(bad).Draw(t, "bad capacity"), rapid.SampledFrom(bad).Draw(t, "bad slots")
 	if kind == 9 {
 		c, slots = badC, badSlots
@@ -94,26 +102,17 @@ func tinyConfig(t *rapid.T) (c, slots, mtu int) {
 // realisticConfig draws 64 KiB (or, one time in four, between 1500 bytes
 // and 64 KiB) of 1500-byte datagrams, with 44 slots (about as many as fit),
 // 64 or 1024.
-func realisticConfig(t *rapid.T) (c, slots, mtu int) {
+func realisticConfig(t *rapid.T, o *config) (c, slots, mtu int) {
 	c = 64 << 10
 	if rapid.IntRange(0, 3).Draw(t, "any capacity") == 3 {
 		c = rapid.IntRange(realisticMTU, 64<<10).Draw(t, "capacity")
 	}
-	return c, rapid.SampledFrom([]int{44, 64, 1024}).Draw(t, "slots"), realisticMTU
+	slots = rapid.SampledFrom([]int{44, 64, 1024}).Draw(t, "slots")
+	return min(c, o.capLimit()), min(slots, o.slotLimit()), min(realisticMTU, c, o.capLimit(), o.packetLimit())
 }
 
 // realisticMTU is an Ethernet payload.
 const realisticMTU = 1500
-
-// beyondLimit is one more than the documented limit on both constructor
-// arguments, which must be refused; 0 where int cannot hold it (32 bits).
-var beyondLimit = func() int {
-	n := int64(model.MaxCapacity) + 1
-	if int64(int(n)) != n {
-		return 0
-	}
-	return int(n)
-}()
 
 // setRapidFlag sets one of rapid's flags unless it was given on the
 // command line or through its RAPID_ environment variable (an explicit

@@ -2,45 +2,18 @@ package properties
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
 )
 
-// Reorderer is a reorder (jitter) buffer for 16-bit sequence numbers, such
-// as RTP's: Push a packet as it arrives; Pop the next in sequence order, or
-// an error if none is ready. A Push that returns an error holds nothing.
-type Reorderer interface {
-	Push(seq uint16, payload []byte) error
-	Pop() (seq uint16, payload []byte, err error)
-}
-
-// ReorderFactory builds an empty Reorderer.
-type ReorderFactory func() Reorderer
-
-// ReorderOption narrows what CheckReorder sends, to step around a policy a
-// buffer documents and look for further findings.
-type ReorderOption func(*reorderOpts)
-type reorderOpts struct{ firstInOrder, noCycle, keepsSlice bool }
-
-// ReorderFirstInOrder: the first packet of a case is pushed first (its
-// copies may follow later).
-func ReorderFirstInOrder() ReorderOption { return func(o *reorderOpts) { o.firstInOrder = true } }
-
-// ReorderNoCycle: no case goes round the sequence space (65,536 packets).
-func ReorderNoCycle() ReorderOption { return func(o *reorderOpts) { o.noCycle = true } }
-
-// ReorderKeepsSlice: the check does not overwrite a pushed slice after
-// Push, as by default it does (a caller reading its next datagram into it).
-func ReorderKeepsSlice() ReorderOption { return func(o *reorderOpts) { o.keepsSlice = true } }
-
-// SerialLess: a is before b in RFC 1982 serial order on 16 bits.
-func SerialLess(a, b uint16) bool { return int16(b-a) > 0 }
+// serialLess: a is before b in RFC 1982 serial order on 16 bits.
+func serialLess(a, b uint16) bool { return int16(b-a) > 0 }
 
 // CheckReorder drives buffers from f with rapid: a stream of packets that
 // starts near 65535 (so that it wraps), shuffled within a window, some
@@ -60,17 +33,15 @@ func SerialLess(a, b uint16) bool { return int16(b-a) > 0 }
 //	    was pushed, pops deliver them all. Before that, Pop may fail.
 //
 // A failure is reported once, shrunk: the pushes and pops of the case, and
-// what was expected and observed.
-func CheckReorder(t testing.TB, f ReorderFactory, opts ...ReorderOption) {
+// what was expected and observed (in Failure.Err: the case is not a corpus
+// scenario). ReorderFirstInOrder, ReorderNoCycle and KeepsSlice declare
+// documented policies.
+func CheckReorder(t testing.TB, f ReorderFactory, opts ...Option) {
 	t.Helper()
-	o := reorderOpts{}
-	for _, opt := range opts {
-		opt(&o)
-	}
-	defer setRapidFlag("rapid.checks", strconv.Itoa(100*scale()))()
+	r := newRun(t, "CheckReorder", opts)
+	o := reorderOpts{firstInOrder: r.cfg.firstInOrder, noCycle: r.cfg.noCycle, keepsSlice: r.cfg.keepsSlice}
 	var last string // the newest failing case: after shrinking, the minimal one
-	q := &quietTB{TB: t}
-	rapid.Check(q, func(rt *rapid.T) {
+	failed, replay := runRapid(r, 100, shrinkTime, func(rt *rapid.T) {
 		c := &reorderCase{opts: o, rt: rt, buf: f(), report: &last, pending: map[int64]bool{}, delivered: make([]bool, 1<<17), run: -1}
 		cycle := !o.noCycle && rapid.IntRange(0, 1).Draw(rt, "cycle") == 1 // first: shrinks first
 		c.start = rapid.Uint16Range(65520, 65535).Draw(rt, "start")
@@ -89,10 +60,13 @@ func CheckReorder(t testing.TB, f ReorderFactory, opts ...ReorderOption) {
 		c.stream(1 << 16)
 		c.drain()
 	})
-	if q.failed { // a panic of the buffer is in rapid's message, not in last
-		t.Errorf("CheckReorder: %s\n%s", q.replay(), last)
+	if failed { // a panic of the buffer is in rapid's message, not in last
+		r.fail(&Failure{Engine: "rapid, " + replay, Err: errors.New(last)})
 	}
 }
+
+// reorderOpts are the policies CheckReorder steps around.
+type reorderOpts struct{ firstInOrder, noCycle, keepsSlice bool }
 
 // reorderCase is one case: the buffer, what it may deliver, and the log.
 type reorderCase struct {

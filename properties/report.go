@@ -1,8 +1,10 @@
 package properties
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -16,33 +18,33 @@ import (
 type caseOf[Op any] struct {
 	check  func([]Op) error
 	shrink func([]Op) []Op
-	record func([]Op) scenario.Scenario
+	record func([]Op) string // the ops as a scenario
 }
 
-func unorderedCase(newBuffer Factory, c, slots int) caseOf[step.Op] {
+func unorderedCase(newBuffer step.Factory, c, slots int) caseOf[step.Op] {
 	return caseOf[step.Op]{
 		check:  func(ops []step.Op) error { return step.CheckOps(newBuffer, c, slots, ops) },
 		shrink: func(ops []step.Op) []step.Op { return step.Shrink(newBuffer, c, slots, ops) },
-		record: func(ops []step.Op) scenario.Scenario { return scenario.Record(c, slots, ops) },
+		record: func(ops []step.Op) string { return formatScenario(scenario.Record(c, slots, ops)) },
 	}
 }
 
-func orderedCase(newBuffer OrderedFactory, cfg step.OrderedConfig) caseOf[step.OrderedOp] {
+func orderedCase(newBuffer step.OrderedFactory, cfg step.OrderedConfig) caseOf[step.OrderedOp] {
 	return caseOf[step.OrderedOp]{
 		check:  func(ops []step.OrderedOp) error { return step.CheckOrderedOps(newBuffer, cfg, ops) },
 		shrink: func(ops []step.OrderedOp) []step.OrderedOp { return step.ShrinkOrdered(newBuffer, cfg, ops) },
-		record: func(ops []step.OrderedOp) scenario.Scenario { return scenario.RecordOrdered(cfg, ops) },
+		record: func(ops []step.OrderedOp) string { return formatScenario(scenario.RecordOrdered(cfg, ops)) },
 	}
 }
 
 // spscCase prints a case with the calls that drain it: CheckSPSCOps
 // drains, and a failure may come from the drain.
-func spscCase(newSPSC SPSCFactory, c, slots int) caseOf[step.SPSCOp] {
+func spscCase(newSPSC step.SPSCFactory, c, slots int) caseOf[step.SPSCOp] {
 	return caseOf[step.SPSCOp]{
 		check:  func(ops []step.SPSCOp) error { return step.CheckSPSCOps(newSPSC, c, slots, ops) },
 		shrink: func(ops []step.SPSCOp) []step.SPSCOp { return step.ShrinkSPSC(newSPSC, c, slots, ops) },
-		record: func(ops []step.SPSCOp) scenario.Scenario {
-			return scenario.RecordSPSC(c, slots, step.WithDrain(c, slots, ops))
+		record: func(ops []step.SPSCOp) string {
+			return formatScenario(scenario.RecordSPSC(c, slots, step.WithDrain(c, slots, ops)))
 		},
 	}
 }
@@ -55,25 +57,37 @@ type failure[Op any] struct {
 	err error
 }
 
-// report renders f for a person: what differed, then the case as a
-// scenario with the model's answers, ready to save in the corpus. The
-// engine's shrunk case is shrunk further (caseOf.shrink: step.Shrink and
-// its kin), which removes operations while the failure stays on fresh
-// buffers: the result does not depend on the engine's time budget or on
-// the machine's load.
-func (f failure[Op]) report() string {
+// value is f as a Failure found by engine. The engine's shrunk case is
+// shrunk further (caseOf.shrink: step.Shrink and its kin), which removes
+// operations while the failure stays on fresh buffers: the result does not
+// depend on the engine's time budget or on the machine's load.
+func (f failure[Op]) value(engine string) *Failure {
 	switch {
 	case f.err == nil:
-		return "(no failing case was recorded)"
+		return &Failure{Engine: engine, Err: errors.New("the engine failed, but recorded no failing case")}
 	case f.of.check(f.ops) == nil:
-		return fmt.Sprintf("%v\nthe failing case (%d ops) passes on fresh buffers: the buffers share state across cases or with each other\n%s",
-			f.err, len(f.ops), formatScenario(f.of.record(f.ops)))
+		return &Failure{Engine: engine, Calls: calls(f.of.record(f.ops)), Scenario: f.of.record(f.ops),
+			Err: fmt.Errorf("%w; the failing case passes on fresh buffers: the buffers share state across cases or with each other", f.err)}
 	}
 	ops := f.of.shrink(f.ops)
 	err := f.of.check(ops)
-	return fmt.Sprintf("%v\nshrunk to %d ops; as a scenario (the model's answers; save it under corpus/ to keep it):\n%s",
-		err, len(ops), formatScenario(f.of.record(ops)))
+	if err == nil { // the shrinker lost the failure: report the case as found
+		ops, err = f.ops, f.err
+	}
+	text := f.of.record(ops)
+	return &Failure{Engine: engine, Err: err, Calls: calls(text), Scenario: text}
 }
+
+// shrunk is f shrunk on fresh buffers, or nil if its ops pass there.
+func (f failure[Op]) shrunk(engine string) *Failure {
+	if f.of.check(f.ops) == nil {
+		return nil
+	}
+	return f.value(engine)
+}
+
+// calls counts the statements of a scenario after its header.
+func calls(scenario string) int { return strings.Count(strings.TrimSpace(scenario), "\n") }
 
 func formatScenario(s scenario.Scenario) string {
 	return strings.TrimRight(scenario.Format([]scenario.Scenario{s}), "\n")
@@ -137,18 +151,17 @@ func (q *quietTB) Failed() bool                      { return q.failed }
 func (q *quietTB) Logf(string, ...any)               {}
 func (q *quietTB) Log(...any)                        {}
 
-// replay returns rapid's "failed after N tests" line and how to reproduce.
+// replay returns how to reproduce rapid's failing run: its seed flag.
 func (q *quietTB) replay() string {
-	var out []string
 	for _, e := range q.errors {
-		for _, line := range strings.Split(e, "\n") {
-			if strings.HasPrefix(line, "[rapid] ") || strings.HasPrefix(line, "To reproduce") {
-				out = append(out, firstLine(line))
-			}
+		if m := rapidSeed.FindString(e); m != "" {
+			return m
 		}
 	}
-	return strings.Join(out, "; ")
+	return "no seed reported"
 }
+
+var rapidSeed = regexp.MustCompile(`-rapid\.seed=\d+`)
 
 // envGiven reports whether rapid's flag name (e.g. "rapid.checks") was set
 // through its environment variable (RAPID_CHECKS).

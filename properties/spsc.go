@@ -2,7 +2,6 @@ package properties
 
 import (
 	"fmt"
-	"strconv"
 	"testing"
 	"time"
 
@@ -13,38 +12,37 @@ import (
 	"pgregory.net/rapid"
 )
 
-// SPSCProducer and SPSCConsumer are the halves under test of a
-// single-producer single-consumer buffer (netbuf.Producer's and
-// netbuf.Consumer's methods).
-type (
-	SPSCProducer = step.Producer
-	SPSCConsumer = step.Consumer
-)
-
-// SPSCFactory builds both halves of an empty buffer; it returns an error
-// exactly where netbuf.NewSPSC does.
-type SPSCFactory = step.SPSCFactory
-
-// CheckSPSC runs the stateful properties of an SPSC buffer (docs/SPEC.md,
-// section 7), with both engines, against buffers from newSPSC, one
+// CheckSPSC checks single-producer single-consumer buffers from newSPSC
+// against the contract of docs/SPEC.md section 7, in two ways. First, one
 // goroutine holding both halves: every sequential history, mixing the
-// producer's and the consumer's calls (a pop between Reserve and Commit, a
-// push inside consume, pops inside fill), must answer exactly as
+// producer's and the consumer's calls (a pop between Reserve and Commit,
+// a push inside consume, pops inside fill), must answer exactly as
 // model.SPSC does, with the same bytes, counters (both halves' Len, Used)
 // and, if the producer has `Check() error`, its invariants after every
-// step. Tiny buffers (1 to 64 bytes, 1 to 8 slots) wrap, pad and restart
-// an empty buffer at 0 every few pushes. Concurrent histories are checked
-// elsewhere (internal/spsccheck's porcupine check, netbuf's race stress).
-func CheckSPSC(t *testing.T, newSPSC SPSCFactory) {
+// step; both engines, after the regression corpus. Second, concurrent:
+// two goroutines, one per half, record histories of calls that must be
+// linearizable against the same model (checked with porcupine, each
+// history within a time bound). Then it checks that pushing and popping
+// allocate nothing.
+func CheckSPSC(t testing.TB, newSPSC SPSCFactory, opts ...Option) {
 	t.Helper()
-	t.Run("rapid", func(t *testing.T) { checkSPSCRapid(t, newSPSC) })
-	t.Run("gopter", func(t *testing.T) { checkSPSCGopter(t, newSPSC) })
+	r := newRun(t, "CheckSPSC", opts)
+	f := func(c, n int) (step.Producer, step.Consumer, error) { return newSPSC(c, n) }
+	r.engine(func() *Failure {
+		return checkLimits(r, true, func(c, n int) error { _, _, err := newSPSC(c, n); return err })
+	})
+	r.engine(func() *Failure { return replayCorpus(r, corpusSPSC, f, step.Features{}) })
+	r.engine(func() *Failure { return checkSPSCRapid(r, f) })
+	r.engine(func() *Failure { return checkSPSCGopter(r, f) })
+	r.engine(func() *Failure { return checkSPSCConcurrent(r, f) })
+	r.engine(func() *Failure { return checkSPSCAllocs(f) })
 }
 
 // spscGen draws the calls of both halves from the model's state.
 type spscGen struct {
-	m   *model.SPSC
-	mtu int
+	m     *model.SPSC
+	mtu   int
+	limit int // the largest maxSize to draw (MaxPacket)
 }
 
 // drawOp draws the next call. With a reservation or a peek open it mostly
@@ -110,6 +108,10 @@ func (g *spscGen) drawTypical(s source) step.SPSCOp {
 // drawMaxSize draws from the cases the geometry distinguishes, the empty
 // buffer's restart at 0 among them (tail window + 1 on an empty buffer).
 func (g *spscGen) drawMaxSize(s source) int {
+	return min(g.drawAnySize(s), g.limit)
+}
+
+func (g *spscGen) drawAnySize(s source) int {
 	c := g.m.C
 	tail, head := g.m.Windows()
 	switch s.intn(0, 13, "size kind") {
@@ -179,7 +181,7 @@ func (g *spscGen) drawCallback(s source, op *step.SPSCOp) {
 		lo, hi = step.SPeek, step.SCLen
 	}
 	op.Reenter = lo + step.SKind(s.intn(0, int(hi-lo), "nested kind"))
-	op.ReSize = []int{1, 0, -1, g.mtu, g.m.C, g.m.C + 1}[s.intn(0, 5, "nested size")]
+	op.ReSize = min([]int{1, 0, -1, g.mtu, g.m.C, g.m.C + 1}[s.intn(0, 5, "nested size")], g.limit)
 }
 
 // spscStream runs the producer ahead of the consumer by lag packets for
@@ -203,12 +205,12 @@ func (g *spscGen) stream(s source, apply func(step.SPSCOp)) {
 	}
 }
 
-// SPSCStats counts what a run exercised.
-type SPSCStats struct {
+// spscStats counts what a run exercised.
+type spscStats struct {
 	Steps, Pushes, Pops, Wraps, Restarts, Interleaved, Cross, Busy, WouldBlock, Empty, Closed, Panics int
 }
 
-func (st *SPSCStats) observe(m *model.SPSC) func(op step.SPSCOp, r step.SPSCResult, restarted, wrapped bool) {
+func (st *spscStats) observe(m *model.SPSC) func(op step.SPSCOp, r step.SPSCResult, restarted, wrapped bool) {
 	return func(op step.SPSCOp, r step.SPSCResult, restarted, wrapped bool) {
 		st.Steps++
 		ok := r.Err == "" && r.Panic == ""
@@ -236,7 +238,7 @@ func (st *SPSCStats) observe(m *model.SPSC) func(op step.SPSCOp, r step.SPSCResu
 	}
 }
 
-func (st *SPSCStats) add(o SPSCStats) {
+func (st *spscStats) add(o spscStats) {
 	st.Steps += o.Steps
 	st.Pushes += o.Pushes
 	st.Pops += o.Pops
@@ -251,18 +253,18 @@ func (st *SPSCStats) add(o SPSCStats) {
 	st.Panics += o.Panics
 }
 
-func (st SPSCStats) String() string {
+func (st spscStats) String() string {
 	return fmt.Sprintf("steps=%d pushes=%d pops=%d wraps=%d empty-restarts=%d pops-while-reserved=%d cross-half-callbacks=%d ErrBusy=%d ErrWouldBlock=%d ErrEmpty=%d ErrClosed=%d panics=%d",
 		st.Steps, st.Pushes, st.Pops, st.Wraps, st.Restarts, st.Interleaved, st.Cross, st.Busy, st.WouldBlock, st.Empty, st.Closed, st.Panics)
 }
 
 // spscTinyConfig draws a tiny configuration, or (one time in ten)
 // invalid constructor arguments, which both sides must refuse.
-func spscTinyConfig(s source) (c, slots, mtu int) {
+func spscTinyConfig(s source, o *config) (c, slots, mtu int) {
 	kind := s.intn(0, 9, "config")
-	c, slots = s.intn(1, 64, "capacity"), s.intn(1, 8, "slots")
-	mtu = s.intn(1, c, "mtu")
-	bad := []int{0, -1, beyondLimit}
+	c, slots = s.intn(1, min(64, o.capLimit()), "capacity"), s.intn(1, min(8, o.slotLimit()), "slots")
+	mtu = s.intn(1, min(c, o.packetLimit()), "mtu")
+	bad := []int{0, -1, o.beyondModel()}
 	if kind == 9 {
 		c, slots = bad[s.intn(0, 2, "bad capacity")], bad[s.intn(0, 2, "bad slots")]
 	}
@@ -274,17 +276,14 @@ func spscTinyConfig(s source) (c, slots, mtu int) {
 // the other half) can keep rapid's shrinker busy for its whole budget
 // with little progress, and the report re-shrinks the case anyway
 // (step.ShrinkSPSC, no clock).
-const spscShrinkTime = 10 * time.Second
+const spscShrinkTime = 2 * time.Second
 
-func checkSPSCRapid(t *testing.T, newSPSC SPSCFactory) {
-	defer setRapidFlag("rapid.checks", strconv.Itoa(1000*scale()))()
-	defer setRapidFlag("rapid.shrinktime", spscShrinkTime.String())()
+func checkSPSCRapid(r *run, newSPSC step.SPSCFactory) *Failure {
 	var last failure[step.SPSCOp]
-	var total SPSCStats
-	q := &quietTB{TB: t}
-	rapid.Check(q, func(rt *rapid.T) {
+	var total spscStats
+	failed, replay := runRapid(r, 1000, spscShrinkTime, func(rt *rapid.T) {
 		src := rapidSource{rt}
-		c, slots, mtu := spscTinyConfig(src)
+		c, slots, mtu := spscTinyConfig(src, &r.cfg)
 		rec := &recorder[step.SPSCOp]{of: spscCase(newSPSC, c, slots), last: &last}
 		pair, err := step.NewSPSCPair(newSPSC, c, slots)
 		if err != nil {
@@ -293,10 +292,10 @@ func checkSPSCRapid(t *testing.T, newSPSC SPSCFactory) {
 		if pair == nil {
 			return
 		}
-		var stats SPSCStats
+		var stats spscStats
 		defer func() { total.add(stats) }()
 		pair.Observe = stats.observe(pair.Model)
-		g := &spscGen{m: pair.Model, mtu: mtu}
+		g := &spscGen{m: pair.Model, mtu: mtu, limit: r.cfg.packetLimit()}
 		apply := func(op step.SPSCOp) {
 			rec.apply(rt, op, func(op step.SPSCOp) error { _, err := pair.Apply(op); return err })
 		}
@@ -314,10 +313,11 @@ func checkSPSCRapid(t *testing.T, newSPSC SPSCFactory) {
 			rec.fail(rt, err)
 		}
 	})
-	t.Logf("STATS test=%s engine=rapid %s", testName(t), total)
-	if q.failed {
-		t.Errorf("rapid: %s\n%s", q.replay(), last.report())
+	if failed {
+		return last.value("rapid, " + replay)
 	}
+	r.stats("rapid", total)
+	return nil
 }
 
 // spscState is the gopter state: the configuration and the model after
@@ -334,15 +334,16 @@ func (s spscState) next(op step.SPSCOp) spscState {
 	return s
 }
 
-func checkSPSCGopter(t *testing.T, newSPSC SPSCFactory) {
+func checkSPSCGopter(r *run, newSPSC step.SPSCFactory) *Failure {
 	seed := gopterSeed()
 	var last failure[step.SPSCOp]
-	var stats SPSCStats
+	var stats spscStats
 	params := gopter.DefaultTestParametersWithSeed(seed)
 	params.MinSuccessfulTests = 600 * scale()
 	params.MinSize, params.MaxSize = 10, 120
 	params.MaxShrinkCount = 1000
 	props := gopter.NewProperties(params)
+	o := &r.cfg
 	props.Property("spsc", commands.Prop(&commands.ProtoCommands{
 		DestroySystemUnderTestFunc: endSUT[step.SPSCOp],
 		NewSystemUnderTestFunc: func(initial commands.State) commands.SystemUnderTest {
@@ -363,22 +364,23 @@ func checkSPSCGopter(t *testing.T, newSPSC SPSCFactory) {
 		},
 		InitialStateGen: func(params *gopter.GenParameters) *gopter.GenResult {
 			r := params.Rng
-			c := 1 + r.Intn(64)
-			st := spscState{c: c, slots: 1 + r.Intn(8), mtu: 1 + r.Intn(c)}
+			c := 1 + r.Intn(min(64, o.capLimit()))
+			st := spscState{c: c, slots: 1 + r.Intn(min(8, o.slotLimit())), mtu: 1 + r.Intn(min(c, o.packetLimit()))}
 			st.m, _ = model.NewSPSC(st.c, st.slots)
 			return gopter.NewGenResult(st, gopter.NoShrinker)
 		},
 		GenCommandFunc: func(s commands.State) gopter.Gen {
 			st := s.(spscState)
 			return func(params *gopter.GenParameters) *gopter.GenResult {
-				g := &spscGen{m: st.m, mtu: st.mtu}
+				g := &spscGen{m: st.m, mtu: st.mtu, limit: o.packetLimit()}
 				return gopter.NewGenResult(commands.Command(command[step.SPSCOp, spscState]{g.drawOp(rngSource{params.Rng})}), gopter.NoShrinker)
 			}
 		},
 	}))
 	ok := props.Run(reporterFunc(func(string, *gopter.TestResult) {}))
-	t.Logf("STATS test=%s engine=gopter %s", testName(t), stats)
 	if !ok {
-		t.Errorf("gopter (replay with %s=%d %s=%d): %s", GopterSeedEnv, seed, ScaleEnv, scale(), last.report())
+		return last.value(fmt.Sprintf("gopter; replay with %s=%d %s=%d", gopterSeedEnv, seed, scaleEnv, scale()))
 	}
+	r.stats("gopter", stats)
+	return nil
 }

@@ -7,9 +7,9 @@ import (
 	"github.com/netbuf-go/netbuf/internal/step"
 )
 
-// Stats counts what a run exercised, so that a report can show the suite
+// unorderedStats counts what a run exercised, so that a report can show the suite
 // reached the corners it claims to (wraps, padding, failures, reentrancy).
-type Stats struct {
+type unorderedStats struct {
 	Steps      int // operations applied
 	Pushes     int // packets committed
 	Wraps      int // committed packets that wrapped to offset 0 through the head window
@@ -35,7 +35,7 @@ type Stats struct {
 
 // observe counts one operation; wrapped and padded say how the model
 // placed a push (see step.Pair.Observe).
-func (s *Stats) observe(op step.Op, r step.Result, wrapped, padded bool) {
+func (s *unorderedStats) observe(op step.Op, r step.Result, wrapped, padded bool) {
 	s.Steps++
 	ok := r.Err == "" && r.Panic == ""
 	switch op.Kind {
@@ -94,7 +94,7 @@ func (s *Stats) observe(op step.Op, r step.Result, wrapped, padded bool) {
 }
 
 // Add adds o's counts to s.
-func (s *Stats) Add(o Stats) {
+func (s *unorderedStats) Add(o unorderedStats) {
 	s.Steps += o.Steps
 	s.Pushes += o.Pushes
 	s.Wraps += o.Wraps
@@ -119,7 +119,7 @@ func (s *Stats) Add(o Stats) {
 }
 
 // String renders the counts as one line of name=value pairs.
-func (s Stats) String() string {
+func (s unorderedStats) String() string {
 	var b strings.Builder
 	for _, f := range []struct {
 		name string

@@ -1,8 +1,6 @@
 package pion
 
 import (
-	"flag"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -37,31 +35,29 @@ var (
 // comes, then with CheckReorder's options stepping around each finding in
 // turn: each run must fail, and only with findings it may still meet.
 func TestCheckReorder(t *testing.T) {
-	defer setFlag(t, "rapid.nofailfile", "true")()
-	defer setFlag(t, "rapid.shrinktime", "10s")() // the regression tests hold the minimal cases
 	one := jitterbuffer.WithMinimumPacketCount(1)
 	for _, tc := range []struct {
 		name  string
 		jb    []jitterbuffer.Option
-		opts  []properties.ReorderOption
+		opts  []properties.Option
 		finds []finding // those the run may report: rapid reports the first it meets
 	}{
 		{"default", nil, nil, []finding{policyMinimumPacketCount}},
 		{"min count 1", []jitterbuffer.Option{one}, nil,
 			[]finding{policyPushDoesNotClone, findingPlayoutHeadIsFirstArrival, findingStalePacketAfterWrap}},
-		{"min count 1, caller copies", []jitterbuffer.Option{one}, []properties.ReorderOption{properties.ReorderKeepsSlice()},
+		{"min count 1, caller copies", []jitterbuffer.Option{one}, []properties.Option{properties.KeepsSlice()},
 			[]finding{findingPlayoutHeadIsFirstArrival, findingStalePacketAfterWrap}},
 		{"min count 1, caller copies, first packet first", []jitterbuffer.Option{one},
-			[]properties.ReorderOption{properties.ReorderKeepsSlice(), properties.ReorderFirstInOrder()},
+			[]properties.Option{properties.KeepsSlice(), properties.ReorderFirstInOrder()},
 			[]finding{findingStalePacketAfterWrap}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := &recordTB{TB: t}
-			properties.CheckReorder(rec, Factory(tc.jb...), tc.opts...)
-			report := strings.Join(rec.errors, "\n")
-			if !rec.failed {
+			var got *properties.Failure
+			properties.CheckReorder(t, Factory(tc.jb...), append(tc.opts, properties.OnFailure(func(f *properties.Failure) { got = f }))...)
+			if got == nil {
 				t.Fatalf("CheckReorder passed; want one of %v", tc.finds)
 			}
+			report := got.Error()
 			for _, f := range tc.finds {
 				if f.match(report) {
 					t.Logf("found as expected (see %s):\n%s", f.name, report)
@@ -78,37 +74,7 @@ func TestCheckReorder(t *testing.T) {
 // first, no run round the sequence space), CheckReorder finds nothing else.
 func TestCheckReorderStepsAroundFindings(t *testing.T) {
 	properties.CheckReorder(t, Factory(jitterbuffer.WithMinimumPacketCount(1)),
-		properties.ReorderKeepsSlice(), properties.ReorderFirstInOrder(), properties.ReorderNoCycle())
+		properties.KeepsSlice(), properties.ReorderFirstInOrder(), properties.ReorderNoCycle())
 }
 
 func (f finding) String() string { return f.name }
-
-// recordTB records failures instead of failing the test.
-type recordTB struct {
-	testing.TB
-	failed bool
-	errors []string
-}
-
-func (r *recordTB) Errorf(format string, args ...any) {
-	r.failed = true
-	r.errors = append(r.errors, fmt.Sprintf(format, args...))
-}
-func (r *recordTB) Fatalf(format string, args ...any) { r.Errorf(format, args...) }
-func (r *recordTB) Failed() bool                      { return r.failed }
-
-// setFlag sets one of rapid's flags, unless the command line did, and
-// returns a function that restores it.
-func setFlag(t *testing.T, name, value string) func() {
-	given := false
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == name })
-	f := flag.Lookup(name)
-	if given || f == nil {
-		return func() {}
-	}
-	old := f.Value.String()
-	if err := f.Value.Set(value); err != nil {
-		t.Fatal(err)
-	}
-	return func() { _ = f.Value.Set(old) }
-}

@@ -1,0 +1,132 @@
+package properties
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/netbuf-go/netbuf/internal/scenario"
+	"github.com/netbuf-go/netbuf/internal/step"
+)
+
+// Corpus adds the scenarios of the *.scn files at the root of fsys (for
+// example os.DirFS("testdata"), where a saved Failure.Scenario went) to
+// the regression corpus that a check replays before its engines.
+func Corpus(fsys fs.FS) Option { return func(c *config) { c.corpora = append(c.corpora, fsys) } }
+
+// family is which buffer's scenarios a replay runs.
+type family int
+
+const (
+	corpusUnordered family = iota
+	corpusOrdered
+	corpusSPSC
+)
+
+// netbufCorpus is netbuf's regression corpus: testdata/ at the module's
+// root, found beside this package's source, which the module cache holds
+// for every module that imports it.
+func netbufCorpus() (fs.FS, error) {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return nil, errors.New("no source path for package properties")
+	}
+	dir := filepath.Join(filepath.Dir(filepath.Dir(file)), "testdata")
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("netbuf's regression corpus is not at %s (a binary built with -trimpath has no source path): %w", dir, err)
+	}
+	return os.DirFS(dir), nil
+}
+
+// replayCorpus replays, against the buffer under test, every scenario of
+// family fam in netbuf's corpus and the Corpus options' that a buffer with
+// feat can run, and fails on the first that does not answer as written.
+// factory is the family's step factory.
+func replayCorpus(r *run, fam family, factory any, feat step.Features) *Failure {
+	if r.cfg.noCorpus {
+		return nil
+	}
+	own, err := netbufCorpus()
+	if err != nil {
+		r.logf("corpus: %v; replaying only the Corpus options'", err)
+	}
+	var ran, skipped int
+	for _, fsys := range append([]fs.FS{own}, r.cfg.corpora...) {
+		if fsys == nil {
+			continue
+		}
+		files, err := fs.Glob(fsys, "*.scn")
+		if err != nil {
+			return &Failure{Engine: "corpus", Err: err}
+		}
+		for _, file := range files {
+			text, err := fs.ReadFile(fsys, file)
+			if err != nil {
+				return &Failure{Engine: "corpus", Err: err}
+			}
+			ss, err := scenario.Parse(string(text))
+			if err != nil {
+				return &Failure{Engine: "corpus", Err: fmt.Errorf("%s: %w", file, err)}
+			}
+			for _, s := range ss {
+				if !inFamily(s, fam) {
+					continue
+				}
+				if !feat.Covers(s.Needs()) {
+					skipped++
+					continue
+				}
+				ran++
+				if err := replay(s, fam, factory); err != nil {
+					return corpusFailure(fmt.Errorf("%s:%w", file, err), s, fam, factory)
+				}
+			}
+		}
+	}
+	r.logf("corpus: %d scenarios replayed, %d need options or methods the buffer does not have", ran, skipped)
+	return nil
+}
+
+func inFamily(s scenario.Scenario, fam family) bool {
+	switch fam {
+	case corpusOrdered:
+		return s.Ordered != nil
+	case corpusSPSC:
+		return s.SPSC
+	}
+	return s.Unordered()
+}
+
+func replay(s scenario.Scenario, fam family, factory any) error {
+	switch fam {
+	case corpusOrdered:
+		return scenario.ReplayOrdered(s, factory.(func(step.OrderedConfig) (step.OrderedBuffer, error)))
+	case corpusSPSC:
+		return scenario.ReplaySPSC(s, factory.(func(int, int) (step.Producer, step.Consumer, error)))
+	}
+	return scenario.Replay(s, factory.(func(int, int) (step.Buffer, error)))
+}
+
+// corpusFailure reports a scenario that failed: its calls shrunk, with the
+// model's answers, where the failure stays on its calls alone; else the
+// scenario as written (a constructor's or a query's answer differed).
+func corpusFailure(err error, s scenario.Scenario, fam family, factory any) *Failure {
+	var f *Failure
+	switch fam {
+	case corpusOrdered:
+		f = failure[step.OrderedOp]{of: orderedCase(factory.(func(step.OrderedConfig) (step.OrderedBuffer, error)), *s.Ordered), ops: s.OrderedOps(), err: err}.shrunk("corpus")
+	case corpusSPSC:
+		f = failure[step.SPSCOp]{of: spscCase(factory.(func(int, int) (step.Producer, step.Consumer, error)), s.Cap, s.Slots), ops: s.SPSCOps(), err: err}.shrunk("corpus")
+	default:
+		f = failure[step.Op]{of: unorderedCase(factory.(func(int, int) (step.Buffer, error)), s.Cap, s.Slots), ops: s.Ops(), err: err}.shrunk("corpus")
+	}
+	if f == nil {
+		text := formatScenario(s)
+		return &Failure{Engine: "corpus", Err: err, Scenario: text, Calls: calls(text)}
+	}
+	f.Err = fmt.Errorf("%w\nshrunk: %w", err, f.Err)
+	return f
+}
