@@ -61,10 +61,11 @@ func (r *run) fail(f *Failure) {
 	r.t.Error(f.Error())
 }
 
-// engine runs one engine unless the run already failed.
-func (r *run) engine(check func() *Failure) {
+// engine runs one engine unless the run already failed (or the suite's
+// own tests run another alone).
+func (r *run) engine(name string, check func() *Failure) {
 	r.t.Helper()
-	if !r.failed {
+	if !r.failed && (r.cfg.only == "" || r.cfg.only == name) {
 		r.fail(check())
 	}
 }

@@ -25,7 +25,8 @@ type config struct {
 	noCycle       bool
 	onFailure     func(*Failure)
 	corpora       []fs.FS
-	noCorpus      bool // the suite's own tests: the engines alone
+	noCorpus      bool   // the suite's own tests: the engines alone
+	only          string // the suite's own tests: this engine alone
 }
 
 type errMeaning struct{ own, contract error }

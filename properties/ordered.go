@@ -30,10 +30,10 @@ func CheckOrdered(t testing.TB, newBuffer OrderedFactory, opts ...Option) {
 	for _, o := range r.cfg.stepOptions() {
 		o(&feat)
 	}
-	r.engine(func() *Failure { return replayCorpus(r, corpusOrdered, f, feat) })
-	r.engine(func() *Failure { return checkOrderedRapid(r, f, feat) })
-	r.engine(func() *Failure { return checkOrderedGopter(r, f, feat) })
-	r.engine(func() *Failure { return checkOrderedAllocs(f) })
+	r.engine("corpus", func() *Failure { return replayCorpus(r, corpusOrdered, f, feat) })
+	r.engine("rapid", func() *Failure { return checkOrderedRapid(r, f, feat) })
+	r.engine("gopter", func() *Failure { return checkOrderedGopter(r, f, feat) })
+	r.engine("allocs", func() *Failure { return checkOrderedAllocs(f) })
 }
 
 // checkOrderedRapid is the rapid engine for ordered buffers.

@@ -33,10 +33,10 @@ func CheckRing(t testing.TB, newRing RingFactory, opts ...Option) {
 	_, peek := probe.(ringPeeker)
 	_, reset := probe.(interface{ Reset() })
 	r.cfg.maxCapacity = r.cfg.maxSlots // a ring's one argument is a slot count
-	r.engine(func() *Failure {
+	r.engine("constructor", func() *Failure {
 		return checkLimits(r, false, func(c, _ int) error { _, err := newRing(c); return err })
 	})
-	r.engine(func() *Failure { return checkRingRapid(r, f, peek, reset) })
+	r.engine("rapid", func() *Failure { return checkRingRapid(r, f, peek, reset) })
 }
 
 type ringPeeker interface{ Peek() (uint64, error) }

@@ -28,14 +28,14 @@ func CheckSPSC(t testing.TB, newSPSC SPSCFactory, opts ...Option) {
 	t.Helper()
 	r := newRun(t, "CheckSPSC", opts)
 	f := func(c, n int) (step.Producer, step.Consumer, error) { return newSPSC(c, n) }
-	r.engine(func() *Failure {
+	r.engine("constructor", func() *Failure {
 		return checkLimits(r, true, func(c, n int) error { _, _, err := newSPSC(c, n); return err })
 	})
-	r.engine(func() *Failure { return replayCorpus(r, corpusSPSC, f, step.Features{}) })
-	r.engine(func() *Failure { return checkSPSCRapid(r, f) })
-	r.engine(func() *Failure { return checkSPSCGopter(r, f) })
-	r.engine(func() *Failure { return checkSPSCConcurrent(r, f) })
-	r.engine(func() *Failure { return checkSPSCAllocs(f) })
+	r.engine("corpus", func() *Failure { return replayCorpus(r, corpusSPSC, f, step.Features{}) })
+	r.engine("rapid", func() *Failure { return checkSPSCRapid(r, f) })
+	r.engine("gopter", func() *Failure { return checkSPSCGopter(r, f) })
+	r.engine("concurrent", func() *Failure { return checkSPSCConcurrent(r, f) })
+	r.engine("allocs", func() *Failure { return checkSPSCAllocs(f) })
 }
 
 // spscGen draws the calls of both halves from the model's state.

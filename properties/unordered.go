@@ -28,13 +28,13 @@ func CheckUnordered(t testing.TB, newBuffer Factory, opts ...Option) {
 	}
 	feat := step.Detect(probe, r.cfg.stepOptions()...)
 	r.logf("checking the contract with its geometry; nil callbacks %v, PushBatch %v, two-phase %v", feat.NilFuncs, feat.Batch, feat.TwoPhase)
-	r.engine(func() *Failure {
+	r.engine("constructor", func() *Failure {
 		return checkLimits(r, true, func(c, n int) error { _, err := newBuffer(c, n); return err })
 	})
-	r.engine(func() *Failure { return replayCorpus(r, corpusUnordered, f, feat) })
-	r.engine(func() *Failure { return checkRapid(r, f, feat) })
-	r.engine(func() *Failure { return checkGopter(r, f, feat) })
-	r.engine(func() *Failure { return checkUnorderedAllocs(f, feat) })
+	r.engine("corpus", func() *Failure { return replayCorpus(r, corpusUnordered, f, feat) })
+	r.engine("rapid", func() *Failure { return checkRapid(r, f, feat) })
+	r.engine("gopter", func() *Failure { return checkGopter(r, f, feat) })
+	r.engine("allocs", func() *Failure { return checkUnorderedAllocs(f, feat) })
 }
 
 // stepOptions are the features that only options show.
