@@ -38,8 +38,9 @@ type FIFO interface {
 }
 
 // FIFOFactory builds an empty FIFO that, when empty, takes any packet of
-// up to capacityBytes bytes (see MaxPacket), and never holds more than
-// capacityBytes bytes of payload or maxPackets packets.
+// up to capacityBytes bytes (MaxPacket caps it), and never holds more than
+// maxPackets packets. How many bytes it holds beyond that, with what
+// overhead, is its layout's business.
 type FIFOFactory func(capacityBytes, maxPackets int) (FIFO, error)
 
 // OrderedBuffer is what CheckOrdered checks: a buffer that stores

@@ -1,0 +1,71 @@
+package properties_test
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/netbuf-go/netbuf/netbuf"
+	"github.com/netbuf-go/netbuf/properties"
+)
+
+// TestFIFONetbuf: netbuf's UnorderedBuffer is a FIFO of datagrams too.
+func TestFIFONetbuf(t *testing.T) {
+	properties.CheckFIFO(t, func(c, n int) (properties.FIFO, error) { return newNetbuf(c, n) }, properties.DetectsReentry())
+}
+
+// lenRings builds lenRings with bug, as a plain adapter would: the
+// factory's arguments as they are, the ring's own errors declared.
+func lenRings(bug string) (properties.FIFOFactory, []properties.Option) {
+	return func(c, n int) (properties.FIFO, error) { return newLenRing(c, n, bug) },
+		[]properties.Option{
+			properties.MaxPacket(1<<16 - 1),
+			properties.ErrorMeans(errRingFull, netbuf.ErrWouldBlock),
+			properties.ErrorMeans(errRingEmpty, netbuf.ErrEmpty),
+		}
+}
+
+// TestFIFOOtherLayout: a correct buffer with another layout (a length
+// before each packet, no padding, packets split at the end) passes, with
+// its limit (a 16-bit length) declared.
+func TestFIFOOtherLayout(t *testing.T) {
+	f, opts := lenRings("")
+	properties.CheckFIFO(t, f, opts...)
+}
+
+// TestFIFOCatchesBrokenBuffers: each bug of lenRing fails CheckFIFO with a
+// short counterexample, which replays (Corpus) to the same failure and
+// passes on the correct ring.
+func TestFIFOCatchesBrokenBuffers(t *testing.T) {
+	for bug, want := range map[string]string{
+		"no-wrap":          "want the oldest packet",
+		"refuse-exact-fit": "an empty buffer refused",
+		"short-pop-drops":  "the oldest packet",
+	} {
+		t.Run(bug, func(t *testing.T) {
+			f, opts := lenRings(bug)
+			var got *properties.Failure
+			properties.CheckFIFO(t, f, append(opts, properties.OnFailure(func(f *properties.Failure) { got = f }))...)
+			if got == nil || !strings.Contains(got.Error(), want) || got.Calls > 10 {
+				t.Fatalf("want a failure of at most 10 calls saying %q, got %v", want, got)
+			}
+			t.Logf("%v", got)
+			fsys := fstest.MapFS{"found.scn": {Data: []byte(got.Scenario)}}
+			var again *properties.Failure
+			properties.CheckFIFO(t, f, append(opts, properties.Corpus(fsys), properties.OnFailure(func(f *properties.Failure) { again = f }))...)
+			if again == nil || again.Engine != "corpus" {
+				t.Errorf("the scenario does not replay to a failure: %v", again)
+			}
+			good, opts := lenRings("")
+			properties.CheckFIFO(t, good, append(opts, properties.Corpus(fsys))...)
+		})
+	}
+}
+
+// TestFIFOPolicies: a documented policy is declared, not worked around in
+// the adapter: the ring that drops a packet popped into a short dst passes
+// once ShortPopDrops says so.
+func TestFIFOPolicies(t *testing.T) {
+	f, opts := lenRings("short-pop-drops")
+	properties.CheckFIFO(t, f, append(opts, properties.ShortPopDrops())...)
+}
