@@ -116,22 +116,29 @@ fuzz-smoke:
 	$(MAKE) fuzz FUZZTIME=5s
 
 ## fuzz-libfuzzer: the fuzz targets as OSS-Fuzz / ClusterFuzzLite build and
-## run them: .clusterfuzzlite/build.sh (go-118-fuzz-build and clang's
-## libFuzzer, pinned, installed if missing) in a copy of the tree, with the
-## builder image's environment emulated; then each target for FUZZTIME with
-## the native engine and for FUZZTIME with libFuzzer (-jobs/-workers from the
-## cores, seeded from go test's seeds), and a LIBFUZZER line per target
-## (execs/s of both engines). A crash becomes a go test seed file under
-## fuzz/testdata/fuzz/ (`make corpus` turns it into a scenario). By internal/cmd/libfuzz;
-## LIBFUZZER_TARGETS (default: all), LIBFUZZER_WORK (a directory to keep and
-## reuse: build, corpora, logs), LIBFUZZER_FLAGS (e.g. -native=false).
+## run them (scripts/libfuzzer.sh): .clusterfuzzlite/build.sh, run in a copy
+## of the tree with the base-builder-go image emulated (Debian's clang and
+## libFuzzer, installed with apt-get if missing; scripts/oss-fuzz/), builds a
+## libFuzzer binary and a seed corpus per target of fuzz/; each binary then
+## runs for FUZZTIME, with a LIBFUZZER line per target (execs/s). A crash
+## becomes a go test seed file under fuzz/testdata/fuzz/ (`make corpus`
+## turns it into a scenario). LIBFUZZER_TARGETS (default: all),
+## LIBFUZZER_WORK (a directory to keep: build, corpora, crashes, logs).
 LIBFUZZER_TARGETS ?=
 LIBFUZZER_WORK    ?=
-LIBFUZZER_FLAGS   ?=
 .PHONY: fuzz-libfuzzer
 fuzz-libfuzzer:
-	GO="$(GO)" $(GO) run ./internal/cmd/libfuzz local -fuzztime $(FUZZTIME) -minimizetime $(FUZZMINIMIZETIME) \
-		-flags "$(FUZZFLAGS)" $(if $(LIBFUZZER_WORK),-work $(LIBFUZZER_WORK)) $(LIBFUZZER_FLAGS) $(LIBFUZZER_TARGETS)
+	GO="$(GO)" FUZZTIME=$(FUZZTIME) LIBFUZZER_TARGETS="$(LIBFUZZER_TARGETS)" LIBFUZZER_WORK="$(LIBFUZZER_WORK)" \
+		./scripts/libfuzzer.sh
+
+## libfuzzer-crashes: crash inputs from elsewhere (a ClusterFuzzLite or
+## OSS-Fuzz artifact), laid out as CRASHES/<target>/<file>, become go test
+## seed files under fuzz/testdata/fuzz/, each with the command that replays it.
+CRASHES ?=
+.PHONY: libfuzzer-crashes
+libfuzzer-crashes:
+	@test -n "$(CRASHES)" || { echo "CRASHES=<dir> of <target>/<crash file> is required"; exit 2; }
+	NETBUF_LIBFUZZER_CRASHES="$(abspath $(CRASHES))" $(GO) test -count=1 -v -run '^TestLibFuzzerCrashes$$' ./fuzz
 
 ## corpus: turn the failures saved under fuzz/testdata/fuzz/ into readable
 ## scenarios in $(CORPUS_DIR)/ (shrunk, with the model's answers).

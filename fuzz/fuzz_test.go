@@ -1,8 +1,6 @@
-package fuzz_test
+package fuzz
 
 import (
-	"io/fs"
-	"os"
 	"strings"
 	"testing"
 
@@ -15,34 +13,16 @@ import (
 	"github.com/netbuf-go/netbuf/netbuf"
 )
 
-// SeedsEnv names an environment variable that replaces the embedded
-// corpus as the seed directory (possibly empty): to measure what the fuzzer
-// finds on its own, without the regression cases that already pin known
-// bugs.
-const SeedsEnv = "NETBUF_FUZZ_SEEDS"
-
 func newBuffer(c, n int) (step.Buffer, error) { return netbuf.NewUnorderedBuffer(c, n) }
 
-// seeds returns the text of every scenario file of the corpus, by name.
-func seeds(f *testing.F) map[string]string {
-	f.Helper()
-	var fsys fs.FS = os.DirFS("../testdata")
-	if dir, ok := os.LookupEnv(SeedsEnv); ok {
-		fsys = os.DirFS(dir)
-	}
-	files, err := fs.Glob(fsys, "*.scn")
+// addAll adds every seed, or fails on the error that computing them gave.
+func addAll[T any](f *testing.F, seeds []T, err error) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	texts := map[string]string{}
-	for _, file := range files {
-		b, err := fs.ReadFile(fsys, file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		texts[file] = string(b)
+	for _, s := range seeds {
+		f.Add(s)
 	}
-	return texts
 }
 
 // FuzzUnordered drives UnorderedBuffer and the model with every operation
@@ -50,19 +30,8 @@ func seeds(f *testing.F) map[string]string {
 // package fuzz for the format), and fails on any difference or broken
 // invariant. Its seeds are the scenarios of testdata/.
 func FuzzUnordered(f *testing.F) {
-	for file, text := range seeds(f) {
-		ss, err := scenario.Parse(text)
-		if err != nil {
-			f.Fatalf("%s: %v", file, err)
-		}
-		for _, p := range fuzzcodec.Programs(ss) {
-			data, err := fuzzcodec.Encode(p)
-			if err != nil {
-				f.Fatalf("%s: %v", file, err)
-			}
-			f.Add(data)
-		}
-	}
+	seeds, err := unorderedSeed()
+	addAll(f, seeds, err)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := fuzzcodec.Decode(data)
 		if err != nil {
@@ -77,12 +46,7 @@ func FuzzUnordered(f *testing.F) {
 // FuzzRing drives netbuf.Ring[int] and model.Ring[int] in lockstep (its
 // seeds are its own: the scenarios script the UnorderedBuffer).
 func FuzzRing(f *testing.F) {
-	if _, override := os.LookupEnv(SeedsEnv); !override {
-		f.Add([]byte{2, 0, 1, 1, 2, 2, 3, 3, 4, 4, 4, 4, 0, 5, 1, 6, 6, 4, 4, 4})          // cap 3: fill, overfill, drain, wrap
-		f.Add([]byte{0, 0, 7, 4, 6, 0, 9, 6, 7, 0, 8, 4, 4})                               // cap 1
-		f.Add([]byte{7, 0, 1, 0, 2, 0, 3, 4, 4, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 7, 6}) // cap 8
-		f.Add([]byte{0xFF, 0, 0, 0, 0, 0, 0, 0, 0})                                        // cap 0: refused by both
-	}
+	addAll(f, ringSeed(), nil)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if err := fuzzcodec.CheckRing(data); err != nil {
 			t.Fatal(err)
@@ -97,20 +61,8 @@ func FuzzRing(f *testing.F) {
 // on netbuf exactly as on the model (the expected answers are not checked:
 // the text is random), and so must those of its SPSC scenarios.
 func FuzzScenario(f *testing.F) {
-	for file, text := range seeds(f) {
-		f.Add(text)
-		// The canonical form too: without comments, mutations land on
-		// statements, which is where they find bugs.
-		ss, err := scenario.Parse(text)
-		if err != nil {
-			f.Fatalf("%s: %v", file, err)
-		}
-		for _, s := range ss {
-			f.Add(scenario.Format([]scenario.Scenario{s}))
-		}
-	}
-	f.Add("new 3 2\npushwith 2 n=3 fill=reenter reenter=pop seed=4 -> ErrInvalidLength used=0\n")
-	f.Add("new 1 1 -> ok\npush -1 -> 0 bytes # negative sizes\npop -5 -> io.ErrShortBuffer\n")
+	seeds, err := scenarioSeed()
+	addAll(f, seeds, err)
 	f.Fuzz(func(t *testing.T, text string) {
 		ss, err := scenario.Parse(text)
 		if err == nil {
@@ -191,28 +143,8 @@ func newOrdered(c step.OrderedConfig) (step.OrderedBuffer, error) {
 // DecodeOrdered), in tiny sequence spaces that wrap every few packets. Its
 // seeds are the ordered scenarios of the corpus.
 func FuzzOrdered(f *testing.F) {
-	for file, text := range seeds(f) {
-		ss, err := scenario.Parse(text)
-		if err != nil {
-			f.Fatalf("%s: %v", file, err)
-		}
-		ordered := 0
-		for _, s := range ss {
-			ordered += b2i(s.Ordered != nil)
-		}
-		ps := fuzzcodec.OrderedPrograms(ss)
-		if len(ps) != ordered {
-			f.Fatalf("%s: %d of its %d ordered scenarios do not fit FuzzOrdered's byte format: they would be lost as seeds", file, ordered-len(ps), ordered)
-		}
-		for _, p := range ps {
-			data, err := fuzzcodec.EncodeOrdered(p)
-			if err != nil {
-				f.Fatalf("%s: %v", file, err)
-			}
-			f.Add(data)
-		}
-	}
-	f.Add([]byte{15, 3, 1, 3, 6, 0, 1, 8, 7, 3, 1, 8, 6, 3, 3, 32, 4, 1, 5, 8, 2})
+	seeds, err := orderedSeed()
+	addAll(f, seeds, err)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := fuzzcodec.DecodeOrdered(data)
 		if err != nil {
@@ -222,11 +154,4 @@ func FuzzOrdered(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

@@ -1,10 +1,9 @@
-package fuzz_test
+package fuzz
 
 import (
 	"testing"
 
 	"github.com/netbuf-go/netbuf/internal/fuzzcodec"
-	"github.com/netbuf-go/netbuf/internal/scenario"
 	"github.com/netbuf-go/netbuf/internal/spsccheck"
 )
 
@@ -13,26 +12,12 @@ import (
 // DecodeSPSC), and fails on any difference, broken invariant, or a leak
 // once drained. Its seeds are the SPSC scenarios of the corpus.
 func FuzzSPSC(f *testing.F) {
-	for file, text := range seeds(f) {
-		ss, err := scenario.Parse(text)
-		if err != nil {
-			f.Fatalf("%s: %v", file, err)
-		}
-		spsc := 0
-		for _, s := range ss {
-			spsc += b2i(s.SPSC)
-		}
-		ps := fuzzcodec.SPSCPrograms(ss)
-		if len(ps) != spsc {
-			f.Fatalf("%s: %d of its %d spsc scenarios do not fit FuzzSPSC's byte format: they would be lost as seeds", file, spsc-len(ps), spsc)
-		}
-		for _, p := range ps {
-			data, err := fuzzcodec.EncodeSPSC(p)
-			if err != nil {
-				f.Fatalf("%s: %v", file, err)
-			}
-			f.Add(data)
-		}
+	seeds, err := spscSeed()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range seeds {
+		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := fuzzcodec.DecodeSPSC(data)
