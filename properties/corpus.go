@@ -41,6 +41,43 @@ func netbufCorpus() (fs.FS, error) {
 	return os.DirFS(dir), nil
 }
 
+// corpusFile is one parsed *.scn file of a corpus.
+type corpusFile struct {
+	name      string
+	scenarios []scenario.Scenario
+}
+
+// corpusFiles parses every *.scn file of netbuf's corpus and the Corpus
+// options'.
+func corpusFiles(r *run) ([]corpusFile, error) {
+	own, err := netbufCorpus()
+	if err != nil {
+		r.logf("corpus: %v; reading only the Corpus options'", err)
+	}
+	var out []corpusFile
+	for _, fsys := range append([]fs.FS{own}, r.cfg.corpora...) {
+		if fsys == nil {
+			continue
+		}
+		files, err := fs.Glob(fsys, "*.scn")
+		if err != nil {
+			return nil, err
+		}
+		for _, file := range files {
+			text, err := fs.ReadFile(fsys, file)
+			if err != nil {
+				return nil, err
+			}
+			ss, err := scenario.Parse(string(text))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", file, err)
+			}
+			out = append(out, corpusFile{file, ss})
+		}
+	}
+	return out, nil
+}
+
 // replayCorpus replays, against the buffer under test, every scenario of
 // family fam in netbuf's corpus and the Corpus options' that a buffer with
 // feat can run, and fails on the first that does not answer as written.
@@ -49,40 +86,23 @@ func replayCorpus(r *run, fam family, factory any, feat step.Features) *Failure 
 	if r.cfg.noCorpus {
 		return nil
 	}
-	own, err := netbufCorpus()
+	files, err := corpusFiles(r)
 	if err != nil {
-		r.logf("corpus: %v; replaying only the Corpus options'", err)
+		return &Failure{Engine: "corpus", Err: err}
 	}
 	var ran, skipped int
-	for _, fsys := range append([]fs.FS{own}, r.cfg.corpora...) {
-		if fsys == nil {
-			continue
-		}
-		files, err := fs.Glob(fsys, "*.scn")
-		if err != nil {
-			return &Failure{Engine: "corpus", Err: err}
-		}
-		for _, file := range files {
-			text, err := fs.ReadFile(fsys, file)
-			if err != nil {
-				return &Failure{Engine: "corpus", Err: err}
+	for _, f := range files {
+		for _, s := range f.scenarios {
+			if !inFamily(s, fam) {
+				continue
 			}
-			ss, err := scenario.Parse(string(text))
-			if err != nil {
-				return &Failure{Engine: "corpus", Err: fmt.Errorf("%s: %w", file, err)}
+			if !feat.Covers(s.Needs()) {
+				skipped++
+				continue
 			}
-			for _, s := range ss {
-				if !inFamily(s, fam) {
-					continue
-				}
-				if !feat.Covers(s.Needs()) {
-					skipped++
-					continue
-				}
-				ran++
-				if err := replay(s, fam, factory); err != nil {
-					return corpusFailure(fmt.Errorf("%s:%w", file, err), s, fam, factory)
-				}
+			ran++
+			if err := replay(s, fam, factory); err != nil {
+				return corpusFailure(fmt.Errorf("%s:%w", f.name, err), s, fam, factory)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package properties_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -69,3 +70,14 @@ func TestFIFOPolicies(t *testing.T) {
 	f, opts := lenRings("short-pop-drops")
 	properties.CheckFIFO(t, f, append(opts, properties.ShortPopDrops())...)
 }
+
+// FuzzLenRing fuzzes the length-prefixed ring with CheckFIFO's rules; its
+// seeds (netbuf's corpus) run in every `go test`.
+func FuzzLenRing(f *testing.F) {
+	bug := os.Getenv("NETBUF_LENRING_BUG") // a bug of lenRing, to see the target bite
+	newRing, opts := lenRings(bug)
+	properties.FuzzFIFO(f, newRing, opts...)
+}
+
+// FuzzNetbuf fuzzes netbuf's UnorderedBuffer with CheckUnordered's calls.
+func FuzzNetbuf(f *testing.F) { properties.FuzzUnordered(f, newNetbuf, properties.WithNilFuncs()) }
