@@ -4,8 +4,9 @@ import "context"
 
 // Buffer is what CheckUnordered checks: the methods of an UnorderedBuffer
 // (a byte ring of datagrams, docs/SPEC.md sections 1-4). Errors are
-// netbuf's sentinels or wrap them (ErrorMeans maps a buffer's own), and
-// Pop answers io.ErrShortBuffer for a short dst.
+// netbuf's sentinels or wrap them (fmt.Errorf("mybuf: %w",
+// netbuf.ErrWouldBlock)), and Pop answers io.ErrShortBuffer for a short
+// dst.
 //
 // Beyond these, a buffer is checked for what its methods show:
 // PushBatch(maxSize int, bufs [][]byte, fill func([][]byte) (int, error)) (int, error),

@@ -61,6 +61,19 @@
 // port needs no setup. Scenarios that use a method or option the buffer
 // does not have are skipped, and counted in the log.
 //
+// # Fuzzing
+//
+// FuzzUnordered, FuzzFIFO, FuzzOrdered and FuzzSPSC make a fuzz target of
+// a check, for `go test -fuzz`:
+//
+//	func FuzzMine(f *testing.F) { properties.FuzzFIFO(f, newMine, opts...) }
+//
+// Each is seeded with the regression corpus, encoded in its byte format;
+// every input decodes to a configuration and a sequence of calls, which
+// run as the check runs them, and a failure is reported as the check
+// reports it, shrunk. Calls that need a method or an option the buffer
+// does not have are dropped from the input.
+//
 // # Time and repetition
 //
 // A check takes seconds: each engine runs a fixed number of cases, times

@@ -8,16 +8,6 @@ import (
 	"github.com/netbuf-go/netbuf/internal/step"
 )
 
-// The Fuzz functions make a fuzz target of a check, for `go test -fuzz`:
-//
-//	func FuzzMine(f *testing.F) { properties.FuzzFIFO(f, newMine, opts...) }
-//
-// Each is seeded with netbuf's regression corpus (and the Corpus options')
-// encoded in its byte format; every input decodes to a configuration and a
-// sequence of calls, which run as the check would run them, and a failure
-// is reported as the check reports it, shrunk. Calls that need a method or
-// an option the buffer does not have are dropped from the input.
-
 // FuzzUnordered is CheckUnordered as a fuzz target.
 func FuzzUnordered(f *testing.F, newBuffer Factory, opts ...Option) {
 	f.Helper()

@@ -62,7 +62,8 @@ func MaxSlots(n int) Option { return func(c *config) { c.maxSlots = n } }
 // ErrorMeans declares that the buffer answers own where the contract
 // answers contract, for example
 // ErrorMeans(packetio.ErrFull, netbuf.ErrWouldBlock): an answer that
-// errors.Is own counts as contract.
+// errors.Is own counts as contract. CheckFIFO and FuzzFIFO only; for the
+// other checks, a buffer's errors wrap netbuf's sentinels.
 func ErrorMeans(own, contract error) Option {
 	return func(c *config) { c.errs = append(c.errs, errMeaning{own, contract}) }
 }
