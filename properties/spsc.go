@@ -28,10 +28,14 @@ func CheckSPSC(t testing.TB, newSPSC SPSCFactory, opts ...Option) {
 	t.Helper()
 	r := newRun(t, "CheckSPSC", opts)
 	f := func(c, n int) (step.Producer, step.Consumer, error) { return newSPSC(c, n) }
+	var feat step.Features
+	for _, o := range r.cfg.stepOptions() {
+		o(&feat)
+	}
 	r.engine("constructor", func() *Failure {
 		return checkLimits(r, true, func(c, n int) error { _, _, err := newSPSC(c, n); return err })
 	})
-	r.engine("corpus", func() *Failure { return replayCorpus(r, corpusSPSC, f, step.Features{}) })
+	r.engine("corpus", func() *Failure { return replayCorpus(r, corpusSPSC, f, feat) })
 	r.engine("rapid", func() *Failure { return checkSPSCRapid(r, f) })
 	r.engine("gopter", func() *Failure { return checkSPSCGopter(r, f) })
 	r.engine("concurrent", func() *Failure { return checkSPSCConcurrent(r, f) })

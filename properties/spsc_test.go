@@ -10,5 +10,5 @@ import (
 // model.SPSC: every sequential history of its two halves (one goroutine),
 // and concurrent histories of two goroutines for linearizability.
 func TestSPSC(t *testing.T) {
-	properties.CheckSPSC(t, newSPSC)
+	properties.CheckSPSC(t, newSPSC, properties.WithNilFuncs())
 }
