@@ -32,14 +32,20 @@ var ErrClosed = errors.New("model: closed")
 //     itself may have dropped by C since, if the head crossed the wrap);
 //     if the consumer popped everything meanwhile, nothing is padded.
 //
-// Plus Close (ErrClosed) and the waits, which cannot block here: they
-// answer at once (see Producer.Wait).
+// Plus Close (ErrClosed), the waits, which cannot block here: they answer
+// at once (see Producer.Wait), and batched publication (SPEC 7.5): the
+// newest Unpublished packets are committed but not yet visible to the
+// consumer, the oldest Taken ones released but not yet given back to the
+// producer. The producer's view is all of Packets; the consumer's is
+// Visible().
 type SPSC struct {
-	C       int      // storage bytes
-	Slots   int      // metadata slots
-	Packets []Packet // oldest first
-	End     int      // where the newest packet ever committed ends (Off + its length), 0 at first
-	Closed  bool
+	C           int      // storage bytes
+	Slots       int      // metadata slots
+	Packets     []Packet // oldest first, as the producer sees them: every commit, every release not published
+	End         int      // where the newest packet ever committed ends (Off + its length), 0 at first
+	Closed      bool
+	Unpublished int // the newest packets committed with CommitDeferred and not yet published
+	Taken       int // the oldest packets released with ReleaseDeferred and not yet published
 
 	inFill, inConsume bool
 	res               *spscRes // an open reservation
@@ -94,7 +100,32 @@ func (m *SPSC) Used() int {
 	return u
 }
 
-func (m *SPSC) Len() int        { return len(m.Packets) }
+// Len is the producer's Len: every packet committed (published or not)
+// and not released by a published release.
+func (m *SPSC) Len() int { return len(m.Packets) }
+
+// Visible is what the consumer holds: the packets published and not
+// released by it (published or not), oldest first.
+func (m *SPSC) Visible() []Packet { return m.Packets[m.Taken : len(m.Packets)-m.Unpublished] }
+
+// publishCommits publishes the deferred commits.
+func (m *SPSC) publishCommits() { m.Unpublished = 0 }
+
+// publishReleases publishes the deferred releases: the producer gets
+// their room back.
+func (m *SPSC) publishReleases() {
+	m.Packets = m.Packets[m.Taken:]
+	m.Taken = 0
+}
+
+// release removes the consumer's oldest packet, deferred or not.
+func (m *SPSC) release(deferred bool) {
+	m.Taken++
+	if !deferred {
+		m.publishReleases()
+	}
+}
+
 func (m *SPSC) Cap() int        { return m.C }
 func (m *SPSC) MaxPackets() int { return m.Slots }
 
@@ -184,7 +215,12 @@ func (p *SPSCProducer) Reserve(maxSize int) ([]byte, error) {
 }
 
 // Commit mirrors netbuf's Producer.Commit.
-func (p *SPSCProducer) Commit(n int) error {
+func (p *SPSCProducer) Commit(n int) error { return p.commitRes(n, false) }
+
+// CommitDeferred mirrors netbuf's Producer.CommitDeferred.
+func (p *SPSCProducer) CommitDeferred(n int) error { return p.commitRes(n, true) }
+
+func (p *SPSCProducer) commitRes(n int, deferred bool) error {
 	r, err := p.end()
 	if err != nil {
 		return err
@@ -193,6 +229,23 @@ func (p *SPSCProducer) Commit(n int) error {
 		return ErrInvalidLength
 	}
 	p.m.commit(r.off, r.wraps, r.pad, r.p[:n])
+	if deferred {
+		p.m.Unpublished++
+	} else {
+		p.m.publishCommits()
+	}
+	return nil
+}
+
+// Flush mirrors netbuf's Producer.Flush.
+func (p *SPSCProducer) Flush() error {
+	switch {
+	case p.m.producerBusy():
+		return ErrBusy
+	case p.m.Closed:
+		return ErrClosed
+	}
+	p.m.publishCommits()
 	return nil
 }
 
@@ -237,6 +290,7 @@ func (p *SPSCProducer) PushWith(maxSize int, fill func(b []byte) (int, error)) (
 		return 0, ErrInvalidLength
 	}
 	p.m.commit(off, wraps, pad, b[:n])
+	p.m.publishCommits()
 	return n, nil
 }
 
@@ -247,6 +301,7 @@ func (p *SPSCProducer) Push(b []byte) error {
 		return err
 	}
 	p.m.commit(off, wraps, p.m.skipped(), b)
+	p.m.publishCommits()
 	return nil
 }
 
@@ -258,6 +313,7 @@ func (p *SPSCProducer) Close() error {
 	case p.m.Closed:
 		return ErrClosed
 	}
+	p.m.publishCommits()
 	p.m.Closed = true
 	return nil
 }
@@ -265,8 +321,12 @@ func (p *SPSCProducer) Close() error {
 // Wait mirrors netbuf's Producer.Wait, without blocking: nil if a Reserve
 // of maxSize would succeed now, Reserve's error if waiting cannot cure it,
 // else ctx's error if ctx is done, else ErrWouldBlock (where the buffer
-// would block: a sequential check passes a done context).
+// would block: a sequential check passes a done context). Unless busy, it
+// first publishes the deferred commits.
 func (p *SPSCProducer) Wait(ctx context.Context, maxSize int) error {
+	if !p.m.producerBusy() {
+		p.m.publishCommits()
+	}
 	_, _, err := p.m.Place(maxSize)
 	if err != ErrWouldBlock {
 		return err
@@ -280,7 +340,7 @@ func (p *SPSCProducer) Wait(ctx context.Context, maxSize int) error {
 // SPSCConsumer mirrors netbuf.Consumer.
 type SPSCConsumer struct{ m *SPSC }
 
-func (c *SPSCConsumer) Len() int        { return c.m.Len() }
+func (c *SPSCConsumer) Len() int        { return len(c.m.Visible()) }
 func (c *SPSCConsumer) Cap() int        { return c.m.C }
 func (c *SPSCConsumer) MaxPackets() int { return c.m.Slots }
 
@@ -297,15 +357,21 @@ func (c *SPSCConsumer) Peek() ([]byte, error) {
 	if c.m.consumerBusy() {
 		return nil, ErrBusy
 	}
-	if len(c.m.Packets) == 0 {
+	v := c.m.Visible()
+	if len(v) == 0 {
 		return nil, c.none()
 	}
 	c.m.peeking = true
-	return slices.Clip(slices.Clone(c.m.Packets[0].Data)), nil
+	return slices.Clip(slices.Clone(v[0].Data)), nil
 }
 
 // Release mirrors netbuf's Consumer.Release.
-func (c *SPSCConsumer) Release() error {
+func (c *SPSCConsumer) Release() error { return c.releasePeek(false) }
+
+// ReleaseDeferred mirrors netbuf's Consumer.ReleaseDeferred.
+func (c *SPSCConsumer) ReleaseDeferred() error { return c.releasePeek(true) }
+
+func (c *SPSCConsumer) releasePeek(deferred bool) error {
 	switch {
 	case c.m.inConsume:
 		return ErrBusy
@@ -313,7 +379,16 @@ func (c *SPSCConsumer) Release() error {
 		return ErrInvalidState
 	}
 	c.m.peeking = false
-	c.m.Packets = c.m.Packets[1:]
+	c.m.release(deferred)
+	return nil
+}
+
+// Flush mirrors netbuf's Consumer.Flush.
+func (c *SPSCConsumer) Flush() error {
+	if c.m.consumerBusy() {
+		return ErrBusy
+	}
+	c.m.publishReleases()
 	return nil
 }
 
@@ -324,10 +399,10 @@ func (c *SPSCConsumer) PopWith(consume func(b []byte) error) error {
 		return ErrBusy
 	case consume == nil:
 		return ErrNilFunc
-	case len(c.m.Packets) == 0:
+	case len(c.m.Visible()) == 0:
 		return c.none()
 	}
-	b := slices.Clip(slices.Clone(c.m.Packets[0].Data))
+	b := slices.Clip(slices.Clone(c.m.Visible()[0].Data))
 	err := func() error {
 		c.m.inConsume = true
 		defer func() { c.m.inConsume = false }()
@@ -336,7 +411,7 @@ func (c *SPSCConsumer) PopWith(consume func(b []byte) error) error {
 	if err != nil {
 		return err
 	}
-	c.m.Packets = c.m.Packets[1:]
+	c.m.release(false)
 	return nil
 }
 
@@ -345,25 +420,28 @@ func (c *SPSCConsumer) Pop(dst []byte) (int, error) {
 	switch {
 	case c.m.consumerBusy():
 		return 0, ErrBusy
-	case len(c.m.Packets) == 0:
+	case len(c.m.Visible()) == 0:
 		return 0, c.none()
 	}
-	p := c.m.Packets[0].Data
+	p := c.m.Visible()[0].Data
 	if len(dst) < len(p) {
 		return 0, io.ErrShortBuffer
 	}
-	c.m.Packets = c.m.Packets[1:]
+	c.m.release(false)
 	return copy(dst, p), nil
 }
 
 // Wait mirrors netbuf's Consumer.Wait, without blocking: ErrBusy; nil if a
 // packet is held; ErrClosed if closed; else ctx's error if ctx is done,
-// else ErrEmpty (where the buffer would block).
+// else ErrEmpty (where the buffer would block). Unless busy, it first
+// publishes the deferred releases.
 func (c *SPSCConsumer) Wait(ctx context.Context) error {
-	switch {
-	case c.m.consumerBusy():
+	if c.m.consumerBusy() {
 		return ErrBusy
-	case len(c.m.Packets) > 0:
+	}
+	c.m.publishReleases()
+	switch {
+	case len(c.m.Visible()) > 0:
 		return nil
 	case c.m.Closed:
 		return ErrClosed

@@ -312,9 +312,17 @@ func TestSPSCCheckReportsEachBrokenInvariant(t *testing.T) {
 		want  string
 	}{
 		{"more held than slots", func(t *testing.T, h halves) {
-			h.w.pushed, h.w.wi = 5, 1
+			h.w.pushed, h.w.pub, h.w.wi = 5, 5, 1
 			h.w.s.pushed.Store(5)
 		}, "0 released of 5 committed with 4 slots"},
+		{"published more than committed", func(t *testing.T, h halves) {
+			h.w.pub = 1
+			h.w.s.pushed.Store(1)
+		}, "published count 1, producer's 1 of 0"},
+		{"published count not the producer's", func(t *testing.T, h halves) {
+			push(t, h, 1)
+			h.w.s.pushed.Store(0)
+		}, "published count 0, producer's 1 of 1"},
 		{"newest ends before 0", func(t *testing.T, h halves) { h.w.end = -1 }, "newest packet ends at -1, outside [0, 16]"},
 		{"next slot", func(t *testing.T, h halves) {
 			push(t, h, 1)
@@ -369,7 +377,7 @@ func TestSPSCCheckReportsEachBrokenInvariant(t *testing.T) {
 			// Three packets chained around the storage, [8, 16) [0, 8)
 			// [8, 12): each in place, 20 bytes in 16.
 			w := h.w
-			w.pushed, w.wi, w.written, w.end, w.hOff = 3, 3, 20, 12, 8
+			w.pushed, w.pub, w.wi, w.written, w.end, w.hOff = 3, 3, 3, 20, 12, 8
 			w.s.pushed.Store(3)
 			copy(w.s.slots, []spscSlot{{8, 8}, {0, 8}, {8, 4}})
 			copy(w.start, []uint64{0, 8, 16})

@@ -86,7 +86,8 @@ type spscShared struct {
 // one. The Consumer is not affected: it may pop while the producer fills.
 type Producer struct {
 	s       *spscShared
-	pushed  uint64   // packets committed: s.pushed, which only this half stores
+	pushed  uint64   // packets committed, deferred ones included
+	pub     uint64   // packets published: s.pushed, which only this half stores
 	wi      int      // pushed % S: the slot of the next packet
 	popped  uint64   // s.popped as last loaded: never more than the true count
 	hOff    int      // while popped < pushed: where packet popped (the oldest held) starts
@@ -112,7 +113,8 @@ type spscRes struct {
 // calls only.
 type Consumer struct {
 	s      *spscShared
-	popped uint64 // packets released: s.popped, which only this half stores
+	popped uint64 // packets released, deferred ones included
+	pub    uint64 // releases published: s.popped, which only this half stores
 	ri     int    // popped % S: the slot of the oldest packet
 	pushed uint64 // s.pushed as last loaded: never more than the true count
 	busy   bool   // in consume, or a peek open
@@ -233,7 +235,7 @@ func (w *Producer) reserve(maxSize int) (off, pad int, err error) {
 }
 
 // record commits a packet of n bytes at off, padding the newest held
-// packet by pad bytes, and publishes it.
+// packet by pad bytes, without publishing it (publish does).
 func (w *Producer) record(off, n, pad int) {
 	i, j := w.pushed, w.wi
 	// The padding belongs to packet i-1. If the consumer has released it
@@ -251,7 +253,13 @@ func (w *Producer) record(off, n, pad int) {
 		w.wi = 0
 	}
 	w.pushed = i + 1
-	w.s.pushed.Store(i + 1) // publishes the bytes and the slot
+}
+
+// publish makes every commit so far visible to the consumer: one store,
+// after the bytes and slots of all of them (release).
+func (w *Producer) publish() {
+	w.pub = w.pushed
+	w.s.pushed.Store(w.pushed)
 	w.s.ready.wake()
 }
 
@@ -288,6 +296,7 @@ func (w *Producer) Commit(n int) error {
 		return ErrInvalidLength
 	}
 	w.record(r.off, n, r.pad)
+	w.publish()
 	return nil
 }
 
@@ -335,6 +344,7 @@ func (w *Producer) PushWith(maxSize int, fill func(p []byte) (n int, err error))
 		return 0, ErrInvalidLength
 	}
 	w.record(off, n, pad)
+	w.publish()
 	return n, nil
 }
 
@@ -347,11 +357,13 @@ func (w *Producer) Push(p []byte) error {
 	}
 	copy(w.s.data[off:], p)
 	w.record(off, len(p), pad)
+	w.publish()
 	return nil
 }
 
-// Close tells the consumer that no packet will follow: it pops what was
-// committed, then gets ErrClosed. Every later call of the producer's but
+// Close publishes the deferred commits, if any, and tells the consumer
+// that no packet will follow: it pops what was committed, then gets
+// ErrClosed. Every later call of the producer's but
 // Len, Used, Cap and MaxPackets answers ErrClosed, Close included. A busy
 // producer answers ErrBusy (end the reservation first).
 func (w *Producer) Close() error {
@@ -360,6 +372,9 @@ func (w *Producer) Close() error {
 		return ErrBusy
 	case w.closed:
 		return ErrClosed
+	}
+	if w.pub != w.pushed {
+		w.publish()
 	}
 	w.closed = true
 	w.s.closed.Store(true) // after every commit's store of pushed
@@ -397,13 +412,25 @@ func (r *Consumer) front() (spscSlot, error) {
 	return r.s.slots[r.ri], nil
 }
 
-// release frees the oldest packet for the producer.
+// release frees the oldest packet for the producer, and every release
+// deferred before it.
 func (r *Consumer) release() {
+	r.take()
+	r.publish()
+}
+
+// take moves past the oldest packet without telling the producer.
+func (r *Consumer) take() {
 	if r.ri++; r.ri == len(r.s.slots) {
 		r.ri = 0
 	}
 	r.popped++
-	r.s.popped.Store(r.popped) // after every read of the packet (release)
+}
+
+// publish makes every release so far visible to the producer.
+func (r *Consumer) publish() {
+	r.pub = r.popped
+	r.s.popped.Store(r.popped) // after every read of the packets (release)
 	r.s.room.wake()
 }
 

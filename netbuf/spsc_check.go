@@ -16,8 +16,8 @@ func (w *Producer) Check() error {
 	p := w.loadPopped()
 	n := w.pushed - p
 	switch {
-	case s.pushed.Load() != w.pushed:
-		return fmt.Errorf("netbuf: check: published count %d, producer's %d", s.pushed.Load(), w.pushed)
+	case s.pushed.Load() != w.pub || w.pub > w.pushed:
+		return fmt.Errorf("netbuf: check: published count %d, producer's %d of %d", s.pushed.Load(), w.pub, w.pushed)
 	case p > w.pushed || n > slots:
 		return fmt.Errorf("netbuf: check: %d released of %d committed with %d slots", p, w.pushed, slots)
 	case w.end < 0 || w.end > c:

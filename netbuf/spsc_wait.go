@@ -59,8 +59,13 @@ func (n *notifier) sleep(ctx context.Context) error {
 // errors no wait can cure (ErrBusy, ErrClosed, ErrInvalidSize,
 // ErrTooLarge), and ctx.Err() if ctx ends first (room found before that
 // wins, even with ctx already done). It wakes when the consumer releases
-// a packet, with no busy loop.
+// a packet, with no busy loop. Unless busy or closed, it first publishes
+// the deferred commits (as Flush), so that a consumer waiting for them
+// wakes.
 func (w *Producer) Wait(ctx context.Context, maxSize int) error {
+	if !w.busy && w.pub != w.pushed {
+		w.publish() // closed implies nothing deferred
+	}
 	if _, ok := w.fits(maxSize); ok {
 		return nil
 	}
@@ -81,10 +86,14 @@ func (w *Producer) Wait(ctx context.Context, maxSize int) error {
 // is closed and every packet it committed has been popped, ErrBusy at
 // once if the consumer is busy, and ctx.Err() if ctx ends first (a packet
 // found before that wins). It wakes when the producer commits or closes,
-// with no busy loop.
+// with no busy loop. Unless busy, it first publishes the deferred
+// releases (as Flush), so that a producer waiting for the room wakes.
 func (r *Consumer) Wait(ctx context.Context) error {
 	if r.busy {
 		return ErrBusy
+	}
+	if r.pub != r.popped {
+		r.publish()
 	}
 	if _, err := r.front(); err != ErrEmpty {
 		return err
