@@ -3,6 +3,7 @@ module github.com/netbuf-go/netbuf
 go 1.26.0
 
 require (
+	code.cloudfoundry.org/go-diodes v0.0.0-20231113191959-85adc333ee36
 	github.com/AdaLogics/go-fuzz-headers v0.0.0-20230811130428-ced1acdcaa24
 	github.com/anishathalye/porcupine v1.3.1
 	github.com/google/go-cmp v0.7.0

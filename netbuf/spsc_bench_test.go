@@ -20,12 +20,21 @@ import (
 //
 //	impl=spsc      netbuf.NewSPSC: Reserve, copy, Commit; Peek, copy,
 //	               Release; Wait (context, no busy loop) when blocked.
-//	impl=spscwith  the same with PushWith and PopWith.
+//	impl=spscbatch the same with CommitDeferred and ReleaseDeferred, each
+//	               side flushing every spscBatch packets (batched
+//	               publication, docs/SPEC.md section 7.5).
+//	impl=spscwith  the same as spsc with PushWith and PopWith.
+//	impl=diodes    go-diodes' OneToOne carrying pointers to pooled
+//	               buffers, with a second diode as the free list; its
+//	               Waiter blocks (newDiodesBench).
 //	impl=chanpool  chan []byte of MTU buffers from a sync.Pool: the
 //	               idiomatic Go hand-off; the channel blocks.
 //	impl=mutex     a sync.Mutex around one UnorderedBuffer, PushWith and
 //	               PopWith under the lock; runtime.Gosched when blocked
 //	               (the buffer has no wait of its own).
+//	impl=floor     the protocol alone, publishing every spscBatch
+//	               packets on each side, and impl=floor1 every packet:
+//	               what the machine allows (newFloorBench).
 //
 // Both sides hold up to spscBenchSlots packets in flight, in 256 KiB of
 // storage. ns/op is wall time per packet across both goroutines; pkts/s is
@@ -90,9 +99,13 @@ type spscImpl struct {
 
 var spscImpls = []spscImpl{
 	{"spsc", newSPSCBench, true},
+	{"spscbatch", newSPSCBatchBench, true},
 	{"spscwith", newSPSCWithBench, true},
+	{"diodes", newDiodesBench, true},
 	{"chanpool", newChanBench, false},
 	{"mutex", newMutexBench, true},
+	{"floor", newFloorBench(spscBatch), true},
+	{"floor1", newFloorBench(1), true},
 }
 
 func newSPSCBench(tb testing.TB, size int, st *spscStats) (func(int, []byte) error, func(int) int) {
@@ -252,82 +265,6 @@ func newMutexBench(tb testing.TB, size int, st *spscStats) (func(int, []byte) er
 	return produce, consume
 }
 
-// BenchmarkSPSCFloor is the hand-off of BenchmarkSPSC/impl=spsc stripped
-// to its protocol, to show what the protocol itself costs on a machine: a
-// producer goroutine copies size bytes into a byte array, writes the
-// packet's offset and length into a slot and stores the count of packets
-// with sync/atomic; the consumer loads the count, reads the slot, copies
-// the bytes into a sink and stores its own count. No API, no checks, no
-// Wait: each side polls, and yields after spscPolls looks (at once with
-// GOMAXPROCS 1, where the other side cannot run meanwhile). publish=1 stores the count after every packet, as netbuf.NewSPSC
-// must (a commit is visible when Commit returns, docs/SPEC.md section 7);
-// publish=16 after every 16th (and the last), which the SPSC buffer may
-// not do: the difference is what per-packet publication costs. Same
-// storage and slots as BenchmarkSPSC.
-func BenchmarkSPSCFloor(b *testing.B) {
-	for _, every := range []int{1, 16} {
-		b.Run("publish="+strconv.Itoa(every)+"/size=64", func(b *testing.B) {
-			const size = 64
-			type shared struct {
-				_      [128]byte
-				pushed atomic.Uint64
-				_      [128]byte
-				popped atomic.Uint64
-				_      [128]byte
-			}
-			s := new(shared)
-			limit := spscPolls()
-			data := make([]byte, spscBenchStorage)
-			slots := make([]uint64, spscBenchSlots)
-			payload, sink := make([]byte, size), make([]byte, size)
-			n, S := uint64(b.N), uint64(spscBenchSlots)
-			b.SetBytes(size)
-			b.ReportAllocs()
-			done := make(chan struct{})
-			b.ResetTimer()
-			go func() {
-				defer close(done)
-				var popped uint64
-				off := 0
-				for i := range n {
-					for polls := 0; i-popped >= S; polls++ {
-						if popped = s.popped.Load(); polls%limit == limit-1 {
-							runtime.Gosched()
-						}
-					}
-					if off+size > len(data) {
-						off = 0
-					}
-					copy(data[off:off+size], payload)
-					slots[i%S] = uint64(off)<<32 | size
-					off += size
-					if (i+1)%uint64(every) == 0 || i+1 == n {
-						s.pushed.Store(i + 1)
-					}
-				}
-			}()
-			var pushed, total uint64
-			for popped := uint64(0); popped < n; {
-				for polls := 0; popped == pushed; polls++ {
-					if pushed = s.pushed.Load(); polls%limit == limit-1 {
-						runtime.Gosched()
-					}
-				}
-				sl := slots[popped%S]
-				off := int(sl >> 32)
-				total += uint64(copy(sink, data[off:off+int(uint32(sl))]))
-				popped++
-				s.popped.Store(popped)
-			}
-			b.StopTimer()
-			<-done
-			if total != n*size {
-				b.Fatalf("consumed %d bytes, want %d", total, n*size)
-			}
-		})
-	}
-}
-
 // BenchmarkSPSCRoundTrip is the machine's cost of moving one cache line
 // from one goroutine's CPU to the other's and back: two goroutines take
 // turns storing a counter that the other polls, one op per round trip. On a
@@ -366,8 +303,8 @@ func BenchmarkSPSCRoundTrip(b *testing.B) {
 	<-done
 }
 
-// spscPolls is how many times a polling side of BenchmarkSPSCFloor or
-// BenchmarkSPSCRoundTrip looks before it yields: a few microseconds, far
+// spscPolls is how many times a polling side of impl=floor, impl=floor1
+// or BenchmarkSPSCRoundTrip looks before it yields: a few microseconds, far
 // more than a hand-off takes while both run, and 1 with GOMAXPROCS 1.
 func spscPolls() int {
 	if runtime.GOMAXPROCS(0) < 2 {

@@ -2,17 +2,22 @@ package main
 
 import "fmt"
 
-// The implementations the targets name (netbuf/bench_test.go): floor, the
-// same copies into a plain byte array, is the reference; netbuf and
-// twophase are the library's two push paths, spsc the two-goroutine
-// buffer; chanpool and naive are what they are compared against.
+// The implementations the targets name (netbuf/bench_test.go,
+// netbuf/spsc_bench_test.go): floor, the same copies into a plain byte
+// array (in the SPSC rows: the two-goroutine protocol alone, publishing
+// every 16th packet), is the reference; netbuf and twophase are the
+// library's two push paths, spsc and spscbatch the two-goroutine buffer
+// (spscbatch publishing in batches); chanpool, naive and diodes
+// (go-diodes' OneToOne) are what they are compared against.
 const (
-	floor    = "floor"
-	netbuf   = "netbuf"
-	twophase = "twophase"
-	chanpool = "chanpool"
-	naive    = "naive"
-	spsc     = "spsc"
+	floor     = "floor"
+	netbuf    = "netbuf"
+	twophase  = "twophase"
+	chanpool  = "chanpool"
+	naive     = "naive"
+	spsc      = "spsc"
+	spscbatch = "spscbatch"
+	diodes    = "diodes"
 )
 
 // target: the ratio of median times a/b in row is at most (or at least)
@@ -37,12 +42,15 @@ var targets = []target{
 	{"PushPop/size=64", chanpool, twophase, 3, false},
 	{"PushPop/size=mix", twophase, floor, 1.3, true},
 
-	{"SPSC/size=64", chanpool, spsc, 3, false},
+	{"SPSC/size=64", diodes, spscbatch, 2, false},
+	{"SPSC/size=1500", diodes, spscbatch, 2, false},
+	{"SPSC/size=64", spscbatch, floor, 1.25, true},
+	{"SPSC/size=1500", spscbatch, floor, 1.25, true},
 }
 
 // zeroAllocs are the implementations that must not allocate in any
 // benchmark.
-var zeroAllocs = []string{netbuf, twophase, spsc}
+var zeroAllocs = []string{netbuf, twophase, spsc, spscbatch}
 
 // targets reports each target: the measured ratio of medians, met or
 // not, with the ratio of the fastest runs beside it as a check on noise;
