@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
 )
 
 // CheckCorpus replays every scenario of every *.scn file at the root of
@@ -53,7 +54,7 @@ func ReplayFile(fsys fs.FS, name string, newBuffer step.Factory, feat step.Featu
 	}
 	file := path.Base(name)
 	for _, s := range ss {
-		if !s.Unordered() || !feat.Covers(s.Needs()) {
+		if !s.Unordered() || !feat.Covers(lockstep.Features(s.Needs())) {
 			skipped++
 			continue
 		}
@@ -176,7 +177,7 @@ func checkCorpusOf(t *testing.T, fsys fs.FS, opts []step.Option, of func(Scenari
 		}
 		var mine []Scenario
 		for _, s := range ss {
-			if of(s) && feat.Covers(s.Needs()) {
+			if of(s) && feat.Covers(lockstep.Features(s.Needs())) {
 				mine = append(mine, s)
 			}
 		}

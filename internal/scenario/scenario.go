@@ -53,7 +53,10 @@
 // Sizes are capped at MaxBytes, so that a replay never allocates more.
 package scenario
 
-import "github.com/netbuf-go/netbuf/internal/step"
+import (
+	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+)
 
 // MaxBytes is the largest capacity, slot count, or size of an operation
 // (maxSize, dst length, bufs, nested size) that a scenario may use, unless
@@ -173,8 +176,8 @@ func (s Scenario) Ops() []step.Op {
 }
 
 // Needs returns the features beyond the contract that s uses.
-func (s Scenario) Needs() step.Features {
-	var f step.Features
+func (s Scenario) Needs() lockstep.Features {
+	var f lockstep.Features
 	if s.Ordered != nil {
 		for _, op := range s.OrderedOps() {
 			f.NilFuncs = f.NilFuncs || op.Fill == step.CallNil || op.Consume == step.CallNil

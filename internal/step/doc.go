@@ -1,12 +1,16 @@
-// Package step is the vocabulary that netbuf's verification tools share:
-// an operation on an UnorderedBuffer as a plain value ([Op]), its one-line
-// text form and the parser of that form, what running it observed
-// ([Result], [Run]), one table of error names, and [Pair], which drives a
-// buffer under test and the reference model (package model) in lockstep and
-// reports the first difference.
+// Package step is the verification vocabulary's root. Each buffer family
+// has its own package under it, all with the same names (Op, Kind,
+// Config, Result, Parse, Run, Pair, Family):
 //
-// The property engines (package properties), the regression corpus
-// (package scenario) and the fuzz targets (package fuzz) all speak it, so
-// an operation that one of them finds prints in a form the others replay.
-// It depends on neither testing nor any property-testing engine.
+//	internal/step/unordered   UnorderedBuffer
+//	internal/step/ordered     OrderedBuffer
+//	internal/step/spsc        the SPSC buffer's two halves
+//	internal/step/ring        Ring[T]
+//
+// and internal/step/lockstep holds what they share: the Family descriptor,
+// Check and Shrink, the error names, the callbacks, and the answers and
+// statements of the scenario format. The property engines (package
+// properties), the regression corpus (package scenario) and the fuzz
+// targets (package fuzz) all speak it, so an operation that one of them
+// finds prints in a form the others replay.
 package step

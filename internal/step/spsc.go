@@ -129,7 +129,7 @@ func (o SPSCOp) String() string {
 		case "fill", "consume":
 			fmt.Fprintf(&b, " %s=%s", k, o.Callback)
 		case "reenter":
-			if o.Callback.nests() {
+			if o.Callback.Nests() {
 				fmt.Fprintf(&b, " reenter=%s rsize=%d", o.Reenter, o.ReSize)
 			}
 		case "seed":
@@ -195,7 +195,7 @@ func (o *SPSCOp) set(key, v string) error {
 // checkNested checks that a nested call is given only with a callback
 // that makes one, and that it belongs to the half the callback names.
 func (o SPSCOp) checkNested(given bool) error {
-	if !o.Callback.nests() {
+	if !o.Callback.Nests() {
 		if given {
 			return errNoNested
 		}

@@ -206,7 +206,7 @@ func (x *SPSCRunner) finish(op SPSCOp, r *SPSCResult) error {
 	case CallErr:
 		return ErrCallback
 	case CallPanic:
-		panic(panicValue{op.Seed})
+		panic(panicValue{Seed: op.Seed})
 	case CallReenter, CallOther:
 		n := x.Run(SPSCOp{Kind: op.Reenter, MaxSize: op.ReSize, N: op.ReSize, DstLen: op.ReSize, Seed: op.Seed + 1})
 		r.Nested, r.NestedData = n.Err, n.Data

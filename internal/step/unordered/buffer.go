@@ -1,4 +1,6 @@
-package step
+package unordered
+
+import "github.com/netbuf-go/netbuf/internal/step/lockstep"
 
 // Buffer is the behaviour under test: the methods every implementation of
 // the UnorderedBuffer contract has (docs/SPEC.md).
@@ -32,41 +34,16 @@ type TwoPhase interface {
 	Release() error
 }
 
-// Checker is an internal invariant check (netbuf's Check), called after
-// every step for a buffer that has it.
-type Checker interface{ Check() error }
-
-// Features are the parts beyond the contract that a check covers.
-type Features struct {
-	NilFuncs bool // nil callbacks answer ErrNilFunc (shown only by behaviour: an option)
-	Batch    bool // PushBatch (shown by the Batcher interface)
-	TwoPhase bool // Reserve, Commit, Abort, Peek, Release (the TwoPhase interface)
-}
-
-// Option turns on a feature that no method shows.
-type Option func(*Features)
-
-// WithNilFuncs checks that nil callbacks answer ErrNilFunc, as netbuf's do.
-func WithNilFuncs() Option { return func(f *Features) { f.NilFuncs = true } }
-
 // Detect returns the features of b: those its methods show, plus opts.
-func Detect(b Buffer, opts ...Option) Features {
-	var f Features
+func Detect(b Buffer, opts ...lockstep.Option) lockstep.Features {
+	var f lockstep.Features
 	_, f.Batch = b.(Batcher)
 	_, f.TwoPhase = b.(TwoPhase)
-	for _, o := range opts {
-		o(&f)
-	}
-	return f
-}
-
-// Covers reports whether f has every feature that need has.
-func (f Features) Covers(need Features) bool {
-	return (f.NilFuncs || !need.NilFuncs) && (f.Batch || !need.Batch) && (f.TwoPhase || !need.TwoPhase)
+	return f.Apply(opts...)
 }
 
 // Kinds returns the operations a buffer with f supports, in Kind order.
-func (f Features) Kinds() []Kind {
+func Kinds(f lockstep.Features) []Kind {
 	var ks []Kind
 	for k := range NumKinds {
 		if f.Covers(kindNeeds(k)) {
@@ -77,24 +54,23 @@ func (f Features) Kinds() []Kind {
 }
 
 // kindNeeds is the feature an operation kind needs.
-func kindNeeds(k Kind) Features {
+func kindNeeds(k Kind) lockstep.Features {
 	switch k {
-	case OpPushBatch:
-		return Features{Batch: true}
-	case OpReserve, OpCommit, OpAbort, OpPeek, OpRelease:
-		return Features{TwoPhase: true}
+	case PushBatch:
+		return lockstep.Features{Batch: true}
+	case Reserve, Commit, Abort, Peek, Release:
+		return lockstep.Features{TwoPhase: true}
 	}
-	return Features{}
+	return lockstep.Features{}
 }
 
 // Needs returns the features o uses, its nested call's included.
-func (o Op) Needs() Features {
+func (o Op) Needs() lockstep.Features {
 	f := kindNeeds(o.Kind)
 	if cb := o.callback(); cb != nil {
-		f.NilFuncs = *cb == CallNil
-		if cb.nests() {
-			n := kindNeeds(o.Reenter)
-			f.Batch, f.TwoPhase = f.Batch || n.Batch, f.TwoPhase || n.TwoPhase
+		f.NilFuncs = *cb == lockstep.CallNil
+		if cb.Nests() {
+			f = f.Union(kindNeeds(o.Reenter))
 		}
 	}
 	return f

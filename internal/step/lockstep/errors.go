@@ -1,4 +1,4 @@
-package step
+package lockstep
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 
 // ErrCallback is the error a CallErr fill or consume returns. It must come
 // back from the buffer unchanged (or wrapped).
-var ErrCallback = errors.New("step: callback failed on purpose")
+var ErrCallback = errors.New("lockstep: callback failed on purpose")
 
 // errorNames is the one table of the errors an operation may answer, by
 // the name results, scenarios and reports use: netbuf's sentinel and the

@@ -1,4 +1,6 @@
-package step
+package unordered
+
+import "github.com/netbuf-go/netbuf/internal/step/lockstep"
 
 // runBatch calls PushBatch as op says. Its fill writes min(M, k) windows,
 // window i with Lens[i] bytes (capped at its length) of the pattern of
@@ -17,17 +19,17 @@ func runBatch(b, other Buffer, op Op, r *Result) error {
 		}
 		m := min(op.batchLen(), len(w))
 		for i := range m {
-			n := clamp(op.Lens[i], 0, len(w[i]))
-			payload(w[i][:n], op.Seed+byte(i))
+			n := lockstep.Clamp(op.Lens[i], 0, len(w[i]))
+			lockstep.Payload(w[i][:n], op.Seed+byte(i))
 			w[i] = w[i][:n]
 		}
 		switch op.Fill {
-		case CallInvalidM:
+		case lockstep.CallInvalidM:
 			if op.Seed%2 == 0 {
 				return -1, nil
 			}
 			return len(w) + 1, nil
-		case CallForeign:
+		case lockstep.CallForeign:
 			if m > 0 { // same length and capacity, or one more capacity: both foreign
 				w[0] = make([]byte, len(w[0]), cap(w[0])+int(op.Seed%2))
 			}
@@ -35,7 +37,7 @@ func runBatch(b, other Buffer, op Op, r *Result) error {
 		}
 		return m, finish(b, other, op, op.Fill, r)
 	}
-	if op.Fill == CallNil {
+	if op.Fill == lockstep.CallNil {
 		fill = nil
 	}
 	defer func() {

@@ -1,0 +1,198 @@
+package step
+
+// transitional: properties/ moves to the family packages, then this file goes.
+//
+// The names below are the vocabulary as it was before each buffer family
+// got its own package (internal/step/unordered, ordered, spsc, ring) and
+// the machinery they share moved to internal/step/lockstep; each is an
+// alias of, or a thin wrapper around, its new name.
+
+import (
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/ordered"
+	"github.com/netbuf-go/netbuf/internal/step/ring"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
+	"github.com/netbuf-go/netbuf/model"
+)
+
+// Shared: lockstep.
+type (
+	Callback = lockstep.Callback
+	Checker  = lockstep.Checker
+)
+
+const (
+	CallOK       = lockstep.CallOK
+	CallErr      = lockstep.CallErr
+	CallPanic    = lockstep.CallPanic
+	CallReenter  = lockstep.CallReenter
+	CallNil      = lockstep.CallNil
+	CallOther    = lockstep.CallOther
+	CallInvalidM = lockstep.CallInvalidM
+	CallForeign  = lockstep.CallForeign
+	NumCallbacks = lockstep.NumCallbacks
+)
+
+var ErrCallback = lockstep.ErrCallback
+
+func ErrName(err error) string   { return lockstep.ErrName(err) }
+func IsErrName(name string) bool { return lockstep.IsErrName(name) }
+func WithNilFuncs() Option       { return func(f *Features) { f.NilFuncs = true } }
+func Detect(b Buffer, opts ...Option) Features {
+	f := Features(unordered.Detect(b))
+	for _, o := range opts {
+		o(&f)
+	}
+	return f
+}
+
+// Features is lockstep.Features with the methods it had here.
+type Features lockstep.Features
+
+// Option is an option of Features.
+type Option = func(*Features)
+
+func (f Features) Covers(need lockstep.Features) bool { return lockstep.Features(f).Covers(need) }
+func (f Features) Kinds() []Kind                      { return unordered.Kinds(lockstep.Features(f)) }
+
+// The UnorderedBuffer family: unordered.
+type (
+	Buffer   = unordered.Buffer
+	Factory  = unordered.Factory
+	Batcher  = unordered.Batcher
+	TwoPhase = unordered.TwoPhase
+	Kind     = unordered.Kind
+	Op       = unordered.Op
+	Result   = unordered.Result
+	Pair     = unordered.Pair
+)
+
+const (
+	OpPushWith  = unordered.PushWith
+	OpPush      = unordered.Push
+	OpPopWith   = unordered.PopWith
+	OpPop       = unordered.Pop
+	OpReset     = unordered.Reset
+	OpPushBatch = unordered.PushBatch
+	OpReserve   = unordered.Reserve
+	OpCommit    = unordered.Commit
+	OpAbort     = unordered.Abort
+	OpPeek      = unordered.Peek
+	OpRelease   = unordered.Release
+	NumKinds    = unordered.NumKinds
+	MaxBatch    = unordered.MaxBatch
+)
+
+func Run(b, other Buffer, op Op) Result  { return unordered.Run(b, other, op) }
+func ParseOp(words []string) (Op, error) { return unordered.Parse(words) }
+func NewPair(f Factory, c, n int) (*Pair, error) {
+	return unordered.NewPair(f, unordered.Config{Capacity: c, MaxPackets: n})
+}
+func CheckOps(f Factory, c, n int, ops []Op) error {
+	return unordered.Check(f, unordered.Config{Capacity: c, MaxPackets: n}, ops)
+}
+func Shrink(f Factory, c, n int, ops []Op) []Op {
+	return unordered.Shrink(f, unordered.Config{Capacity: c, MaxPackets: n}, ops)
+}
+
+// The OrderedBuffer family: ordered.
+type (
+	OrderedBuffer  = ordered.Buffer
+	OrderedConfig  = ordered.Config
+	OrderedFactory = ordered.Factory
+	OKind          = ordered.Kind
+	OrderedOp      = ordered.Op
+	OrderedResult  = ordered.Result
+	OrderedPair    = ordered.Pair
+)
+
+const (
+	OPushWith = ordered.PushWith
+	OPush     = ordered.Push
+	OPopWith  = ordered.PopWith
+	OPop      = ordered.Pop
+	OSkipTo   = ordered.SkipTo
+	OMissing  = ordered.Missing
+	OReset    = ordered.Reset
+	NumOKinds = ordered.NumKinds
+)
+
+func RunOrdered(b, other OrderedBuffer, op OrderedOp) OrderedResult { return ordered.Run(b, other, op) }
+func NewOrderedPair(f OrderedFactory, c OrderedConfig) (*OrderedPair, error) {
+	return ordered.NewPair(f, c)
+}
+func NewModelOrdered(c OrderedConfig) (*model.Ordered, error) { return ordered.NewModel(c) }
+func CheckOrderedOps(f OrderedFactory, c OrderedConfig, ops []OrderedOp) error {
+	return ordered.Check(f, c, ops)
+}
+func ShrinkOrdered(f OrderedFactory, c OrderedConfig, ops []OrderedOp) []OrderedOp {
+	return ordered.Shrink(f, c, ops)
+}
+func ParseOrderedConfig(words []string) (OrderedConfig, error) { return ordered.ParseConfig(words) }
+func ParseOrderedOp(words []string) (OrderedOp, error)         { return ordered.Parse(words) }
+
+// The Ring family: ring.
+type (
+	Ring        = ring.Buffer
+	RingFactory = ring.Factory
+	RingKind    = ring.Kind
+	RingOp      = ring.Op
+	RingResult  = ring.Result
+)
+
+const (
+	RingPush  = ring.Push
+	RingPop   = ring.Pop
+	RingPeek  = ring.Peek
+	RingReset = ring.Reset
+)
+
+// RingPair is ring.Pair whose Apply answers only the difference.
+type RingPair struct{ *ring.Pair }
+
+func (p RingPair) Apply(op RingOp) error { _, err := p.Pair.Apply(op); return err }
+
+func NewRingPair(f RingFactory, c int) (*RingPair, error) {
+	p, err := ring.NewPair(f, ring.Config{Capacity: c})
+	if p == nil {
+		return nil, err
+	}
+	return &RingPair{p}, nil
+}
+
+// Helpers of the SPSC files, which move to internal/step/spsc last.
+type panicValue = lockstep.PanicValue
+
+var errNoNested = lockstep.ErrNoNested
+
+func payload(dst []byte, seed byte)     { lockstep.Payload(dst, seed) }
+func panicKind(v any, seed byte) string { return lockstep.PanicKind(v, seed) }
+func parseInt(s string) (int, error)    { return lockstep.ParseInt(s) }
+func parseSeed(v string) (byte, error)  { return lockstep.ParseSeed(v) }
+func parseCallback(key, v string, batch bool) (Callback, error) {
+	return lockstep.ParseCallback(key, v, batch)
+}
+func parseEnum[T ~uint8](key, v string, str func(T) string, n T) (T, error) {
+	return lockstep.ParseEnum(key, v, str, n)
+}
+func parseHead[K ~uint8](words []string, str func(K) string, n K, what string, sized func(K) bool) (K, int, []string, error) {
+	return lockstep.ParseHead(words, str, n, what, sized)
+}
+func parseKeys(kind interface{ String() string }, args, allowed []string, set func(key, v string) error) (map[string]bool, error) {
+	return lockstep.ParseKeys(kind, args, allowed, set)
+}
+func shrinkList[T any](list []T, fails func([]T) bool) []T {
+	if !fails(list) {
+		return list
+	}
+	for changed := true; changed; {
+		changed = false
+		for i := len(list) - 1; i >= 0; i-- {
+			q := append(append(make([]T, 0, len(list)-1), list[:i]...), list[i+1:]...)
+			if fails(q) {
+				list, changed = q, true
+			}
+		}
+	}
+	return list
+}
