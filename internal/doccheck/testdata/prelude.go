@@ -1,0 +1,27 @@
+package snippet
+
+// The names the documentation's snippets use without declaring them. Each
+// snippet is type-checked together with this file; nothing here runs.
+
+import (
+	"context"
+	"net"
+	"net/netip"
+
+	"github.com/netbuf-go/netbuf/netbuf"
+)
+
+var (
+	conn *net.UDPConn    // a bound UDP socket
+	ctx  context.Context // the caller's context
+	dst  []byte          // the caller's room for a copy
+
+	handle     func(p []byte) error                      // the caller's processing of one packet
+	handleFrom func(p []byte, from netip.AddrPort) error // the same, with the source address
+)
+
+// mybuf stands for the reader's own package, whose New builds the buffer
+// under test.
+var mybuf struct {
+	New func(capacityBytes, maxPackets int) (*netbuf.UnorderedBuffer, error)
+}
