@@ -20,8 +20,9 @@ var (
 	handleFrom func(p []byte, from netip.AddrPort) error // the same, with the source address
 )
 
-// mybuf stands for the reader's own package, whose New builds the buffer
-// under test.
+// mybuf stands for the reader's own package: New builds the buffer under
+// test, ErrFull is its own error for no room.
 var mybuf struct {
-	New func(capacityBytes, maxPackets int) (*netbuf.UnorderedBuffer, error)
+	New     func(capacityBytes, maxPackets int) (*netbuf.UnorderedBuffer, error)
+	ErrFull error
 }
