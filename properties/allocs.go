@@ -97,3 +97,13 @@ func checkSPSCAllocs(newSPSC step.SPSCFactory) *Failure {
 	f()
 	return allocFailure("Push then Pop", testing.AllocsPerRun(allocRuns, f))
 }
+
+func checkRingAllocs(rs rings) *Failure {
+	q, err := rs.newRing(16)
+	if err != nil || q == nil {
+		return &Failure{Engine: "allocs", Err: fmt.Errorf("New(16) = %v, %v", q, err)}
+	}
+	f := func() { _ = q.Push(7); _, _ = q.Pop() }
+	f()
+	return allocFailure("Push then Pop", testing.AllocsPerRun(allocRuns, f))
+}

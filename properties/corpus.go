@@ -55,11 +55,14 @@ func corpusFiles(r *run) ([]corpusFile, error) {
 		r.logf("corpus: %v; reading only the Corpus options'", err)
 	}
 	var out []corpusFile
-	for _, fsys := range append([]fs.FS{own}, r.cfg.corpora...) {
+	for i, fsys := range append([]fs.FS{own}, r.cfg.corpora...) {
 		if fsys == nil {
 			continue
 		}
 		files, err := fs.Glob(fsys, "*.scn")
+		if err == nil && len(files) == 0 && i > 0 {
+			err = fmt.Errorf("Corpus: no *.scn file at the root of %v (a wrong directory?)", fsys)
+		}
 		if err != nil {
 			return nil, err
 		}

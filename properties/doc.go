@@ -38,8 +38,10 @@
 // Options declare the rest: its limits (MaxPacket, MaxCapacity, MaxSlots;
 // a buffer with a 16-bit length field declares MaxPacket(65535)), its own
 // errors (ErrorMeans), documented policies (ShortPopDrops,
-// PopBlocksWhenEmpty, DetectsReentry, KeepsSlice, ReorderFirstInOrder,
-// ReorderNoCycle) and netbuf's own additions (WithNilFuncs). Errors are
+// PopBlocksWhenEmpty, DetectsReentry, KeepsSlice, CapacityRoundsUp,
+// ReorderFirstInOrder, ReorderNoCycle) and netbuf's own additions
+// (WithNilFuncs). A failure that a policy would explain says which option
+// declares it. Errors are
 // compared by errors.Is against netbuf's sentinels (package netbuf).
 //
 // # Failures
@@ -54,12 +56,18 @@
 //
 // # The regression corpus
 //
-// Before its engines, each check replays, for its kind of buffer, netbuf's
-// regression corpus: the *.scn files of testdata/ at the root of
-// netbuf's module. It reads them from the module's source directory,
-// which the module cache holds for any module that requires netbuf, so a
-// port needs no setup. Scenarios that use a method or option the buffer
-// does not have are skipped, and counted in the log.
+// Before its engines, each check replays netbuf's regression corpus: the
+// *.scn files of testdata/ at the root of netbuf's module, read from the
+// module's source directory, which the module cache holds for any module
+// that requires netbuf, so a port needs no setup. CheckUnordered,
+// CheckOrdered and CheckSPSC replay the scenarios of their kind of buffer,
+// answers included; CheckFIFO replays the calls of the UnorderedBuffer
+// scenarios under its own rules (their answers follow netbuf's geometry);
+// CheckRing and CheckReorder have no scenarios there. Scenarios that use a
+// method or option the buffer does not have are skipped, and counted in
+// the log. Corpus adds your own saved scenarios (not for CheckReorder,
+// whose failures are not scenarios); a Corpus with no *.scn file fails,
+// so that a wrong directory is not a silent pass.
 //
 // # Fuzzing
 //

@@ -13,7 +13,8 @@ import (
 // Corpus.
 type Failure struct {
 	Check    string // the check that failed: "CheckUnordered", ...
-	Engine   string // what found it: "rapid", "gopter", "corpus", "allocs", "concurrent", ...
+	Engine   string // what found it: "constructor", "corpus", "rapid", "gopter", "concurrent", "allocs" or "fuzz"
+	Replay   string // how to run the engine again to the same failure, e.g. "-rapid.seed=42"; "" if it is deterministic
 	Err      error  // the difference, on the shrunk case
 	Scenario string // the shrunk case as a scenario; "" where there is none
 	Calls    int    // the calls in Scenario
@@ -23,6 +24,9 @@ type Failure struct {
 func (f *Failure) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%s): %v", f.Check, f.Engine, f.Err)
+	if f.Replay != "" {
+		fmt.Fprintf(&b, "\nto run the engine again to this failure: %s", f.Replay)
+	}
 	if f.Scenario != "" {
 		fmt.Fprintf(&b, "\nshrunk to %d calls; as a scenario (save it as testdata/<name>.scn and replay it with properties.Corpus):\n%s",
 			f.Calls, strings.TrimRight(f.Scenario, "\n"))

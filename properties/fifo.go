@@ -131,9 +131,13 @@ func checkFIFORapid(r *run, newFIFO FIFOFactory) *Failure {
 		rt.Repeat(map[string]func(*rapid.T){
 			"Push": func(rt *rapid.T) { apply(rt, g.push(rapidSource{rt})) },
 			"Pop":  func(rt *rapid.T) { apply(rt, g.pop(rapidSource{rt})) },
-			"Fill": func(rt *rapid.T) { // pushes until refused: fills the buffer
+			"Fill": func(rt *rapid.T) { // pushes until one is refused: fills the buffer
 				for range rapid.IntRange(1, 2*slots).Draw(rt, "burst") {
+					n := p.m.Len()
 					apply(rt, g.push(rapidSource{rt}))
+					if p.m.Len() == n {
+						return
+					}
 				}
 			},
 			"PushWith": func(rt *rapid.T) { apply(rt, g.pushWith(rapidSource{rt})) },
@@ -144,7 +148,7 @@ func checkFIFORapid(r *run, newFIFO FIFOFactory) *Failure {
 		}
 	})
 	if failed {
-		return last.value("rapid, " + replay)
+		return last.value("rapid", replay)
 	}
 	r.stats("rapid", fifoStats{steps, accepted, refused})
 	return nil

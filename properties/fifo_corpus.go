@@ -3,67 +3,42 @@ package properties
 import (
 	"fmt"
 	"io/fs"
-	"strconv"
-	"strings"
 
 	"github.com/netbuf-go/netbuf/internal/step"
 )
 
-// fifoScenario is a `fifo C S` scenario: the factory's arguments and the
-// calls. Its answers, as a failure printed them, are the buffer's at the
-// time; a replay checks the calls against the rules again.
-type fifoScenario struct {
-	file       string
-	line       int
-	cap, slots int
-	ops        []step.Op
-}
-
-// parseFIFO returns the `fifo` scenarios of a corpus file; the other
-// buffers' scenarios in it are skipped.
-func parseFIFO(file, text string) ([]fifoScenario, error) {
-	var out []fifoScenario
-	in := false
-	for i, line := range strings.Split(text, "\n") {
-		line, _, _ = strings.Cut(line, "#")
-		call, _, _ := strings.Cut(line, "->")
-		words := strings.Fields(call)
-		if len(words) == 0 {
-			continue
-		}
-		switch words[0] {
-		case "new", "ordered", "spsc", "ring":
-			in = false
-			continue
-		case "fifo":
-			if len(words) != 3 {
-				return nil, fmt.Errorf("%s:%d: want `fifo <capacityBytes> <maxPackets>`", file, i+1)
-			}
-			c, err1 := strconv.Atoi(words[1])
-			s, err2 := strconv.Atoi(words[2])
-			if err1 != nil || err2 != nil {
-				return nil, fmt.Errorf("%s:%d: want `fifo <capacityBytes> <maxPackets>`", file, i+1)
-			}
-			out, in = append(out, fifoScenario{file: file, line: i + 1, cap: c, slots: s}), true
-			continue
-		}
-		if !in {
-			continue
-		}
-		op, err := step.ParseOp(words)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", file, i+1, err)
-		}
-		out[len(out)-1].ops = append(out[len(out)-1].ops, op)
-	}
-	return out, nil
-}
-
-// replayFIFOCorpus replays the `fifo` scenarios of the Corpus options.
+// replayFIFOCorpus replays, under CheckFIFO's rules, the calls of netbuf's
+// UnorderedBuffer scenarios (their answers are netbuf's geometry, which a
+// FIFO need not follow) and the `fifo C S` scenarios of the Corpus
+// options.
 func replayFIFOCorpus(r *run, newFIFO FIFOFactory) *Failure {
-	ran := 0
+	if r.cfg.noCorpus {
+		return nil
+	}
+	own, saved := 0, 0
+	files, err := corpusFiles(&run{t: r.t, cfg: config{}}) // netbuf's own only
+	if err != nil {
+		return &Failure{Engine: "corpus", Err: err}
+	}
+	for _, file := range files {
+		for _, s := range file.scenarios {
+			if !s.Unordered() || s.Cap < 1 || s.Slots < 1 || s.Cap > r.cfg.capLimit() || s.Slots > r.cfg.slotLimit() {
+				continue
+			}
+			ops := keep(s.Ops(), func(op step.Op) bool { return fifoCall(&r.cfg, op, s.Cap) })
+			own++
+			if _, err := runFIFO(&r.cfg, newFIFO, s.Cap, s.Slots, ops); err != nil {
+				f := failure[step.Op]{of: fifoCase(&r.cfg, newFIFO, s.Cap, s.Slots), ops: ops, err: err}.value("corpus", "")
+				f.Err = fmt.Errorf("the calls of %s:%d: %w", file.name, s.Line, f.Err)
+				return f
+			}
+		}
+	}
 	for _, fsys := range r.cfg.corpora {
 		files, err := fs.Glob(fsys, "*.scn")
+		if err == nil && len(files) == 0 {
+			err = fmt.Errorf("Corpus: no *.scn file at the root of %v (a wrong directory?)", fsys)
+		}
 		if err != nil {
 			return &Failure{Engine: "corpus", Err: err}
 		}
@@ -72,22 +47,22 @@ func replayFIFOCorpus(r *run, newFIFO FIFOFactory) *Failure {
 			if err != nil {
 				return &Failure{Engine: "corpus", Err: err}
 			}
-			ss, err := parseFIFO(file, string(text))
+			bs, err := parseBlocks(file, string(text), "fifo", 2, step.ParseOp)
 			if err != nil {
 				return &Failure{Engine: "corpus", Err: err}
 			}
-			for _, s := range ss {
-				ran++
-				if _, err := runFIFO(&r.cfg, newFIFO, s.cap, s.slots, s.ops); err != nil {
-					f := failure[step.Op]{of: fifoCase(&r.cfg, newFIFO, s.cap, s.slots), ops: s.ops, err: err}.value("corpus")
-					f.Err = fmt.Errorf("%s:%d: %w", s.file, s.line, f.Err)
+			for _, b := range bs {
+				saved++
+				c, slots := b.args[0], b.args[1]
+				answers, err := runFIFO(&r.cfg, newFIFO, c, slots, b.ops)
+				if err != nil {
+					f := failure[step.Op]{of: fifoCase(&r.cfg, newFIFO, c, slots), ops: b.ops, err: err}.value("corpus", "")
+					f.Err = fmt.Errorf("%s: %w", b.where(len(answers)-1), f.Err)
 					return f
 				}
 			}
 		}
 	}
-	if ran > 0 {
-		r.logf("corpus: %d fifo scenarios replayed", ran)
-	}
+	r.logf("corpus: the calls of %d of netbuf's scenarios and %d saved fifo scenarios replayed", own, saved)
 	return nil
 }

@@ -44,6 +44,7 @@ type fifoPair struct {
 	slots  int // maxPackets
 	cfg    *config
 	nested string // the answer of the last callback's nested call
+	short  bool   // the last call was a short Pop that kept its packet
 }
 
 // accepts is the largest packet an empty buffer must take.
@@ -79,6 +80,10 @@ func (p *fifoPair) apply(op step.Op) (string, error) {
 	if err == nil && p.b.len != nil && p.b.len() != p.m.Len() {
 		err = fmt.Errorf("Len() = %d, want %d (the packets accepted and not yet popped)", p.b.len(), p.m.Len())
 	}
+	if err != nil && p.short && !p.cfg.shortPopDrops {
+		err = fmt.Errorf("%w; after a short Pop: if the buffer documents that a short Pop drops the packet, declare ShortPopDrops", err)
+	}
+	p.short = op.Kind == step.OpPop && answer == "io.ErrShortBuffer"
 	if err != nil {
 		return answer, fmt.Errorf("%s -> %s: %w", op, answer, err)
 	}
@@ -117,9 +122,7 @@ func (p *fifoPair) push(op step.Op) (string, error) {
 	src := bytes.Clone(data)
 	err := p.b.Push(src)
 	if !p.cfg.keepsSlice {
-		for i := range src {
-			src[i] = ^src[i] // the caller reuses its slice
-		}
+		copy(src, inverted(src)) // the caller reuses its slice
 	}
 	switch name := p.name(err); name {
 	case "":
@@ -166,9 +169,23 @@ func (p *fifoPair) pop(op step.Op) (string, error) {
 			p.m.Pop()
 		}
 	case name != "" || n != len(want) || !bytes.Equal(dst[:n], want):
-		return answer, fmt.Errorf("want the oldest packet, %d bytes %x", len(want), want)
+		got := dst[:max(0, min(n, len(dst)))]
+		if len(got) == len(want) && len(want) > 0 && bytes.Equal(got, inverted(want)) {
+			return answer, fmt.Errorf("want the oldest packet, %d bytes %x; got %x, what the caller wrote into its slice after Push: the buffer kept the slice instead of copying it (declare KeepsSlice if it documents that)", len(want), want, got)
+		}
+		return answer, fmt.Errorf("want the oldest packet, %d bytes %x; got %x", len(want), want, got)
 	default:
 		p.m.Pop()
 	}
 	return answer, nil
+}
+
+// inverted is p with every bit flipped: what a caller that reuses its
+// slice writes there after Push.
+func inverted(p []byte) []byte {
+	q := make([]byte, len(p))
+	for i, c := range p {
+		q[i] = ^c
+	}
+	return q
 }

@@ -1,6 +1,7 @@
 package properties_test
 
 import (
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -81,3 +82,42 @@ func FuzzLenRing(f *testing.F) {
 
 // FuzzNetbuf fuzzes netbuf's UnorderedBuffer with CheckUnordered's calls.
 func FuzzNetbuf(f *testing.F) { properties.FuzzUnordered(f, newNetbuf, properties.WithNilFuncs()) }
+
+// sliceQueue keeps the caller's slices, as a queue of references would.
+type sliceQueue struct {
+	pkts  [][]byte
+	slots int
+}
+
+func (q *sliceQueue) Push(p []byte) error {
+	if len(q.pkts) == q.slots {
+		return netbuf.ErrWouldBlock
+	}
+	q.pkts = append(q.pkts, p)
+	return nil
+}
+
+func (q *sliceQueue) Pop(dst []byte) (int, error) {
+	if len(q.pkts) == 0 {
+		return 0, netbuf.ErrEmpty
+	}
+	if len(dst) < len(q.pkts[0]) {
+		return 0, io.ErrShortBuffer
+	}
+	n := copy(dst, q.pkts[0])
+	q.pkts = q.pkts[1:]
+	return n, nil
+}
+
+// TestFIFOKeepsSlice: a queue that keeps the caller's slice fails, and the
+// failure says so; with KeepsSlice declared it passes.
+func TestFIFOKeepsSlice(t *testing.T) {
+	newQ := func(c, n int) (properties.FIFO, error) { return &sliceQueue{slots: n}, nil }
+	var got *properties.Failure
+	properties.CheckFIFO(t, newQ, properties.OnFailure(func(f *properties.Failure) { got = f }))
+	if got == nil || !strings.Contains(got.Error(), "declare KeepsSlice") {
+		t.Fatalf("want a failure naming KeepsSlice, got %v", got)
+	}
+	t.Log(got)
+	properties.CheckFIFO(t, newQ, properties.KeepsSlice())
+}

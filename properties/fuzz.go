@@ -161,7 +161,7 @@ func keep[Op any](ops []Op, ok func(Op) bool) []Op {
 // fuzzFail reports a failing input as its check would, shrunk.
 func fuzzFail[Op any](t *testing.T, r *run, f failure[Op]) {
 	t.Helper()
-	v := f.value("fuzz")
+	v := f.value("fuzz", "go test -run with the failing input")
 	v.Check = r.check
 	if r.cfg.onFailure != nil {
 		r.cfg.onFailure(v)

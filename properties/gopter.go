@@ -70,7 +70,7 @@ func checkGopter(r *run, newBuffer step.Factory, feat step.Features) *Failure {
 		stats.Add(ps)
 		r.logf("gopter, %s buffers: %s", p.name, ps)
 		if !passed {
-			return last.value(fmt.Sprintf("gopter, %s buffers, %s; replay with %s=%d %s=%d", p.name, detail, gopterSeedEnv, seed, scaleEnv, scale()))
+			return last.value("gopter", fmt.Sprintf("%s=%d %s=%d (%s buffers, %s)", gopterSeedEnv, seed, scaleEnv, scale(), p.name, detail))
 		}
 	}
 	r.stats("gopter", stats)

@@ -45,16 +45,16 @@ func TestGopterShrinksAndReplays(t *testing.T) {
 	}
 	first := run()
 	if n := len(first.ops); n == 0 || n > 4 {
-		t.Fatalf("shrunk to %d ops, want 1 to 4:\n%s", n, first.value("gopter").Error())
+		t.Fatalf("shrunk to %d ops, want 1 to 4:\n%s", n, first.value("gopter", "").Error())
 	}
-	report := first.value("gopter").Error()
+	report := first.value("gopter", "").Error()
 	for _, want := range []string{"consume=err", "buffer differs from model (-model +buffer)", "as a scenario", "\nnew "} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
 		}
 	}
-	if again := run(); again.value("gopter").Error() != report {
-		t.Errorf("same seed, different counterexample:\n first: %s\nreplay: %s", report, again.value("gopter").Error())
+	if again := run(); again.value("gopter", "").Error() != report {
+		t.Errorf("same seed, different counterexample:\n first: %s\nreplay: %s", report, again.value("gopter", "").Error())
 	}
 	t.Logf("shrunk counterexample:\n%s", report)
 }
@@ -69,7 +69,7 @@ func TestGopterFailsWhenNoPairBuilds(t *testing.T) {
 	if ok {
 		t.Fatalf("gopter passed a buffer that refuses every configuration: %s", verdict)
 	}
-	if r := last.value("gopter").Error(); !strings.Contains(r, "buffer says \"ErrInvalidSize\", model says \"\"") {
+	if r := last.value("gopter", "").Error(); !strings.Contains(r, "buffer says \"ErrInvalidSize\", model says \"\"") {
 		t.Errorf("report lacks the disagreement:\n%s", r)
 	}
 }

@@ -54,7 +54,11 @@ func checkLimits(r *run, slots bool, newFn func(c, n int) error) *Failure {
 			if name == "" {
 				name = "a buffer"
 			}
-			return &Failure{Engine: "constructor", Err: fmt.Errorf("New(%d, %d) = %s, want ErrInvalidSize", c[0], c[1], name)}
+			call := fmt.Sprintf("New(%d, %d)", c[0], c[1])
+			if !slots {
+				call = fmt.Sprintf("New(%d)", c[0])
+			}
+			return &Failure{Engine: "constructor", Err: fmt.Errorf("%s = %s, want ErrInvalidSize", call, name)}
 		}
 	}
 	return nil

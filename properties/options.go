@@ -24,6 +24,7 @@ type config struct {
 	firstInOrder  bool
 	noCycle       bool
 	onFailure     func(*Failure)
+	roundsUp      bool
 	corpora       []fs.FS
 	noCorpus      bool   // the suite's own tests: the engines alone
 	only          string // the suite's own tests: this engine alone
@@ -62,8 +63,8 @@ func MaxSlots(n int) Option { return func(c *config) { c.maxSlots = n } }
 // ErrorMeans declares that the buffer answers own where the contract
 // answers contract, for example
 // ErrorMeans(packetio.ErrFull, netbuf.ErrWouldBlock): an answer that
-// errors.Is own counts as contract. CheckFIFO and FuzzFIFO only; for the
-// other checks, a buffer's errors wrap netbuf's sentinels.
+// errors.Is own counts as contract. CheckFIFO, FuzzFIFO and CheckRing
+// only; for the other checks, a buffer's errors wrap netbuf's sentinels.
 func ErrorMeans(own, contract error) Option {
 	return func(c *config) { c.errs = append(c.errs, errMeaning{own, contract}) }
 }
@@ -88,6 +89,11 @@ func DetectsReentry() Option { return func(c *config) { c.reentry = true } }
 // pushed slice alone instead of overwriting it after Push. CheckFIFO and
 // CheckReorder.
 func KeepsSlice() Option { return func(c *config) { c.keepsSlice = true } }
+
+// CapacityRoundsUp declares that a ring's constructor may give more room
+// than asked, Cap() at least the capacity (rounded up to a power of two,
+// say): CheckRing then holds the ring to its Cap(). CheckRing only.
+func CapacityRoundsUp() Option { return func(c *config) { c.roundsUp = true } }
 
 // ReorderFirstInOrder declares that the Reorderer takes its first packet
 // as the start of the stream: CheckReorder sends the first packet of a

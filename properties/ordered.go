@@ -67,7 +67,7 @@ func checkOrderedRapid(r *run, newBuffer step.OrderedFactory, feat step.Features
 		}
 	})
 	if failed {
-		return last.value("rapid, " + replay)
+		return last.value("rapid", replay)
 	}
 	r.stats("rapid", stats)
 	return nil
@@ -227,7 +227,7 @@ func checkOrderedGopter(r *run, newBuffer step.OrderedFactory, feat step.Feature
 	}))
 	ok := props.Run(reporterFunc(func(string, *gopter.TestResult) {}))
 	if !ok {
-		return last.value(fmt.Sprintf("gopter; replay with %s=%d %s=%d", gopterSeedEnv, seed, scaleEnv, scale()))
+		return last.value("gopter", fmt.Sprintf("%s=%d %s=%d", gopterSeedEnv, seed, scaleEnv, scale()))
 	}
 	r.stats("gopter", stats)
 	return nil

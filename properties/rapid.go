@@ -34,7 +34,7 @@ func checkRapid(r *run, newBuffer step.Factory, feat step.Features) *Failure {
 		r.logf("rapid, %s buffers: %s", p.name, ps)
 		total.Add(ps)
 		if failed {
-			return last.value(fmt.Sprintf("rapid, %s buffers, %s", p.name, replay))
+			return last.value("rapid", fmt.Sprintf("%s (%s buffers)", replay, p.name))
 		}
 	}
 	r.stats("rapid", total)

@@ -61,7 +61,7 @@ func CheckReorder(t testing.TB, f ReorderFactory, opts ...Option) {
 		c.drain()
 	})
 	if failed { // a panic of the buffer is in rapid's message, not in last
-		r.fail(&Failure{Engine: "rapid, " + replay, Err: errors.New(last)})
+		r.fail(&Failure{Engine: "rapid", Replay: replay, Err: errors.New(last)})
 	}
 }
 

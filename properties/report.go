@@ -61,12 +61,12 @@ type failure[Op any] struct {
 // shrunk further (caseOf.shrink: step.Shrink and its kin), which removes
 // operations while the failure stays on fresh buffers: the result does not
 // depend on the engine's time budget or on the machine's load.
-func (f failure[Op]) value(engine string) *Failure {
+func (f failure[Op]) value(engine, replay string) *Failure {
 	switch {
 	case f.err == nil:
-		return &Failure{Engine: engine, Err: errors.New("the engine failed, but recorded no failing case")}
+		return &Failure{Engine: engine, Replay: replay, Err: errors.New("the engine failed, but recorded no failing case")}
 	case f.of.check(f.ops) == nil:
-		return &Failure{Engine: engine, Calls: calls(f.of.record(f.ops)), Scenario: f.of.record(f.ops),
+		return &Failure{Engine: engine, Replay: replay, Calls: calls(f.of.record(f.ops)), Scenario: f.of.record(f.ops),
 			Err: fmt.Errorf("%w; the failing case passes on fresh buffers: the buffers share state across cases or with each other", f.err)}
 	}
 	ops := f.of.shrink(f.ops)
@@ -75,7 +75,7 @@ func (f failure[Op]) value(engine string) *Failure {
 		ops, err = f.ops, f.err
 	}
 	text := f.of.record(ops)
-	return &Failure{Engine: engine, Err: err, Calls: calls(text), Scenario: text}
+	return &Failure{Engine: engine, Replay: replay, Err: err, Calls: calls(text), Scenario: text}
 }
 
 // shrunk is f shrunk on fresh buffers, or nil if its ops pass there.
@@ -83,7 +83,7 @@ func (f failure[Op]) shrunk(engine string) *Failure {
 	if f.of.check(f.ops) == nil {
 		return nil
 	}
-	return f.value(engine)
+	return f.value(engine, "")
 }
 
 // calls counts the statements of a scenario after its header.

@@ -318,7 +318,7 @@ func checkSPSCRapid(r *run, newSPSC step.SPSCFactory) *Failure {
 		}
 	})
 	if failed {
-		return last.value("rapid, " + replay)
+		return last.value("rapid", replay)
 	}
 	r.stats("rapid", total)
 	return nil
@@ -383,7 +383,7 @@ func checkSPSCGopter(r *run, newSPSC step.SPSCFactory) *Failure {
 	}))
 	ok := props.Run(reporterFunc(func(string, *gopter.TestResult) {}))
 	if !ok {
-		return last.value(fmt.Sprintf("gopter; replay with %s=%d %s=%d", gopterSeedEnv, seed, scaleEnv, scale()))
+		return last.value("gopter", fmt.Sprintf("%s=%d %s=%d", gopterSeedEnv, seed, scaleEnv, scale()))
 	}
 	r.stats("gopter", stats)
 	return nil
