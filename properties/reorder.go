@@ -12,9 +12,6 @@ import (
 	"pgregory.net/rapid"
 )
 
-// serialLess: a is before b in RFC 1982 serial order on 16 bits.
-func serialLess(a, b uint16) bool { return int16(b-a) > 0 }
-
 // CheckReorder drives buffers from f with rapid: a stream of packets that
 // starts near 65535 (so that it wraps), shuffled within a window, some
 // duplicated, some late, some missing until the end, pops in between; in
