@@ -12,9 +12,9 @@ CORPUS_DIR ?= testdata
 .PHONY: test fmt-check vet staticcheck unit verify verify-properties bench bench-compare fuzz fuzz-smoke corpus
 
 ## test: the CI gate (formatting, vet, staticcheck, every test under -race,
-## and the peer module's tests: a reorder buffer of another project checked
-## with the same properties, its findings pinned by tests; the GitHub
-## workflows linted).
+## and the peer modules' tests: other projects' buffers checked with the
+## same properties, their findings pinned by tests; the GitHub workflows
+## linted).
 test: fmt-check vet staticcheck lint-workflows unit peers
 
 fmt-check:
@@ -47,11 +47,13 @@ verify-spsc:
 		-run '^(TestSPSCStress|TestSPSCCloseRace|TestLinearizable)$$' ./netbuf ./internal/spsccheck >$$log 2>&1; rc=$$?; \
 	grep -E '^(--- |ok|FAIL)|STATS' $$log; rm -f $$log; exit $$rc
 
-## peers: peers/pion, its own module (so that the library gains no
-## dependency): pion's jitterbuffer under properties.CheckReorder.
+## peers: every module under peers/ (each its own, so that the library gains
+## no dependency): other projects' buffers under the properties, their
+## findings pinned by tests (docs/peers.md).
 .PHONY: peers
 peers:
-	cd peers/pion && $(GO) vet ./... && $(GO) test -count=1 ./...
+	@for mod in peers/*/go.mod; do dir=$${mod%/go.mod}; echo "== $$dir"; \
+		(cd $$dir && $(GO) vet ./... && $(GO) test -count=1 ./...) || exit 1; done
 
 ## verify: the verification suite, one stage after the other (a failed stage
 ## does not stop the others), ending with one verdict: a table of every stage,
