@@ -6,14 +6,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/netbuf-go/netbuf/internal/fuzzcodec"
 	"github.com/netbuf-go/netbuf/internal/scenario"
-	"github.com/netbuf-go/netbuf/internal/spsccheck"
-	"github.com/netbuf-go/netbuf/internal/step"
-	"github.com/netbuf-go/netbuf/netbuf"
+	"github.com/netbuf-go/netbuf/internal/step/ordered"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
 
-func newBuffer(c, n int) (step.Buffer, error) { return netbuf.NewUnorderedBuffer(c, n) }
+var newBuffer = unordered.Netbuf
 
 // addAll adds every seed, or fails on the error that computing them gave.
 func addAll[T any](f *testing.F, seeds []T, err error) {
@@ -88,8 +89,8 @@ func FuzzScenario(f *testing.F) {
 			}
 		}
 		for _, s := range salvage(text) {
-			if s.SPSC && s.NewErr == "" && s.Cap <= scenario.MaxBytes && s.Slots <= scenario.MaxBytes {
-				if err := fuzzcodec.CheckSPSC(spsccheck.NewNetbuf, fuzzcodec.SPSCProgram{Cap: s.Cap, Slots: s.Slots, Ops: s.SPSCOps()}); err != nil {
+			if c, ok := s.Config.(spsc.Config); ok && s.NewErr == "" && c.Capacity <= scenario.MaxBytes && c.MaxPackets <= scenario.MaxBytes {
+				if err := fuzzcodec.CheckSPSC(spsc.Netbuf, fuzzcodec.SPSCProgram{Cap: c.Capacity, Slots: c.MaxPackets, Ops: scenario.OpsOf[spsc.Op](s)}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -134,9 +135,7 @@ func salvage(text string) []scenario.Scenario {
 	return ss
 }
 
-func newOrdered(c step.OrderedConfig) (step.OrderedBuffer, error) {
-	return netbuf.NewOrderedBuffer(netbuf.OrderedConfig(c))
-}
+var newOrdered = ordered.Netbuf
 
 // FuzzOrdered drives OrderedBuffer and model.Ordered with every operation
 // of the ordered contract, decoded from the fuzzer's bytes (see

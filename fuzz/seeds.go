@@ -8,6 +8,8 @@ import (
 
 	"github.com/netbuf-go/netbuf/internal/fuzzcodec"
 	"github.com/netbuf-go/netbuf/internal/scenario"
+	"github.com/netbuf-go/netbuf/internal/step/ordered"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
 )
 
 // SeedsEnv names an environment variable that replaces the regression
@@ -26,11 +28,11 @@ var (
 	corpus        = sync.OnceValues(readCorpus)
 	unorderedSeed = sync.OnceValues(func() ([][]byte, error) { return encodeAll(fuzzcodec.Programs, fuzzcodec.Encode, nil) })
 	orderedSeed   = sync.OnceValues(func() ([][]byte, error) {
-		seeds, err := encodeAll(fuzzcodec.OrderedPrograms, fuzzcodec.EncodeOrdered, func(s scenario.Scenario) bool { return s.Ordered != nil })
+		seeds, err := encodeAll(fuzzcodec.OrderedPrograms, fuzzcodec.EncodeOrdered, scenario.Is[ordered.Config])
 		return append(seeds, []byte{15, 3, 1, 3, 6, 0, 1, 8, 7, 3, 1, 8, 6, 3, 3, 32, 4, 1, 5, 8, 2}), err
 	})
 	spscSeed = sync.OnceValues(func() ([][]byte, error) {
-		return encodeAll(fuzzcodec.SPSCPrograms, fuzzcodec.EncodeSPSC, func(s scenario.Scenario) bool { return s.SPSC })
+		return encodeAll(fuzzcodec.SPSCPrograms, fuzzcodec.EncodeSPSC, scenario.Is[spsc.Config])
 	})
 	scenarioSeed = sync.OnceValues(scenarioSeeds)
 )

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/netbuf-go/netbuf/internal/fuzzcodec"
-	"github.com/netbuf-go/netbuf/internal/spsccheck"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
 )
 
 // FuzzSPSC drives netbuf's SPSC buffer (both halves, one goroutine) and
@@ -24,7 +24,7 @@ func FuzzSPSC(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if err := fuzzcodec.CheckSPSC(spsccheck.NewNetbuf, p); err != nil {
+		if err := fuzzcodec.CheckSPSC(spsc.Netbuf, p); err != nil {
 			t.Fatal(err)
 		}
 	})

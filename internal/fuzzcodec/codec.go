@@ -1,6 +1,6 @@
 // Package fuzz holds netbuf's native Go fuzz targets (in fuzz_test.go) and
 // what they share with tools: the byte format that turns a fuzzer's input
-// into a buffer configuration and an operation sequence (step.Op), and the
+// into a buffer configuration and an operation sequence (unordered.Op), and the
 // checks that run one against netbuf and the model.
 //
 // The byte format of FuzzUnordered (every input decodes to something, so
@@ -28,7 +28,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 	"github.com/netbuf-go/netbuf/model"
 )
 
@@ -36,7 +37,7 @@ import (
 // and the operations to apply to it.
 type Program struct {
 	Cap, Slots int
-	Ops        []step.Op
+	Ops        []unordered.Op
 }
 
 // Limits that keep a fuzz input cheap: a valid configuration larger than
@@ -54,17 +55,17 @@ var ErrTooBig = errors.New("fuzz: program too big to run")
 
 // kinds maps the head byte's bits 0-3 to an operation: every kind once,
 // then the common ones again.
-var kinds = [16]step.Kind{
-	step.OpPushWith, step.OpPush, step.OpPopWith, step.OpPop, step.OpReset, step.OpPushBatch,
-	step.OpReserve, step.OpCommit, step.OpAbort, step.OpPeek, step.OpRelease,
-	step.OpPushWith, step.OpPush, step.OpPopWith, step.OpPop, step.OpPushWith,
+var kinds = [16]unordered.Kind{
+	unordered.PushWith, unordered.Push, unordered.PopWith, unordered.Pop, unordered.Reset, unordered.PushBatch,
+	unordered.Reserve, unordered.Commit, unordered.Abort, unordered.Peek, unordered.Release,
+	unordered.PushWith, unordered.Push, unordered.PopWith, unordered.Pop, unordered.PushWith,
 }
 
 // callbacks maps the head byte's bits 4-7 to a callback: mostly ok.
-var callbacks = [16]step.Callback{
-	step.CallOK, step.CallOK, step.CallOK, step.CallOK, step.CallOK, step.CallOK, step.CallOK, step.CallOK,
-	step.CallErr, step.CallPanic, step.CallReenter, step.CallOther, step.CallNil, step.CallInvalidM,
-	step.CallForeign, step.CallOK,
+var callbacks = [16]lockstep.Callback{
+	lockstep.CallOK, lockstep.CallOK, lockstep.CallOK, lockstep.CallOK, lockstep.CallOK, lockstep.CallOK, lockstep.CallOK, lockstep.CallOK,
+	lockstep.CallErr, lockstep.CallPanic, lockstep.CallReenter, lockstep.CallOther, lockstep.CallNil, lockstep.CallInvalidM,
+	lockstep.CallForeign, lockstep.CallOK,
 }
 
 // Escape bytes of the number encoding.
@@ -148,8 +149,8 @@ func (p Program) fits() error {
 }
 
 // fitsOp reports ErrTooBig for an operation that would allocate too much.
-func fitsOp(op step.Op) error {
-	push := op.Kind == step.OpPush && op.MaxSize > MaxFuzzBytes
+func fitsOp(op unordered.Op) error {
+	push := op.Kind == unordered.Push && op.MaxSize > MaxFuzzBytes
 	if push || op.DstLen > MaxFuzzBytes || op.Bufs > MaxFuzzBytes || op.ReSize > MaxFuzzBytes || op.Spare > MaxFuzzBytes {
 		return fmt.Errorf("%w: %s", ErrTooBig, op)
 	}
@@ -157,33 +158,33 @@ func fitsOp(op step.Op) error {
 }
 
 // op reads one operation for a buffer of capacity c.
-func (r *reader) op(c int) step.Op {
+func (r *reader) op(c int) unordered.Op {
 	head := r.byte()
-	op := step.Op{Kind: kinds[head&15]}
+	op := unordered.Op{Kind: kinds[head&15]}
 	cb := callbacks[head>>4]
 	bound := max(c, 0)
 	switch op.Kind {
-	case step.OpPushWith:
+	case unordered.PushWith:
 		op.MaxSize = r.number(bound)
 		op.N = r.number(max(op.MaxSize, 0))
 		op.Seed = r.byte()
 		op.Fill = plain(cb)
 		r.nested(&op, op.Fill, bound)
-	case step.OpPush, step.OpReserve:
+	case unordered.Push, unordered.Reserve:
 		op.MaxSize = r.number(bound)
 		op.Seed = r.byte()
-	case step.OpPopWith:
+	case unordered.PopWith:
 		op.Consume = plain(cb)
 		r.nested(&op, op.Consume, bound)
-	case step.OpPop:
+	case unordered.Pop:
 		op.DstLen = r.number(bound)
 		op.Spare = int(head >> 4) // a pop has no callback: its bits give dst spare capacity
-	case step.OpCommit:
+	case unordered.Commit:
 		op.N = r.number(bound)
-	case step.OpPushBatch:
+	case unordered.PushBatch:
 		op.MaxSize = r.number(bound)
-		op.Bufs = r.number(step.MaxBatch)
-		op.M = int(r.byte()) % (step.MaxBatch + 1)
+		op.Bufs = r.number(unordered.MaxBatch)
+		op.M = int(r.byte()) % (unordered.MaxBatch + 1)
 		for i := range op.M {
 			op.Lens[i] = r.number(max(op.MaxSize, 0))
 		}
@@ -195,17 +196,17 @@ func (r *reader) op(c int) step.Op {
 }
 
 // plain is cb for a PushWith or PopWith: the batch-only callbacks read as ok.
-func plain(cb step.Callback) step.Callback {
-	if cb == step.CallInvalidM || cb == step.CallForeign {
-		return step.CallOK
+func plain(cb lockstep.Callback) lockstep.Callback {
+	if cb == lockstep.CallInvalidM || cb == lockstep.CallForeign {
+		return lockstep.CallOK
 	}
 	return cb
 }
 
 // nested reads the nested call of a callback that makes one.
-func (r *reader) nested(op *step.Op, cb step.Callback, bound int) {
-	if cb == step.CallReenter || cb == step.CallOther {
-		op.Reenter = step.Kind(r.byte() % byte(step.NumKinds))
+func (r *reader) nested(op *unordered.Op, cb lockstep.Callback, bound int) {
+	if cb == lockstep.CallReenter || cb == lockstep.CallOther {
+		op.Reenter = unordered.Kind(r.byte() % byte(unordered.NumKinds))
 		op.ReSize = r.number(bound)
 	}
 }

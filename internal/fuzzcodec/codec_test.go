@@ -6,8 +6,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/netbuf-go/netbuf/internal/fuzzcodec"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
 
 // TestCodecRoundTrip checks that Encode is Decode's inverse on programs
@@ -26,27 +28,27 @@ func TestCodecRoundTrip(t *testing.T) {
 		}
 	}
 	programs = append(programs, fuzzcodec.Program{Cap: 1000, Slots: 0, Ops: nil},
-		fuzzcodec.Program{Cap: 300, Slots: 9, Ops: []step.Op{
-			{Kind: step.OpPushWith, MaxSize: 250, N: 251, Fill: step.CallReenter, Reenter: step.OpPop, Seed: 3},
-			{Kind: step.OpPushWith, MaxSize: -7, N: -1, Fill: step.CallReenter, Reenter: step.OpReset},
-			{Kind: step.OpPush, MaxSize: 314, Seed: 255},
-			{Kind: step.OpPop, DstLen: -2},
-			{Kind: step.OpPopWith, Consume: step.CallPanic},
-			{Kind: step.OpPushBatch, MaxSize: 7, Bufs: 9, M: 3, Lens: [step.MaxBatch]int{7, 0, 8}, Fill: step.CallForeign, Seed: 1},
-			{Kind: step.OpPushBatch, MaxSize: 0, Bufs: -1, Fill: step.CallOther, Reenter: step.OpReserve, ReSize: 301},
-			{Kind: step.OpPopWith, Consume: step.CallNil},
-			{Kind: step.OpReserve, MaxSize: 299, Seed: 9},
-			{Kind: step.OpCommit, N: -1},
-			{Kind: step.OpAbort}, {Kind: step.OpPeek}, {Kind: step.OpRelease},
-			{Kind: step.OpPopWith, Consume: step.CallOther, Reenter: step.OpCommit, ReSize: -2},
+		fuzzcodec.Program{Cap: 300, Slots: 9, Ops: []unordered.Op{
+			{Kind: unordered.PushWith, MaxSize: 250, N: 251, Fill: lockstep.CallReenter, Reenter: unordered.Pop, Seed: 3},
+			{Kind: unordered.PushWith, MaxSize: -7, N: -1, Fill: lockstep.CallReenter, Reenter: unordered.Reset},
+			{Kind: unordered.Push, MaxSize: 314, Seed: 255},
+			{Kind: unordered.Pop, DstLen: -2},
+			{Kind: unordered.PopWith, Consume: lockstep.CallPanic},
+			{Kind: unordered.PushBatch, MaxSize: 7, Bufs: 9, M: 3, Lens: [unordered.MaxBatch]int{7, 0, 8}, Fill: lockstep.CallForeign, Seed: 1},
+			{Kind: unordered.PushBatch, MaxSize: 0, Bufs: -1, Fill: lockstep.CallOther, Reenter: unordered.Reserve, ReSize: 301},
+			{Kind: unordered.PopWith, Consume: lockstep.CallNil},
+			{Kind: unordered.Reserve, MaxSize: 299, Seed: 9},
+			{Kind: unordered.Commit, N: -1},
+			{Kind: unordered.Abort}, {Kind: unordered.Peek}, {Kind: unordered.Release},
+			{Kind: unordered.PopWith, Consume: lockstep.CallOther, Reenter: unordered.Commit, ReSize: -2},
 		}})
 	// Every value around the edges of the number encoding, for a small and a
 	// large bound: in range, just over (B+1 to B+14), past that, -1, -2.
 	for _, c := range []int{7, 300} {
 		p := fuzzcodec.Program{Cap: c, Slots: 1}
 		for _, v := range []int{0, c - 1, c, c + 1, c + 14, c + 15, 0xEF, 0xF0, 0xFE, 0xFF, -1, -2} {
-			p.Ops = append(p.Ops, step.Op{Kind: step.OpPop, DstLen: v},
-				step.Op{Kind: step.OpPushWith, MaxSize: 5, N: v})
+			p.Ops = append(p.Ops, unordered.Op{Kind: unordered.Pop, DstLen: v},
+				unordered.Op{Kind: unordered.PushWith, MaxSize: 5, N: v})
 		}
 		programs = append(programs, p)
 	}

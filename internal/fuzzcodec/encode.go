@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
 
 // Encode turns a Program into a fuzz input that Decode reads back to the
@@ -59,22 +60,22 @@ func (w *writer) number(v, bound int) {
 	}
 }
 
-func (w *writer) op(op step.Op, c int) error {
+func (w *writer) op(op unordered.Op, c int) error {
 	if err := fitsOp(op); err != nil {
 		return err
 	}
 	if !canonical(op) {
 		return fmt.Errorf("fuzz: cannot encode %s", op)
 	}
-	cb := step.CallOK
+	cb := lockstep.CallOK
 	switch op.Kind {
-	case step.OpPushWith, step.OpPushBatch:
+	case unordered.PushWith, unordered.PushBatch:
 		cb = op.Fill
-	case step.OpPopWith:
+	case unordered.PopWith:
 		cb = op.Consume
 	}
 	k, c1 := slices.Index(kinds[:], op.Kind), slices.Index(callbacks[:], cb)
-	if op.Kind == step.OpPop {
+	if op.Kind == unordered.Pop {
 		c1 = op.Spare
 	}
 	if k < 0 || c1 < 0 || c1 > 15 {
@@ -83,27 +84,27 @@ func (w *writer) op(op step.Op, c int) error {
 	w.byte(byte(c1)<<4 | byte(k))
 	bound := max(c, 0)
 	switch op.Kind {
-	case step.OpPushWith:
+	case unordered.PushWith:
 		w.number(op.MaxSize, bound)
 		w.number(op.N, max(op.MaxSize, 0))
 		w.byte(op.Seed)
-	case step.OpPush, step.OpReserve:
+	case unordered.Push, unordered.Reserve:
 		w.number(op.MaxSize, bound)
 		w.byte(op.Seed)
-	case step.OpPop:
+	case unordered.Pop:
 		w.number(op.DstLen, bound)
-	case step.OpCommit:
+	case unordered.Commit:
 		w.number(op.N, bound)
-	case step.OpPushBatch:
+	case unordered.PushBatch:
 		w.number(op.MaxSize, bound)
-		w.number(op.Bufs, step.MaxBatch)
+		w.number(op.Bufs, unordered.MaxBatch)
 		w.byte(byte(op.M))
 		for _, n := range op.Lens[:op.M] {
 			w.number(n, max(op.MaxSize, 0))
 		}
 		w.byte(op.Seed)
 	}
-	if cb == step.CallReenter || cb == step.CallOther {
+	if cb == lockstep.CallReenter || cb == lockstep.CallOther {
 		w.byte(byte(op.Reenter))
 		w.number(op.ReSize, bound)
 	}
@@ -112,41 +113,41 @@ func (w *writer) op(op step.Op, c int) error {
 
 // canonical reports whether op is one Decode can produce: only the fields
 // its kind reads are set, and its callback is one the kind takes.
-func canonical(op step.Op) bool {
-	q := step.Op{Kind: op.Kind}
+func canonical(op unordered.Op) bool {
+	q := unordered.Op{Kind: op.Kind}
 	nests := false
 	switch op.Kind {
-	case step.OpPushWith:
+	case unordered.PushWith:
 		q.MaxSize, q.N, q.Seed, q.Fill = op.MaxSize, op.N, op.Seed, op.Fill
-		nests = op.Fill == step.CallReenter || op.Fill == step.CallOther
-		if op.Fill == step.CallInvalidM || op.Fill == step.CallForeign {
+		nests = op.Fill == lockstep.CallReenter || op.Fill == lockstep.CallOther
+		if op.Fill == lockstep.CallInvalidM || op.Fill == lockstep.CallForeign {
 			return false
 		}
-	case step.OpPush, step.OpReserve:
+	case unordered.Push, unordered.Reserve:
 		q.MaxSize, q.Seed = op.MaxSize, op.Seed
-	case step.OpPopWith:
+	case unordered.PopWith:
 		q.Consume = op.Consume
-		nests = op.Consume == step.CallReenter || op.Consume == step.CallOther
-		if op.Consume == step.CallInvalidM || op.Consume == step.CallForeign {
+		nests = op.Consume == lockstep.CallReenter || op.Consume == lockstep.CallOther
+		if op.Consume == lockstep.CallInvalidM || op.Consume == lockstep.CallForeign {
 			return false
 		}
-	case step.OpPop:
+	case unordered.Pop:
 		q.DstLen, q.Spare = op.DstLen, op.Spare
-	case step.OpCommit:
+	case unordered.Commit:
 		q.N = op.N
-	case step.OpPushBatch:
-		if op.M < 0 || op.M > step.MaxBatch {
+	case unordered.PushBatch:
+		if op.M < 0 || op.M > unordered.MaxBatch {
 			return false
 		}
 		q.MaxSize, q.Bufs, q.M, q.Seed, q.Fill = op.MaxSize, op.Bufs, op.M, op.Seed, op.Fill
 		copy(q.Lens[:op.M], op.Lens[:op.M])
-		nests = op.Fill == step.CallReenter || op.Fill == step.CallOther
+		nests = op.Fill == lockstep.CallReenter || op.Fill == lockstep.CallOther
 	}
 	if nests {
-		if op.Reenter >= step.NumKinds {
+		if op.Reenter >= unordered.NumKinds {
 			return false
 		}
 		q.Reenter, q.ReSize = op.Reenter, op.ReSize
 	}
-	return q == op && op.Kind < step.NumKinds
+	return q == op && op.Kind < unordered.NumKinds
 }

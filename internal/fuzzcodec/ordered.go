@@ -5,15 +5,15 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/netbuf-go/netbuf/internal/scenario"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/ordered"
 )
 
 // OrderedProgram is what one FuzzOrdered input means: an ordered buffer's
 // configuration and the operations to apply to it.
 type OrderedProgram struct {
-	Config step.OrderedConfig
-	Ops    []step.OrderedOp
+	Config ordered.Config
+	Ops    []ordered.Op
 }
 
 // The FuzzOrdered byte format: six configuration bytes, capacity 1 + b%64,
@@ -27,13 +27,13 @@ type OrderedProgram struct {
 // 4-byte big-endian uint32 (so that out-of-range ones are reachable).
 
 // okinds maps the head byte's bits 0-2 to an operation.
-var okinds = [8]step.OKind{step.OPushWith, step.OPush, step.OPopWith, step.OPop, step.OSkipTo, step.OMissing, step.OReset, step.OPush}
+var okinds = [8]ordered.Kind{ordered.PushWith, ordered.Push, ordered.PopWith, ordered.Pop, ordered.SkipTo, ordered.Missing, ordered.Reset, ordered.Push}
 
 // DecodeOrdered turns a fuzz input into an OrderedProgram. It fails only
 // with ErrTooBig, for an operation that would allocate too much.
 func DecodeOrdered(data []byte) (OrderedProgram, error) {
 	r := &reader{data: data}
-	c := step.OrderedConfig{Capacity: 1 + int(r.byte())%64, MaxPackets: 1 + int(r.byte())%8, SeqBits: 2 + int(r.byte())%4}
+	c := ordered.Config{Capacity: 1 + int(r.byte())%64, MaxPackets: 1 + int(r.byte())%8, SeqBits: 2 + int(r.byte())%4}
 	m := 1 << c.SeqBits
 	c.Window = 1 + int(r.byte())%(m/2)
 	c.First = uint32(int(r.byte()) % m)
@@ -41,7 +41,7 @@ func DecodeOrdered(data []byte) (OrderedProgram, error) {
 	p := OrderedProgram{Config: c}
 	for r.more() && len(p.Ops) < MaxFuzzOps {
 		op := r.oop(c)
-		if (op.Kind == step.OPush && op.MaxSize > MaxFuzzBytes) || op.DstLen > MaxFuzzBytes || op.ReSize > MaxFuzzBytes {
+		if (op.Kind == ordered.Push && op.MaxSize > MaxFuzzBytes) || op.DstLen > MaxFuzzBytes || op.ReSize > MaxFuzzBytes {
 			return OrderedProgram{}, fmt.Errorf("%w: %s", ErrTooBig, op)
 		}
 		p.Ops = append(p.Ops, op)
@@ -60,36 +60,36 @@ func (r *reader) seq(m int) uint32 {
 	return binary.BigEndian.Uint32(b[:])
 }
 
-func (r *reader) oop(c step.OrderedConfig) step.OrderedOp {
+func (r *reader) oop(c ordered.Config) ordered.Op {
 	head := r.byte()
-	op := step.OrderedOp{Kind: okinds[head&7]}
+	op := ordered.Op{Kind: okinds[head&7]}
 	cb, m := plain(callbacks[head>>4]), 1<<c.SeqBits
-	if op.Kind == step.OPop {
-		cb = step.CallOK
+	if op.Kind == ordered.Pop {
+		cb = lockstep.CallOK
 	}
 	switch op.Kind {
-	case step.OPushWith:
+	case ordered.PushWith:
 		op.MaxSize = r.number(c.Capacity)
 		op.Seq = r.seq(m)
 		op.N = r.number(max(op.MaxSize, 0))
 		op.Seed = r.byte()
 		op.Fill = cb
-	case step.OPush:
+	case ordered.Push:
 		op.MaxSize = r.number(c.Capacity)
 		op.Seq = r.seq(m)
 		op.Seed = r.byte()
-	case step.OPopWith:
+	case ordered.PopWith:
 		op.Consume = cb
-	case step.OPop:
+	case ordered.Pop:
 		op.DstLen = r.number(c.Capacity)
 		op.Spare = int(head >> 4) // no callback: the bits give dst spare capacity
-	case step.OSkipTo:
+	case ordered.SkipTo:
 		op.Seq = r.seq(m)
-	case step.OMissing:
+	case ordered.Missing:
 		op.Max = int(r.byte())
 	}
-	if (op.Kind == step.OPushWith || op.Kind == step.OPopWith) && (cb == step.CallReenter || cb == step.CallOther) {
-		op.Reenter = step.OKind(r.byte() % byte(step.NumOKinds))
+	if (op.Kind == ordered.PushWith || op.Kind == ordered.PopWith) && (cb == lockstep.CallReenter || cb == lockstep.CallOther) {
+		op.Reenter = ordered.Kind(r.byte() % byte(ordered.NumKinds))
 		op.ReSize = r.number(c.Capacity)
 	}
 	return op
@@ -128,14 +128,14 @@ func (w *writer) seq(s uint32, m int) {
 	w.buf = binary.BigEndian.AppendUint32(w.buf, s)
 }
 
-func (w *writer) oop(op step.OrderedOp, c step.OrderedConfig) error {
+func (w *writer) oop(op ordered.Op, c ordered.Config) error {
 	k := slices.Index(okinds[:], op.Kind)
 	cb := op.Fill
-	if op.Kind == step.OPopWith {
+	if op.Kind == ordered.PopWith {
 		cb = op.Consume
 	}
 	ci := slices.Index(callbacks[:], cb)
-	if op.Kind == step.OPop {
+	if op.Kind == ordered.Pop {
 		ci = op.Spare
 	}
 	if k < 0 || ci < 0 || ci > 15 {
@@ -144,57 +144,28 @@ func (w *writer) oop(op step.OrderedOp, c step.OrderedConfig) error {
 	w.byte(byte(ci)<<4 | byte(k))
 	m := 1 << c.SeqBits
 	switch op.Kind {
-	case step.OPushWith:
+	case ordered.PushWith:
 		w.number(op.MaxSize, c.Capacity)
 		w.seq(op.Seq, m)
 		w.number(op.N, max(op.MaxSize, 0))
 		w.byte(op.Seed)
-	case step.OPush:
+	case ordered.Push:
 		w.number(op.MaxSize, c.Capacity)
 		w.seq(op.Seq, m)
 		w.byte(op.Seed)
-	case step.OPop:
+	case ordered.Pop:
 		w.number(op.DstLen, c.Capacity)
-	case step.OSkipTo:
+	case ordered.SkipTo:
 		w.seq(op.Seq, m)
-	case step.OMissing:
+	case ordered.Missing:
 		if op.Max < 0 || op.Max > 255 {
 			return fmt.Errorf("fuzz: cannot encode %s", op)
 		}
 		w.byte(byte(op.Max))
 	}
-	if (op.Kind == step.OPushWith || op.Kind == step.OPopWith) && (cb == step.CallReenter || cb == step.CallOther) {
+	if (op.Kind == ordered.PushWith || op.Kind == ordered.PopWith) && (cb == lockstep.CallReenter || cb == lockstep.CallOther) {
 		w.byte(byte(op.Reenter))
 		w.number(op.ReSize, c.Capacity)
 	}
 	return nil
-}
-
-// CheckOrdered runs p on a buffer from newBuffer and on model.Ordered in
-// lockstep; the error shows the failing program as a scenario.
-func CheckOrdered(newBuffer step.OrderedFactory, p OrderedProgram) error {
-	err := step.CheckOrderedOps(newBuffer, p.Config, p.Ops)
-	if err == nil {
-		return nil
-	}
-	ops := step.ShrinkOrdered(newBuffer, p.Config, p.Ops)
-	s := scenario.RecordOrdered(p.Config, ops)
-	return fmt.Errorf("%w\nshrunk to %d of %d operations; as a scenario (the model's answers):\n%s",
-		err, len(ops), len(p.Ops), scenario.Format([]scenario.Scenario{s}))
-}
-
-// OrderedPrograms turns the ordered scenarios of one file into programs,
-// dropping those the byte format cannot express.
-func OrderedPrograms(ss []scenario.Scenario) []OrderedProgram {
-	var out []OrderedProgram
-	for _, s := range ss {
-		if s.Ordered == nil {
-			continue
-		}
-		p := OrderedProgram{Config: *s.Ordered, Ops: s.OrderedOps()}
-		if _, err := EncodeOrdered(p); err == nil {
-			out = append(out, p)
-		}
-	}
-	return out
 }

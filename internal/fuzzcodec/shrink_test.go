@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/netbuf-go/netbuf/internal/fuzzcodec"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 	"github.com/netbuf-go/netbuf/netbuf"
 )
 
@@ -18,7 +18,7 @@ func (b forgetfulBuffer) Push(p []byte) error {
 	return b.UnorderedBuffer.Push(p)
 }
 
-func newForgetful(c, n int) (step.Buffer, error) {
+func newForgetful(c, n int) (unordered.Buffer, error) {
 	b, err := netbuf.NewUnorderedBuffer(c, n)
 	return forgetfulBuffer{b}, err
 }
@@ -26,9 +26,9 @@ func newForgetful(c, n int) (step.Buffer, error) {
 // TestCheckAndShrink checks that CheckUnordered catches a broken buffer and
 // that Shrink cuts the program down to the one operation that shows it.
 func TestCheckAndShrink(t *testing.T) {
-	push := func(n int) step.Op { return step.Op{Kind: step.OpPush, MaxSize: n} }
-	pop := step.Op{Kind: step.OpPop, DstLen: 8}
-	p := fuzzcodec.Program{Cap: 8, Slots: 4, Ops: []step.Op{push(3), pop, push(2), push(0), pop, push(5), pop, pop}}
+	push := func(n int) unordered.Op { return unordered.Op{Kind: unordered.Push, MaxSize: n} }
+	pop := unordered.Op{Kind: unordered.Pop, DstLen: 8}
+	p := fuzzcodec.Program{Cap: 8, Slots: 4, Ops: []unordered.Op{push(3), pop, push(2), push(0), pop, push(5), pop, pop}}
 	if err := fuzzcodec.CheckUnordered(newBuffer, p); err != nil {
 		t.Fatalf("netbuf fails: %v", err)
 	}
@@ -44,5 +44,5 @@ func TestCheckAndShrink(t *testing.T) {
 	}
 }
 
-// newBuffer is netbuf's constructor as a step.Factory.
-func newBuffer(c, n int) (step.Buffer, error) { return netbuf.NewUnorderedBuffer(c, n) }
+// newBuffer is netbuf's constructor as a unordered.Factory.
+func newBuffer(c, n int) (unordered.Buffer, error) { return netbuf.NewUnorderedBuffer(c, n) }

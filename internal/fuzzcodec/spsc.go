@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/netbuf-go/netbuf/internal/scenario"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
 )
 
 // SPSCProgram is what one FuzzSPSC input means: an SPSC buffer's
@@ -13,22 +13,22 @@ import (
 // goroutine.
 type SPSCProgram struct {
 	Cap, Slots int
-	Ops        []step.SPSCOp
+	Ops        []spsc.Op
 }
 
 // The FuzzSPSC byte format: capacity 1 + b%32, slots 1 + b%8 (a tiny
 // buffer that wraps, pads and restarts at 0 every few packets); then calls
 // until the input ends, each a head byte (bits 0-3: the kind, mod
-// step.NumSKinds; bits 4-7: the callback, mostly ok, see scallbacks)
+// spsc.NumKinds; bits 4-7: the callback, mostly ok, see scallbacks)
 // and its fields, numbers as FuzzUnordered's (relative to Cap; above it,
 // -1, or escaped): reserve, push and waitroom: size, seed; pushwith: size,
 // n, seed; commit: n; pop: dst length; a nested call's kind (a byte, taken
 // within the half the callback calls) and size.
 
-var scallbacks = [16]step.Callback{
-	step.CallOK, step.CallOK, step.CallOK, step.CallOK, step.CallOK, step.CallOK,
-	step.CallOK, step.CallOK, step.CallErr, step.CallPanic, step.CallReenter,
-	step.CallOther, step.CallNil, step.CallReenter, step.CallOther, step.CallErr,
+var scallbacks = [16]lockstep.Callback{
+	lockstep.CallOK, lockstep.CallOK, lockstep.CallOK, lockstep.CallOK, lockstep.CallOK, lockstep.CallOK,
+	lockstep.CallOK, lockstep.CallOK, lockstep.CallErr, lockstep.CallPanic, lockstep.CallReenter,
+	lockstep.CallOther, lockstep.CallNil, lockstep.CallReenter, lockstep.CallOther, lockstep.CallErr,
 }
 
 // DecodeSPSC turns a fuzz input into an SPSCProgram. It fails only with
@@ -46,31 +46,31 @@ func DecodeSPSC(data []byte) (SPSCProgram, error) {
 	return p, nil
 }
 
-func (r *reader) sop(c int) step.SPSCOp {
+func (r *reader) sop(c int) spsc.Op {
 	head := r.byte()
-	op := step.SPSCOp{Kind: step.SKind(int(head&15) % int(step.NumSKinds))}
+	op := spsc.Op{Kind: spsc.Kind(int(head&15) % int(spsc.NumKinds))}
 	switch op.Kind {
-	case step.SReserve, step.SPush, step.SWaitRoom:
+	case spsc.Reserve, spsc.Push, spsc.WaitRoom:
 		op.MaxSize = r.number(c)
 		op.Seed = r.byte()
-	case step.SPushWith:
+	case spsc.PushWith:
 		op.MaxSize = r.number(c)
 		op.N = r.number(max(op.MaxSize, 0))
 		op.Seed = r.byte()
-	case step.SCommit:
+	case spsc.Commit:
 		op.N = r.number(c)
-	case step.SPop:
+	case spsc.Pop:
 		op.DstLen = r.number(c)
 	}
-	if op.Kind == step.SPushWith || op.Kind == step.SPopWith {
+	if op.Kind == spsc.PushWith || op.Kind == spsc.PopWith {
 		op.Callback = scallbacks[head>>4]
-		if op.Callback == step.CallReenter || op.Callback == step.CallOther {
-			producer := op.Kind.Producer() == (op.Callback == step.CallReenter)
-			lo, n := step.SPeek, int(step.NumSKinds-step.SPeek)
+		if op.Callback == lockstep.CallReenter || op.Callback == lockstep.CallOther {
+			producer := op.Kind.Producer() == (op.Callback == lockstep.CallReenter)
+			lo, n := spsc.Peek, int(spsc.NumKinds-spsc.Peek)
 			if producer {
-				lo, n = step.SReserve, int(step.SPLen-step.SReserve)+1
+				lo, n = spsc.Reserve, int(spsc.PLen-spsc.Reserve)+1
 			}
-			op.Reenter = lo + step.SKind(int(r.byte())%n)
+			op.Reenter = lo + spsc.Kind(int(r.byte())%n)
 			op.ReSize = r.number(c)
 		}
 	}
@@ -95,62 +95,31 @@ func EncodeSPSC(p SPSCProgram) ([]byte, error) {
 	return w.buf, nil
 }
 
-func (w *writer) sop(op step.SPSCOp, c int) {
+func (w *writer) sop(op spsc.Op, c int) {
 	ci := 0 // CallOK
-	if op.Kind == step.SPushWith || op.Kind == step.SPopWith {
+	if op.Kind == spsc.PushWith || op.Kind == spsc.PopWith {
 		ci = max(slices.Index(scallbacks[:], op.Callback), 0)
 	}
 	w.byte(byte(ci)<<4 | byte(op.Kind))
 	switch op.Kind {
-	case step.SReserve, step.SPush, step.SWaitRoom:
+	case spsc.Reserve, spsc.Push, spsc.WaitRoom:
 		w.number(op.MaxSize, c)
 		w.byte(op.Seed)
-	case step.SPushWith:
+	case spsc.PushWith:
 		w.number(op.MaxSize, c)
 		w.number(op.N, max(op.MaxSize, 0))
 		w.byte(op.Seed)
-	case step.SCommit:
+	case spsc.Commit:
 		w.number(op.N, c)
-	case step.SPop:
+	case spsc.Pop:
 		w.number(op.DstLen, c)
 	}
-	if (op.Kind == step.SPushWith || op.Kind == step.SPopWith) && (op.Callback == step.CallReenter || op.Callback == step.CallOther) {
-		lo := step.SPeek
+	if (op.Kind == spsc.PushWith || op.Kind == spsc.PopWith) && (op.Callback == lockstep.CallReenter || op.Callback == lockstep.CallOther) {
+		lo := spsc.Peek
 		if op.Reenter.Producer() {
-			lo = step.SReserve
+			lo = spsc.Reserve
 		}
 		w.byte(byte(op.Reenter - lo))
 		w.number(op.ReSize, c)
 	}
-}
-
-// SPSCPrograms turns the SPSC scenarios of one file into programs,
-// dropping those the byte format cannot express.
-func SPSCPrograms(ss []scenario.Scenario) []SPSCProgram {
-	var out []SPSCProgram
-	for _, s := range ss {
-		if !s.SPSC {
-			continue
-		}
-		p := SPSCProgram{Cap: s.Cap, Slots: s.Slots, Ops: s.SPSCOps()}
-		if _, err := EncodeSPSC(p); err == nil {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// CheckSPSC runs p on halves from f and on model.SPSC in lockstep
-// (step.SPSCPair: equal results, counters and the producer's Check after
-// every call), then drains both; the error shows the failing program,
-// shrunk, as a scenario.
-func CheckSPSC(f step.SPSCFactory, p SPSCProgram) error {
-	err := step.CheckSPSCOps(f, p.Cap, p.Slots, p.Ops)
-	if err == nil {
-		return nil
-	}
-	ops := step.ShrinkSPSC(f, p.Cap, p.Slots, p.Ops)
-	s := scenario.RecordSPSC(p.Cap, p.Slots, step.WithDrain(p.Cap, p.Slots, ops))
-	return fmt.Errorf("%w\nshrunk to %d of %d calls; as a scenario (the model's answers):\n%s",
-		err, len(ops), len(p.Ops), scenario.Format([]scenario.Scenario{s}))
 }

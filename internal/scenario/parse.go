@@ -2,11 +2,10 @@ package scenario
 
 import (
 	"fmt"
-	"strconv"
+	"slices"
 	"strings"
 
-	"github.com/netbuf-go/netbuf/internal/step"
-	"github.com/netbuf-go/netbuf/model"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
 )
 
 // SyntaxError is a line that Parse refuses.
@@ -22,6 +21,7 @@ func (e *SyntaxError) Unwrap() error { return e.Err }
 // text; its errors are *SyntaxError, naming the line.
 func Parse(text string) ([]Scenario, error) {
 	var out []Scenario
+	var fam lockstep.Syntax // the family of the last header
 	for i, raw := range strings.Split(text, "\n") {
 		line := i + 1
 		stmt, answer, arrow, err := splitLine(raw)
@@ -31,12 +31,12 @@ func Parse(text string) ([]Scenario, error) {
 		if len(stmt) == 0 {
 			continue
 		}
-		if stmt[0] == "new" || stmt[0] == "ordered" || stmt[0] == "spsc" {
-			s, err := parseNew(stmt, answer, arrow)
+		if f := familyOf(stmt[0]); f != nil {
+			s, err := parseHeader(f, stmt, answer, arrow)
 			if err != nil {
 				return nil, &SyntaxError{line, err}
 			}
-			s.Line = line
+			s.Line, fam = line, f
 			out = append(out, s)
 			continue
 		}
@@ -47,7 +47,7 @@ func Parse(text string) ([]Scenario, error) {
 		if cur.NewErr != "" {
 			return nil, &SyntaxError{line, fmt.Errorf("%q after a `new` that fails", stmt[0])}
 		}
-		st, err := parseStep(stmt, answer, arrow, cur)
+		st, err := parseStep(fam, stmt, answer, arrow)
 		if err != nil {
 			return nil, &SyntaxError{line, err}
 		}
@@ -76,35 +76,27 @@ func splitLine(raw string) (stmt, answer []string, arrow bool, err error) {
 	return stmt, answer, arrow, nil
 }
 
-// parseNew reads "new C S [-> ok | -> ErrX]", an SPSC buffer's "spsc C S
-// [-> ...]", or an ordered buffer's "ordered C S window=W bits=B [first=F]
-// [resync] [-> ...]".
-func parseNew(stmt, answer []string, arrow bool) (Scenario, error) {
-	var s Scenario
-	if stmt[0] == "ordered" {
-		cfg, err := step.ParseOrderedConfig(stmt[1:])
-		if err != nil {
-			return Scenario{}, err
+// familyOf is the family whose header word is word, nil if none.
+func familyOf(word string) lockstep.Syntax {
+	for _, f := range families {
+		if f.Header() == word {
+			return f
 		}
-		s = Scenario{Cap: cfg.Capacity, Slots: cfg.MaxPackets, Ordered: &cfg}
-	} else {
-		if len(stmt) != 3 {
-			return Scenario{}, fmt.Errorf("want `%s <capacityBytes> <maxPackets>`", stmt[0])
-		}
-		c, err := parseInt(stmt[1])
-		if err != nil {
-			return Scenario{}, err
-		}
-		n, err := parseInt(stmt[2])
-		if err != nil {
-			return Scenario{}, err
-		}
-		s = Scenario{Cap: c, Slots: n, SPSC: stmt[0] == "spsc"}
 	}
-	c, n := s.Cap, s.Slots
-	valid := c >= 1 && n >= 1 && c <= model.MaxCapacity && n <= model.MaxCapacity
-	if valid && (c > MaxBytes || n > MaxBytes) {
-		return Scenario{}, fmt.Errorf("%s %d %d: beyond the replay's limit of %d (scenario.MaxBytes)", stmt[0], c, n, MaxBytes)
+	return nil
+}
+
+// parseHeader reads a header of f, e.g. "new C S [-> ok | -> ErrX]",
+// "spsc C S [-> ...]", or "ordered C S window=W bits=B [first=F] [resync]
+// [-> ...]".
+func parseHeader(f lockstep.Syntax, stmt, answer []string, arrow bool) (Scenario, error) {
+	c, err := f.ParseConfig(stmt[1:])
+	if err != nil {
+		return Scenario{}, err
+	}
+	s := newScenario(0, c)
+	if capacity, slots, valid := c.Size(); valid && (capacity > MaxBytes || slots > MaxBytes) {
+		return Scenario{}, fmt.Errorf("%s: beyond the replay's limit of %d (scenario.MaxBytes)", c, MaxBytes)
 	}
 	if !arrow {
 		return s, nil
@@ -112,8 +104,8 @@ func parseNew(stmt, answer []string, arrow bool) (Scenario, error) {
 	switch {
 	case len(answer) != 1:
 		return Scenario{}, fmt.Errorf("`%s` answers ok or one error name", stmt[0])
-	case answer[0] == AnswerOK:
-	case step.IsErrName(answer[0]):
+	case answer[0] == lockstep.AnswerOK:
+	case lockstep.IsErrName(answer[0]):
 		s.NewErr = answer[0]
 	default:
 		return Scenario{}, fmt.Errorf("unknown answer %q", answer[0])
@@ -121,95 +113,32 @@ func parseNew(stmt, answer []string, arrow bool) (Scenario, error) {
 	return s, nil
 }
 
-// parseStep reads a query or an operation of s's buffer with its answer.
-func parseStep(stmt, answer []string, arrow bool, s *Scenario) (Step, error) {
-	ordered := s.Ordered != nil
-	if isQuery(stmt[0]) && (ordered || stmt[0] != "next") {
+// parseStep reads a query or an operation of f with its answer.
+func parseStep(f lockstep.Syntax, stmt, answer []string, arrow bool) (Step, error) {
+	if slices.Contains(f.Queries(), stmt[0]) {
 		if len(stmt) != 1 || len(answer) != 1 {
 			return Step{}, fmt.Errorf("want `%s -> <number>`", stmt[0])
 		}
-		v, err := parseInt(answer[0])
-		return Step{Query: stmt[0], Want: Want{Value: v, Used: none, Len: none, Next: none}, Ordered: ordered, SPSC: s.SPSC}, err
+		v, err := lockstep.ParseInt(answer[0])
+		return Step{Stmt: lockstep.Query(stmt[0]), Want: Want{Value: v, Used: lockstep.None, Len: lockstep.None, Next: lockstep.None}}, err
 	}
-	want := Want{Used: none, Len: none, Next: none}
+	want := lockstep.NoWant
 	var err error
 	if arrow {
-		if want, err = parseWant(answer); err != nil {
+		if want, err = lockstep.ParseWant(answer); err != nil {
 			return Step{}, err
 		}
 	}
-	if ordered {
-		op, err := step.ParseOrderedOp(stmt)
-		if err == nil && max(op.MaxSize, op.DstLen, op.Spare, op.ReSize) > MaxBytes {
-			err = fmt.Errorf("%s: beyond the replay's limit of %d (scenario.MaxBytes)", op.Kind, MaxBytes)
-		}
-		return Step{OOp: op, Want: want, Ordered: true}, err
-	}
-	if s.SPSC {
-		op, err := step.ParseSPSCOp(stmt)
-		if err == nil && max(op.MaxSize, op.DstLen, op.ReSize) > MaxBytes {
-			err = fmt.Errorf("%s: beyond the replay's limit of %d (scenario.MaxBytes)", op.Kind, MaxBytes)
-		}
-		return Step{SOp: op, Want: want, SPSC: true}, err
-	}
-	op, err := step.ParseOp(stmt)
+	op, err := f.ParseOp(stmt)
 	if err != nil {
 		return Step{}, err
 	}
-	for _, v := range []int{op.MaxSize, op.DstLen, op.Spare, op.Bufs, op.ReSize} {
-		if v > MaxBytes {
-			return Step{}, fmt.Errorf("%s: %d is beyond the replay's limit of %d (scenario.MaxBytes)", op.Kind, v, MaxBytes)
+	if o, ok := op.(interface{ Sizes() []int }); ok {
+		for _, v := range o.Sizes() {
+			if v > MaxBytes {
+				return Step{}, fmt.Errorf("%s: %d is beyond the replay's limit of %d (scenario.MaxBytes)", stmt[0], v, MaxBytes)
+			}
 		}
 	}
-	return Step{Op: op, Want: want}, nil
-}
-
-// parseWant reads "ok | panic | ErrX | N bytes | N packets | N dropped |
-// N missing", then the counters "used=N", "len=N" and "next=N".
-func parseWant(words []string) (Want, error) {
-	w := Want{Used: none, Len: none, Next: none}
-	switch first := words[0]; {
-	case first == AnswerOK || first == AnswerPanic || step.IsErrName(first):
-		w.Answer, words = first, words[1:]
-	case len(words) >= 2 && (words[1] == AnswerBytes || words[1] == AnswerPackets || words[1] == AnswerDropped || words[1] == AnswerMissing):
-		n, err := parseInt(first)
-		if err != nil {
-			return Want{}, err
-		}
-		w.Answer, w.Bytes, words = words[1], n, words[2:]
-	default:
-		return Want{}, fmt.Errorf("unknown answer %q (want ok, panic, an error name, or `N bytes|packets|dropped|missing`)", first)
-	}
-	seen := map[string]bool{}
-	for _, kv := range words {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || (k != "used" && k != "len" && k != "next") || seen[k] {
-			return Want{}, fmt.Errorf("unexpected %q in the answer (want used=N, len=N, next=N)", kv)
-		}
-		seen[k] = true
-		n, err := parseInt(v)
-		if err != nil {
-			return Want{}, err
-		}
-		if n < 0 {
-			return Want{}, fmt.Errorf("%s=%d: a counter is never negative", k, n)
-		}
-		switch k {
-		case "used":
-			w.Used = n
-		case "len":
-			w.Len = n
-		default:
-			w.Next = int64(n)
-		}
-	}
-	return w, nil
-}
-
-func parseInt(s string) (int, error) {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a number", s)
-	}
-	return n, nil
+	return Step{Stmt: op, Want: want}, nil
 }

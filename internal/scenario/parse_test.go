@@ -6,13 +6,18 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/netbuf-go/netbuf/internal/scenario"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
 
 // ignoreLines compares scenarios without their line numbers.
 var ignoreLines = cmpopts.IgnoreFields(scenario.Scenario{}, "Line")
 var ignoreStepLines = cmpopts.IgnoreFields(scenario.Step{}, "Line")
+
+// ignoreCompat compares scenarios without their transitional fields.
+var ignoreCompat = cmpopts.IgnoreFields(scenario.Scenario{}, "Compat")
 
 func TestParse(t *testing.T) {
 	text := `# a comment
@@ -30,24 +35,24 @@ new 0 4 -> ErrInvalidSize
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := func(line int, op step.Op, w scenario.Want) scenario.Step {
-		return scenario.Step{Line: line, Op: op, Want: w}
+	at := func(line int, op unordered.Op, w scenario.Want) scenario.Step {
+		return scenario.Step{Line: line, Stmt: op, Want: w}
 	}
 	want := []scenario.Scenario{
-		{Line: 2, Cap: 10, Slots: 4, Steps: []scenario.Step{
-			at(3, step.Op{Kind: step.OpPush, MaxSize: 6}, scenario.Want{Answer: "ok", Used: -1, Len: -1, Next: -1}),
-			at(4, step.Op{Kind: step.OpPushWith, MaxSize: 8, N: 3, Fill: step.CallErr},
+		{Line: 2, Config: unordered.Config{Capacity: 10, MaxPackets: 4}, Steps: []scenario.Step{
+			at(3, unordered.Op{Kind: unordered.Push, MaxSize: 6}, scenario.Want{Answer: "ok", Used: -1, Len: -1, Next: -1}),
+			at(4, unordered.Op{Kind: unordered.PushWith, MaxSize: 8, N: 3, Fill: lockstep.CallErr},
 				scenario.Want{Answer: "ErrCallback", Used: -1, Len: -1, Next: -1}),
-			at(5, step.Op{Kind: step.OpPushWith, MaxSize: 4, N: 4, Fill: step.CallReenter, Reenter: step.OpReset, Seed: 9},
+			at(5, unordered.Op{Kind: unordered.PushWith, MaxSize: 4, N: 4, Fill: lockstep.CallReenter, Reenter: unordered.Reset, Seed: 9},
 				scenario.Want{Answer: "bytes", Bytes: 4, Used: 10, Len: 2, Next: -1}),
-			at(6, step.Op{Kind: step.OpPopWith, Consume: step.CallPanic}, scenario.Want{Answer: "panic", Used: -1, Len: -1, Next: -1}),
-			at(7, step.Op{Kind: step.OpPop, DstLen: 16}, scenario.Want{Answer: "bytes", Bytes: 6, Used: -1, Len: -1, Next: -1}),
-			{Line: 8, Query: "used", Want: scenario.Want{Value: 6, Used: -1, Len: -1, Next: -1}},
-			at(9, step.Op{Kind: step.OpReset}, scenario.Want{Used: -1, Len: -1, Next: -1}),
+			at(6, unordered.Op{Kind: unordered.PopWith, Consume: lockstep.CallPanic}, scenario.Want{Answer: "panic", Used: -1, Len: -1, Next: -1}),
+			at(7, unordered.Op{Kind: unordered.Pop, DstLen: 16}, scenario.Want{Answer: "bytes", Bytes: 6, Used: -1, Len: -1, Next: -1}),
+			{Line: 8, Stmt: lockstep.Query("used"), Want: scenario.Want{Value: 6, Used: -1, Len: -1, Next: -1}},
+			at(9, unordered.Op{Kind: unordered.Reset}, scenario.Want{Used: -1, Len: -1, Next: -1}),
 		}},
-		{Line: 10, Cap: 0, Slots: 4, NewErr: "ErrInvalidSize"},
+		{Line: 10, Config: unordered.Config{Capacity: 0, MaxPackets: 4}, NewErr: "ErrInvalidSize"},
 	}
-	if d := cmp.Diff(want, got); d != "" {
+	if d := cmp.Diff(want, got, ignoreCompat); d != "" {
 		t.Fatalf("Parse (-want +got):\n%s", d)
 	}
 	again, err := scenario.Parse(scenario.Format(got))
@@ -62,21 +67,21 @@ new 0 4 -> ErrInvalidSize
 // TestParseOpString checks that every Op prints, via Op.String, to a line
 // the parser reads back to the same Op.
 func TestParseOpString(t *testing.T) {
-	ops := []step.Op{
-		{Kind: step.OpPushWith, MaxSize: 1500, N: -1, Fill: step.CallPanic, Seed: 255},
-		{Kind: step.OpPushWith, MaxSize: -3, N: 7, Fill: step.CallReenter, Reenter: step.OpPop},
-		{Kind: step.OpPush, MaxSize: 0, Seed: 1},
-		{Kind: step.OpPopWith, Consume: step.CallReenter, Reenter: step.OpPushWith},
-		{Kind: step.OpPopWith, Consume: step.CallErr},
-		{Kind: step.OpPop, DstLen: -1},
-		{Kind: step.OpReset},
+	ops := []unordered.Op{
+		{Kind: unordered.PushWith, MaxSize: 1500, N: -1, Fill: lockstep.CallPanic, Seed: 255},
+		{Kind: unordered.PushWith, MaxSize: -3, N: 7, Fill: lockstep.CallReenter, Reenter: unordered.Pop},
+		{Kind: unordered.Push, MaxSize: 0, Seed: 1},
+		{Kind: unordered.PopWith, Consume: lockstep.CallReenter, Reenter: unordered.PushWith},
+		{Kind: unordered.PopWith, Consume: lockstep.CallErr},
+		{Kind: unordered.Pop, DstLen: -1},
+		{Kind: unordered.Reset},
 	}
 	for _, op := range ops {
 		ss, err := scenario.Parse("new 1 1\n" + op.String())
 		if err != nil {
 			t.Fatalf("%s: %v", op, err)
 		}
-		if got := ss[0].Steps[0].Op; got != op {
+		if got := ss[0].Steps[0].Stmt; got != op {
 			t.Errorf("Parse(%q) = %+v, want %+v", op.String(), got, op)
 		}
 	}
@@ -118,13 +123,13 @@ func TestParseErrors(t *testing.T) {
 // TestRecord checks that Record writes the model's answers, which the
 // replay then accepts from netbuf.
 func TestRecord(t *testing.T) {
-	ops := []step.Op{
-		{Kind: step.OpPush, MaxSize: 3},
-		{Kind: step.OpPushWith, MaxSize: 1, N: 1, Fill: step.CallErr},
-		{Kind: step.OpPop, DstLen: 1},
-		{Kind: step.OpPopWith},
+	ops := []unordered.Op{
+		{Kind: unordered.Push, MaxSize: 3},
+		{Kind: unordered.PushWith, MaxSize: 1, N: 1, Fill: lockstep.CallErr},
+		{Kind: unordered.Pop, DstLen: 1},
+		{Kind: unordered.PopWith},
 	}
-	s := scenario.Record(4, 2, ops)
+	s := scenario.RecordOf(unordered.Family{}, unordered.Config{Capacity: 4, MaxPackets: 2}, ops)
 	want := "new 4 2\n" +
 		"push 3 seed=0 -> 3 bytes used=3 len=1\n" +
 		"pushwith 1 n=1 fill=err seed=0 -> ErrCallback used=3 len=1\n" +
@@ -133,10 +138,10 @@ func TestRecord(t *testing.T) {
 	if got := scenario.Format([]scenario.Scenario{s}); got != want {
 		t.Fatalf("Format(Record) =\n%s\nwant\n%s", got, want)
 	}
-	if err := scenario.Replay(s, newBuffer); err != nil {
+	if err := scenario.ReplayOf(unordered.Family{New: newBuffer}, s); err != nil {
 		t.Fatal(err)
 	}
-	if s := scenario.Record(0, 1, ops); s.NewErr != "ErrInvalidSize" || len(s.Steps) != 0 {
+	if s := scenario.RecordOf(unordered.Family{}, unordered.Config{Capacity: 0, MaxPackets: 1}, ops); s.NewErr != "ErrInvalidSize" || len(s.Steps) != 0 {
 		t.Fatalf("Record(0, 1) = %+v, want a failing new and no steps", s)
 	}
 }

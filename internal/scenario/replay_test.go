@@ -7,15 +7,19 @@ import (
 	"testing/fstest"
 
 	"github.com/netbuf-go/netbuf/internal/scenario"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/ordered"
+	"github.com/netbuf-go/netbuf/internal/step/ring"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 	"github.com/netbuf-go/netbuf/netbuf"
 )
 
-// newBuffer is netbuf's constructor as a step.Factory.
-func newBuffer(c, n int) (step.Buffer, error) { return netbuf.NewUnorderedBuffer(c, n) }
+// newBuffer is netbuf's constructor as an unordered.Factory.
+var newBuffer = unordered.Netbuf
 
 // every is every option: netbuf has all of its own additions.
-var every = []step.Option{step.WithNilFuncs()}
+var every = []lockstep.Option{lockstep.WithNilFuncs()}
 
 // TestCorpus replays the regression corpus: every scenario in testdata/
 // against netbuf and the model.
@@ -34,17 +38,17 @@ func (b lyingBuffer) Used() int { return b.UnorderedBuffer.Used() + min(b.Len(),
 func TestReplayFails(t *testing.T) {
 	cases := []struct {
 		name, text, want string
-		factory          step.Factory
+		factory          unordered.Factory
 	}{
 		{"wrong answer", "new 4 1\npush 5 -> ok\n", "model answered \"ErrTooLarge", newBuffer},
 		{"wrong bytes", "new 4 1\npush 2\npop 4 -> 3 bytes\n", "model answered \"2 bytes", newBuffer},
 		{"wrong query", "new 4 1\npush 2\nused -> 3\n", "model answered 2", newBuffer},
 		{"wrong new", "new 0 1 -> ok\n", "want \"\"", newBuffer},
-		{"buffer differs", "new 4 2\npush 2 -> ok used=2\n", "Used:", func(c, n int) (step.Buffer, error) {
+		{"buffer differs", "new 4 2\npush 2 -> ok used=2\n", "Used:", func(c, n int) (unordered.Buffer, error) {
 			b, err := netbuf.NewUnorderedBuffer(c, n)
 			return lyingBuffer{b}, err
 		}},
-		{"buffer differs, no answer given", "new 4 2\npush 2\n", "buffer differs from model", func(c, n int) (step.Buffer, error) {
+		{"buffer differs, no answer given", "new 4 2\npush 2\n", "buffer differs from model", func(c, n int) (unordered.Buffer, error) {
 			b, err := netbuf.NewUnorderedBuffer(c, n)
 			return lyingBuffer{b}, err
 		}},
@@ -55,7 +59,7 @@ func TestReplayFails(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = scenario.Replay(ss[0], c.factory)
+			err = scenario.ReplayOf(unordered.Family{New: c.factory}, ss[0])
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("Replay = %v, want an error containing %q", err, c.want)
 			}
@@ -75,7 +79,7 @@ func TestReplayLimits(t *testing.T) {
 		"new 4 1\npushwith 1 fill=other reenter=push rsize=16777217\n",
 	} {
 		fsys := fstest.MapFS{"big.scn": {Data: []byte(text)}}
-		_, _, err := scenario.ReplayFile(fsys, "big.scn", newBuffer, step.Features{})
+		_, _, err := scenario.ReplayFile(fsys, "big.scn", newBuffer, lockstep.Features{})
 		if err == nil || !strings.Contains(err.Error(), "scenario.MaxBytes") || !strings.HasPrefix(err.Error(), "big.scn:") {
 			t.Errorf("%q: err %v, want big.scn:N: ... scenario.MaxBytes", text, err)
 		}
@@ -84,35 +88,32 @@ func TestReplayLimits(t *testing.T) {
 		t.Errorf("a configuration the constructor refuses is not capped: %v", err)
 	}
 	fsys := fstest.MapFS{"empty.scn": {Data: []byte("# nothing\n")}}
-	if _, _, err := scenario.ReplayFile(fsys, "empty.scn", newBuffer, step.Features{}); err == nil || !strings.Contains(err.Error(), "no scenario") {
+	if _, _, err := scenario.ReplayFile(fsys, "empty.scn", newBuffer, lockstep.Features{}); err == nil || !strings.Contains(err.Error(), "no scenario") {
 		t.Errorf("empty file: err %v, want an error", err)
 	}
 	fsys = fstest.MapFS{"bad.scn": {Data: []byte("new 4 1\n\npush 1 -> ErrEmpty\n")}}
-	if _, _, err := scenario.ReplayFile(fsys, "bad.scn", newBuffer, step.Features{}); err == nil || !strings.HasPrefix(err.Error(), "bad.scn:3: ") {
+	if _, _, err := scenario.ReplayFile(fsys, "bad.scn", newBuffer, lockstep.Features{}); err == nil || !strings.HasPrefix(err.Error(), "bad.scn:3: ") {
 		t.Errorf("wrong answer: err %v, want it at bad.scn:3", err)
 	}
 }
 
 // TestOrderedCorpus replays the corpus's OrderedBuffer scenarios.
 func TestOrderedCorpus(t *testing.T) {
-	scenario.CheckOrderedCorpus(t, func(c step.OrderedConfig) (step.OrderedBuffer, error) {
-		return netbuf.NewOrderedBuffer(netbuf.OrderedConfig(c))
-	}, os.DirFS("../../testdata"), every...)
+	scenario.CheckCorpusOf(t, ordered.Family{New: ordered.Netbuf}, os.DirFS("../../testdata"), every...)
 }
 
-// newSPSC is netbuf.NewSPSC as a step.SPSCFactory.
-func newSPSC(c, n int) (step.Producer, step.Consumer, error) {
-	p, q, err := netbuf.NewSPSC(c, n)
-	if err != nil {
-		return nil, nil, err
-	}
-	return p, q, nil
-}
+// newSPSC is netbuf.NewSPSC as a spsc.Factory.
+var newSPSC = spsc.Netbuf
 
 // TestSPSCCorpus replays the corpus's SPSC scenarios, both halves on one
 // goroutine.
 func TestSPSCCorpus(t *testing.T) {
-	scenario.CheckSPSCCorpus(t, newSPSC, os.DirFS("../../testdata"), every...)
+	scenario.CheckCorpusOf(t, spsc.Family{New: newSPSC}, os.DirFS("../../testdata"), every...)
+}
+
+// TestRingCorpus replays the corpus's Ring scenarios.
+func TestRingCorpus(t *testing.T) {
+	scenario.CheckCorpusOf(t, ring.Family{New: ring.Netbuf}, os.DirFS("../../testdata"))
 }
 
 // lyingProducer is netbuf's producer with Used off by one once it holds a
@@ -125,7 +126,7 @@ func (p lyingProducer) Used() int { return p.Producer.Used() + min(p.Len(), 1) }
 // the model does not give, on a query, and on halves that differ from the
 // model.
 func TestReplaySPSCFails(t *testing.T) {
-	lying := func(c, n int) (step.Producer, step.Consumer, error) {
+	lying := func(c, n int) (spsc.Producer, spsc.Consumer, error) {
 		p, q, err := netbuf.NewSPSC(c, n)
 		if err != nil {
 			return nil, nil, err
@@ -134,7 +135,7 @@ func TestReplaySPSCFails(t *testing.T) {
 	}
 	cases := []struct {
 		name, text, want string
-		f                step.SPSCFactory
+		f                spsc.Factory
 	}{
 		{"wrong answer", "spsc 4 1\npush 5 -> ok\n", "model answered \"ErrTooLarge", newSPSC},
 		{"wrong counters", "spsc 8 2\npush 2 -> 2 bytes used=3\n", "model answered \"2 bytes used=2 len=1\"", newSPSC},
@@ -148,7 +149,7 @@ func TestReplaySPSCFails(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = scenario.ReplaySPSC(ss[0], c.f)
+			err = scenario.ReplayOf(spsc.Family{New: c.f}, ss[0])
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err %v, want it to contain %q", err, c.want)
 			}

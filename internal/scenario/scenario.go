@@ -19,7 +19,7 @@
 //	new 0 4 -> ErrInvalidSize          # a constructor that must fail
 //
 // An OrderedBuffer scenario starts with its configuration, and its
-// operations carry sequence numbers (step.OrderedOp's String form):
+// operations carry sequence numbers (ordered.Op's String form):
 //
 //	ordered 64 8 window=4 bits=3 first=6 # Cap 64, 8 arrival slots, SeqBits 3
 //	push 4 seq=7 -> ok                   # arrives first
@@ -42,20 +42,28 @@
 //	close -> ok
 //	waitdata -> ok                       # the packet pushed inside consume
 //
-// An operation is written as step.Op's String prints it, with the keys
-// optional (see step.ParseOp for their defaults). Its answer is one of: ok;
+// An operation is written as its family's Op prints it (unordered.Op,
+// ordered.Op, spsc.Op, ring.Op), with the keys optional (see each
+// family's Parse for their defaults). Its answer is one of: ok;
 // N bytes (PushWith's n, Pop's n, the packet PopWith or Peek saw, Push's
 // size, Reserve's window); N packets (PushBatch's m); panic (the callback's own panic came out); or the
 // error's name (ErrWouldBlock, io.ErrShortBuffer, ErrCallback, ...),
 // optionally followed by used=N and len=N, the counters after it. An
 // operation without "->" is only run. Each `new` starts a new scenario.
 //
-// Sizes are capped at MaxBytes, so that a replay never allocates more.
+// A Ring[T]'s scenario starts with `ring C`; its statements are push V,
+// pop, peek and reset, and the queries len and cap.
+//
+// Each header starts a new scenario of its family (internal/step/X's
+// Family says how its words read). Sizes are capped at MaxBytes, so that a replay never allocates more.
 package scenario
 
 import (
-	"github.com/netbuf-go/netbuf/internal/step"
 	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/ordered"
+	"github.com/netbuf-go/netbuf/internal/step/ring"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
 
 // MaxBytes is the largest capacity, slot count, or size of an operation
@@ -63,136 +71,62 @@ import (
 // the constructor refuses the configuration anyway: 16 MiB.
 const MaxBytes = 16 << 20
 
-// Scenario is one buffer's script: its constructor arguments and answer,
-// then its steps.
+// families are the buffer families whose scenarios the format reads, each
+// started by its header word.
+var families = []lockstep.Syntax{unordered.Family{}, ordered.Family{}, spsc.Family{}, ring.Family{}}
+
+// Scenario is one buffer's script: its configuration (the header line)
+// and the constructor's answer, then its steps.
 type Scenario struct {
-	Line    int                 // line of the `new` or `ordered` statement (1-based; 0 if not parsed from text)
-	Cap     int                 // capacityBytes
-	Slots   int                 // maxPackets
-	Ordered *step.OrderedConfig // an OrderedBuffer's configuration; nil for an UnorderedBuffer
-	SPSC    bool                // an SPSC buffer's scenario (`spsc C S`): both halves, one goroutine
-	NewErr  string              // the constructor's expected error ("" for success)
-	Steps   []Step
+	Line   int             // line of the header (1-based; 0 if not parsed from text)
+	Config lockstep.Config // unordered.Config, ordered.Config, spsc.Config or ring.Config: the family
+	NewErr string          // the constructor's expected error ("" for success)
+	Steps  []Step
+
+	Compat // transitional fields, derived from Config (compat.go)
 }
 
-// Step is an operation or a query, with its expected answer.
-type Step struct {
-	Line  int            // 1-based line number (0 if not parsed from text)
-	Query string         // "used", "len", "cap", "maxpackets" or (ordered) "next"; "" for an operation
-	Op    step.Op        // the operation of an UnorderedBuffer scenario
-	OOp   step.OrderedOp // the operation of an OrderedBuffer scenario
-	SOp   step.SPSCOp    // the operation of an SPSC scenario
-	Want  Want
+// newScenario is a scenario of configuration c.
+func newScenario(line int, c lockstep.Config) Scenario {
+	return Scenario{Line: line, Config: c, Compat: compatOf(c)}
+}
 
-	Ordered bool // the step belongs to an OrderedBuffer scenario: OOp, not Op
-	SPSC    bool // the step belongs to an SPSC scenario: SOp, not Op
+// Step is one statement with its expected answer.
+type Step struct {
+	Line int                // 1-based line number (0 if not parsed from text)
+	Stmt lockstep.Statement // an operation of the scenario's family (its Op), or a lockstep.Query
+	Want Want
 }
 
 // Want is an expected answer. For a query only Value is used.
-type Want struct {
-	Answer string // AnswerOK, AnswerBytes, AnswerPanic, an error name, or "" for none
-	Bytes  int    // for AnswerBytes and AnswerPackets
-	Used   int    // Used() after the operation, if >= 0
-	Len    int    // Len() after the operation, if >= 0
-	Next   int64  // Next() after the operation (ordered), if >= 0
-	Value  int    // the answer of a query
-}
+type Want = lockstep.Want
 
-// Answers that are not error names.
-const (
-	AnswerOK      = "ok"
-	AnswerBytes   = "bytes"
-	AnswerPackets = "packets" // PushBatch's m
-	AnswerDropped = "dropped" // SkipTo's count
-	AnswerMissing = "missing" // how many sequences AppendMissing appended
-	AnswerPanic   = "panic"
-)
-
-// none is the Used or Len of a Want that does not check it.
-const none = -1
-
-// counters is what every buffer under test reports.
-type counters interface {
-	Used() int
-	Len() int
-	Cap() int
-	MaxPackets() int
-}
-
-// query reads the counter a query statement names; next only for an
-// ordered buffer.
-func query(name string, b counters) (int, bool) {
-	switch name {
-	case "used":
-		return b.Used(), true
-	case "len":
-		return b.Len(), true
-	case "cap":
-		return b.Cap(), true
-	case "maxpackets":
-		return b.MaxPackets(), true
-	case "next":
-		if o, ok := b.(interface{ Next() uint32 }); ok {
-			return int(o.Next()), true
-		}
-	}
-	return 0, false
-}
-
-// isQuery reports whether a statement is a query.
-func isQuery(word string) bool {
-	switch word {
-	case "used", "len", "cap", "maxpackets", "next":
-		return true
-	}
-	return false
-}
-
-// OrderedOps returns an OrderedBuffer scenario's operations in order; nil
-// for another buffer's scenario.
-func (s Scenario) OrderedOps() []step.OrderedOp {
-	var ops []step.OrderedOp
+// OpsOf returns the operations of s that are O, in order, without its
+// queries: all of them for a scenario of O's family, none for another's.
+func OpsOf[O lockstep.Statement](s Scenario) []O {
+	var ops []O
 	for _, st := range s.Steps {
-		if st.Query == "" && s.Ordered != nil {
-			ops = append(ops, st.OOp)
+		if op, ok := st.Stmt.(O); ok {
+			ops = append(ops, op)
 		}
 	}
 	return ops
 }
 
-// Unordered reports whether s scripts an UnorderedBuffer.
-func (s Scenario) Unordered() bool { return s.Ordered == nil && !s.SPSC }
-
-// Ops returns an UnorderedBuffer scenario's operations in order, without
-// its queries; nil for another buffer's scenario.
-func (s Scenario) Ops() []step.Op {
-	var ops []step.Op
-	for _, st := range s.Steps {
-		if st.Query == "" && s.Unordered() {
-			ops = append(ops, st.Op)
-		}
-	}
-	return ops
-}
-
-// Needs returns the features beyond the contract that s uses.
-func (s Scenario) Needs() lockstep.Features {
+// needs returns the features beyond the contract that s uses.
+func needs(s Scenario) lockstep.Features {
 	var f lockstep.Features
-	if s.Ordered != nil {
-		for _, op := range s.OrderedOps() {
-			f.NilFuncs = f.NilFuncs || op.Fill == step.CallNil || op.Consume == step.CallNil
+	for _, st := range s.Steps {
+		if op, ok := st.Stmt.(interface{ Needs() lockstep.Features }); ok {
+			f = f.Union(op.Needs())
 		}
-		return f
-	}
-	if s.SPSC {
-		for _, op := range s.SPSCOps() {
-			f.NilFuncs = f.NilFuncs || op.Callback == step.CallNil
-		}
-		return f
-	}
-	for _, op := range s.Ops() {
-		n := op.Needs()
-		f.NilFuncs, f.Batch, f.TwoPhase = f.NilFuncs || n.NilFuncs, f.Batch || n.Batch, f.TwoPhase || n.TwoPhase
 	}
 	return f
+}
+
+// Is reports whether s is a scenario of the family whose configuration is
+// C (unordered.Config, ordered.Config, spsc.Config, ring.Config).
+func Is[C lockstep.Config](s Scenario) bool {
+	_, ok := s.Config.(C)
+	return ok
 }

@@ -5,39 +5,41 @@ import (
 	"testing"
 
 	"github.com/netbuf-go/netbuf/internal/scenario"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
 
 // TestParseSPSCOpString checks that every kind of SPSC call prints, via
 // SPSCOp.String, to a line the parser reads back to the same call.
 func TestParseSPSCOpString(t *testing.T) {
-	ops := []step.SPSCOp{
-		{Kind: step.SReserve, MaxSize: -1, Seed: 3},
-		{Kind: step.SCommit, N: 7},
-		{Kind: step.SAbort},
-		{Kind: step.SPushWith, MaxSize: 5, N: -2, Callback: step.CallPanic, Seed: 255},
-		{Kind: step.SPushWith, MaxSize: 5, N: 5, Callback: step.CallOther, Reenter: step.SPop, ReSize: 4, Seed: 1},
-		{Kind: step.SPushWith, MaxSize: 5, N: 5, Callback: step.CallReenter, Reenter: step.SWaitRoom, ReSize: 2},
-		{Kind: step.SPushWith, MaxSize: 0, Callback: step.CallNil},
-		{Kind: step.SPush, MaxSize: 3, Seed: 9},
-		{Kind: step.SClose},
-		{Kind: step.SWaitRoom, MaxSize: 2},
-		{Kind: step.SPLen},
-		{Kind: step.SPeek},
-		{Kind: step.SRelease},
-		{Kind: step.SPopWith, Callback: step.CallErr},
-		{Kind: step.SPopWith, Callback: step.CallOther, Reenter: step.SReserve, ReSize: 3},
-		{Kind: step.SPopWith, Callback: step.CallReenter, Reenter: step.SCLen},
-		{Kind: step.SPop, DstLen: 16},
-		{Kind: step.SWaitData},
-		{Kind: step.SCLen},
+	ops := []spsc.Op{
+		{Kind: spsc.Reserve, MaxSize: -1, Seed: 3},
+		{Kind: spsc.Commit, N: 7},
+		{Kind: spsc.Abort},
+		{Kind: spsc.PushWith, MaxSize: 5, N: -2, Callback: lockstep.CallPanic, Seed: 255},
+		{Kind: spsc.PushWith, MaxSize: 5, N: 5, Callback: lockstep.CallOther, Reenter: spsc.Pop, ReSize: 4, Seed: 1},
+		{Kind: spsc.PushWith, MaxSize: 5, N: 5, Callback: lockstep.CallReenter, Reenter: spsc.WaitRoom, ReSize: 2},
+		{Kind: spsc.PushWith, MaxSize: 0, Callback: lockstep.CallNil},
+		{Kind: spsc.Push, MaxSize: 3, Seed: 9},
+		{Kind: spsc.Close},
+		{Kind: spsc.WaitRoom, MaxSize: 2},
+		{Kind: spsc.PLen},
+		{Kind: spsc.Peek},
+		{Kind: spsc.Release},
+		{Kind: spsc.PopWith, Callback: lockstep.CallErr},
+		{Kind: spsc.PopWith, Callback: lockstep.CallOther, Reenter: spsc.Reserve, ReSize: 3},
+		{Kind: spsc.PopWith, Callback: lockstep.CallReenter, Reenter: spsc.CLen},
+		{Kind: spsc.Pop, DstLen: 16},
+		{Kind: spsc.WaitData},
+		{Kind: spsc.CLen},
 	}
 	for _, op := range ops {
 		ss, err := scenario.Parse("spsc 1 1\n" + op.String())
 		if err != nil {
 			t.Fatalf("%s: %v", op, err)
 		}
-		if got := ss[0].Steps[0].SOp; got != op || !ss[0].Steps[0].SPSC || !ss[0].SPSC {
+		if got := ss[0].Steps[0].Stmt; got != op {
 			t.Errorf("Parse(%q) = %+v, want %+v", op.String(), ss[0].Steps[0], op)
 		}
 	}
@@ -70,17 +72,17 @@ func TestParseSPSCErrors(t *testing.T) {
 // the counter calls as queries, and that the replay accepts them from
 // netbuf.
 func TestRecordSPSC(t *testing.T) {
-	ops := []step.SPSCOp{
-		{Kind: step.SReserve, MaxSize: 3, Seed: 1},
-		{Kind: step.SPop, DstLen: 8},
-		{Kind: step.SCommit, N: 2},
-		{Kind: step.SUsed},
-		{Kind: step.SClose},
-		{Kind: step.SPopWith, Callback: step.CallOther, Reenter: step.SPush, ReSize: 1},
-		{Kind: step.SCLen},
-		{Kind: step.SWaitData},
+	ops := []spsc.Op{
+		{Kind: spsc.Reserve, MaxSize: 3, Seed: 1},
+		{Kind: spsc.Pop, DstLen: 8},
+		{Kind: spsc.Commit, N: 2},
+		{Kind: spsc.Used},
+		{Kind: spsc.Close},
+		{Kind: spsc.PopWith, Callback: lockstep.CallOther, Reenter: spsc.Push, ReSize: 1},
+		{Kind: spsc.CLen},
+		{Kind: spsc.WaitData},
 	}
-	s := scenario.RecordSPSC(8, 2, ops)
+	s := scenario.RecordOf(spsc.Family{}, spsc.Config{Capacity: 8, MaxPackets: 2}, ops)
 	want := "spsc 8 2\n" +
 		"reserve 3 seed=1 -> 3 bytes used=0 len=0\n" +
 		"pop 8 -> ErrEmpty used=0 len=0\n" +
@@ -93,13 +95,13 @@ func TestRecordSPSC(t *testing.T) {
 	if got := scenario.Format([]scenario.Scenario{s}); got != want {
 		t.Fatalf("Format(RecordSPSC) =\n%s\nwant\n%s", got, want)
 	}
-	if err := scenario.ReplaySPSC(s, newSPSC); err != nil {
+	if err := scenario.ReplayOf(spsc.Family{New: newSPSC}, s); err != nil {
 		t.Fatal(err)
 	}
-	if err := scenario.Replay(s, newBuffer); err == nil {
+	if err := scenario.ReplayOf(unordered.Family{New: newBuffer}, s); err == nil {
 		t.Fatal("Replay accepts an SPSC scenario")
 	}
-	if s := scenario.RecordSPSC(1, 0, ops); s.NewErr != "ErrInvalidSize" || len(s.Steps) != 0 {
+	if s := scenario.RecordOf(spsc.Family{}, spsc.Config{Capacity: 1, MaxPackets: 0}, ops); s.NewErr != "ErrInvalidSize" || len(s.Steps) != 0 {
 		t.Fatalf("RecordSPSC(1, 0) = %+v, want a failing new and no steps", s)
 	}
 }

@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/anishathalye/porcupine"
-	"github.com/netbuf-go/netbuf/internal/step"
+
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
 	"github.com/netbuf-go/netbuf/model"
 )
 
@@ -29,7 +31,7 @@ const (
 // times respects real time).
 type History struct {
 	Cap, Slots int
-	Ops        []porcupine.Operation // Input step.SPSCOp, Output step.SPSCResult
+	Ops        []porcupine.Operation // Input spsc.Op, Output spsc.Result
 }
 
 // Config says what Record draws.
@@ -42,9 +44,9 @@ type Config struct {
 
 // Record runs one concurrent history: a producer goroutine and a consumer
 // goroutine, each drawing cfg.Ops calls of its own half from rng seed
-// (two-phase and callback forms, waits, step.SClose now and then, counters),
+// (two-phase and callback forms, waits, spsc.Close now and then, counters),
 // started together on a buffer from f.
-func Record(f step.SPSCFactory, cfg Config, seed int64) (History, error) {
+func Record(f spsc.Factory, cfg Config, seed int64) (History, error) {
 	p, c, err := f(cfg.Cap, cfg.Slots)
 	if err != nil {
 		return History{}, err
@@ -56,11 +58,11 @@ func Record(f step.SPSCFactory, cfg Config, seed int64) (History, error) {
 	pctx, pcancel := context.WithCancel(context.Background())
 	cctx, ccancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	client := func(id int, x *step.SPSCRunner, draw func(*rand.Rand, *step.SPSCRunner, step.SPSCResult) step.SPSCOp, rng *rand.Rand, other context.CancelFunc) {
+	client := func(id int, x *spsc.Runner, draw func(*rand.Rand, *spsc.Runner, spsc.Result) spsc.Op, rng *rand.Rand, other context.CancelFunc) {
 		defer wg.Done()
 		defer other() // a wait of the other goroutine would otherwise wait for calls that never come
 		var local []porcupine.Operation
-		var r step.SPSCResult
+		var r spsc.Result
 		<-start
 		for range cfg.Ops {
 			op := draw(rng, x, r)
@@ -81,8 +83,8 @@ func Record(f step.SPSCFactory, cfg Config, seed int64) (History, error) {
 		}
 	}
 	prng, crng := rand.New(rand.NewSource(seed)), rand.New(rand.NewSource(^seed))
-	px := &step.SPSCRunner{H: step.Halves{P: p}, Ctx: pctx, Yield: yield(rand.New(rand.NewSource(seed + 1)))}
-	cx := &step.SPSCRunner{H: step.Halves{C: c}, Ctx: cctx, Yield: yield(rand.New(rand.NewSource(seed + 2)))}
+	px := &spsc.Runner{H: spsc.Halves{P: p}, Ctx: pctx, Yield: yield(rand.New(rand.NewSource(seed + 1)))}
+	cx := &spsc.Runner{H: spsc.Halves{C: c}, Ctx: cctx, Yield: yield(rand.New(rand.NewSource(seed + 2)))}
 	g := &drawer{cfg: cfg}
 	wg.Add(2)
 	go client(ProducerClient, px, g.producer, prng, ccancel)
@@ -96,12 +98,12 @@ func Record(f step.SPSCFactory, cfg Config, seed int64) (History, error) {
 }
 
 // drawer draws each goroutine's next call from what its own half knows:
-// whether its reservation or peek is open, which the step.SPSCRunner tracks.
+// whether its reservation or peek is open, which the spsc.Runner tracks.
 type drawer struct {
 	cfg       Config
-	reserving bool // the producer drew a step.SReserve last (producer's goroutine only)
+	reserving bool // the producer drew a spsc.Reserve last (producer's goroutine only)
 	pseed     byte // the producer's payload seeds: every packet differs from its neighbours
-	closed    bool // the producer drew step.SClose
+	closed    bool // the producer drew spsc.Close
 	calls     int  // the producer's calls drawn so far
 }
 
@@ -112,92 +114,92 @@ func (g *drawer) size(rng *rand.Rand) int {
 	return g.cfg.MaxSize
 }
 
-func (g *drawer) producer(rng *rand.Rand, x *step.SPSCRunner, last step.SPSCResult) step.SPSCOp {
-	// A step.SReserve is always followed by its end, step.SCommit or step.SAbort (if the
-	// step.SReserve failed, that end answers ErrInvalidState, which is checked
+func (g *drawer) producer(rng *rand.Rand, x *spsc.Runner, last spsc.Result) spsc.Op {
+	// A spsc.Reserve is always followed by its end, spsc.Commit or spsc.Abort (if the
+	// spsc.Reserve failed, that end answers ErrInvalidState, which is checked
 	// too).
 	g.pseed++
 	g.calls++
 	if g.calls >= g.cfg.Ops-1 && !g.closed && rng.Intn(2) == 0 {
 		g.closed = true // near the end, half the time: the consumer drains, then gets ErrClosed
-		return step.SPSCOp{Kind: step.SClose}
+		return spsc.Op{Kind: spsc.Close}
 	}
 	if last.Err == "ErrWouldBlock" && rng.Intn(2) == 0 {
-		return step.SPSCOp{Kind: step.SWaitRoom, MaxSize: g.size(rng)} // a blocked producer waits, mostly
+		return spsc.Op{Kind: spsc.WaitRoom, MaxSize: g.size(rng)} // a blocked producer waits, mostly
 	}
 	if g.reserving {
 		g.reserving = false
 		if rng.Intn(5) == 0 {
-			return step.SPSCOp{Kind: step.SAbort}
+			return spsc.Op{Kind: spsc.Abort}
 		}
 		n := g.cfg.MaxSize
 		if rng.Intn(3) == 0 {
 			n = rng.Intn(g.cfg.MaxSize + 2) // one more than any window: ErrInvalidLength sometimes
 		}
-		return step.SPSCOp{Kind: step.SCommit, N: n}
+		return spsc.Op{Kind: spsc.Commit, N: n}
 	}
 	switch v := rng.Intn(100); {
 	case v < 35:
 		g.reserving = true
-		return step.SPSCOp{Kind: step.SReserve, MaxSize: g.size(rng), Seed: g.pseed}
+		return spsc.Op{Kind: spsc.Reserve, MaxSize: g.size(rng), Seed: g.pseed}
 	case v < 60:
 		s := g.size(rng)
-		op := step.SPSCOp{Kind: step.SPushWith, MaxSize: s, N: s, Seed: g.pseed}
+		op := spsc.Op{Kind: spsc.PushWith, MaxSize: s, N: s, Seed: g.pseed}
 		if rng.Intn(4) == 0 {
 			op.N = rng.Intn(s + 1)
 		}
 		switch w := rng.Intn(20); {
 		case w == 0:
-			op.Callback = step.CallErr
+			op.Callback = lockstep.CallErr
 		case w == 1:
-			op.Callback = step.CallPanic
+			op.Callback = lockstep.CallPanic
 		case w == 2:
-			op.Callback, op.Reenter, op.ReSize = step.CallReenter, step.SKind(rng.Intn(int(step.SPLen)+1)), rng.Intn(g.cfg.MaxSize+1)
+			op.Callback, op.Reenter, op.ReSize = lockstep.CallReenter, spsc.Kind(rng.Intn(int(spsc.PLen)+1)), rng.Intn(g.cfg.MaxSize+1)
 		}
 		return op
 	case v < 75:
-		return step.SPSCOp{Kind: step.SPush, MaxSize: g.size(rng), Seed: g.pseed}
+		return spsc.Op{Kind: spsc.Push, MaxSize: g.size(rng), Seed: g.pseed}
 	case v < 85:
-		return step.SPSCOp{Kind: step.SWaitRoom, MaxSize: g.size(rng)}
+		return spsc.Op{Kind: spsc.WaitRoom, MaxSize: g.size(rng)}
 	case v < 90:
-		return step.SPSCOp{Kind: step.SUsed}
+		return spsc.Op{Kind: spsc.Used}
 	case v < 95:
-		return step.SPSCOp{Kind: step.SPLen}
+		return spsc.Op{Kind: spsc.PLen}
 	case v < 96 && g.closed:
-		return step.SPSCOp{Kind: step.SClose} // again: ErrClosed
+		return spsc.Op{Kind: spsc.Close} // again: ErrClosed
 	}
-	return step.SPSCOp{Kind: step.SCommit, N: 0} // nothing open: ErrInvalidState
+	return spsc.Op{Kind: spsc.Commit, N: 0} // nothing open: ErrInvalidState
 }
 
-func (g *drawer) consumer(rng *rand.Rand, x *step.SPSCRunner, last step.SPSCResult) step.SPSCOp {
+func (g *drawer) consumer(rng *rand.Rand, x *spsc.Runner, last spsc.Result) spsc.Op {
 	if last.Err == "ErrEmpty" && rng.Intn(3) != 0 {
-		return step.SPSCOp{Kind: step.SWaitData} // an idle consumer waits, mostly
+		return spsc.Op{Kind: spsc.WaitData} // an idle consumer waits, mostly
 	}
 	if x.Peeked() != nil && rng.Intn(6) != 0 {
-		return step.SPSCOp{Kind: step.SRelease}
+		return spsc.Op{Kind: spsc.Release}
 	}
 	switch v := rng.Intn(100); {
 	case v < 30:
-		return step.SPSCOp{Kind: step.SPeek}
+		return spsc.Op{Kind: spsc.Peek}
 	case v < 55:
-		op := step.SPSCOp{Kind: step.SPopWith}
+		op := spsc.Op{Kind: spsc.PopWith}
 		switch w := rng.Intn(20); {
 		case w == 0:
-			op.Callback = step.CallErr
+			op.Callback = lockstep.CallErr
 		case w == 1:
-			op.Callback = step.CallPanic
+			op.Callback = lockstep.CallPanic
 		case w == 2:
-			op.Callback, op.Reenter, op.ReSize = step.CallReenter, step.SPeek+step.SKind(rng.Intn(int(step.SCLen-step.SPeek)+1)), rng.Intn(g.cfg.MaxSize+1)
+			op.Callback, op.Reenter, op.ReSize = lockstep.CallReenter, spsc.Peek+spsc.Kind(rng.Intn(int(spsc.CLen-spsc.Peek)+1)), rng.Intn(g.cfg.MaxSize+1)
 		}
 		return op
 	case v < 75:
-		return step.SPSCOp{Kind: step.SPop, DstLen: g.cfg.MaxSize + rng.Intn(2) - rng.Intn(2)}
+		return spsc.Op{Kind: spsc.Pop, DstLen: g.cfg.MaxSize + rng.Intn(2) - rng.Intn(2)}
 	case v < 90:
-		return step.SPSCOp{Kind: step.SWaitData}
+		return spsc.Op{Kind: spsc.WaitData}
 	case v < 95:
-		return step.SPSCOp{Kind: step.SCLen}
+		return spsc.Op{Kind: spsc.CLen}
 	}
-	return step.SPSCOp{Kind: step.SRelease} // usually nothing open: ErrInvalidState
+	return spsc.Op{Kind: spsc.Release} // usually nothing open: ErrInvalidState
 }
 
 // linState is the porcupine model's state: the model and what an open
@@ -238,8 +240,8 @@ func Describe(m *model.SPSC) string {
 	return b.String()
 }
 
-// PorcupineModel is model.SPSC as a porcupine model: each step runs the step.SPSCOp
-// on a copy of the model and requires the step.SPSCResult observed.
+// PorcupineModel is model.SPSC as a porcupine model: each step runs the spsc.Op
+// on a copy of the model and requires the spsc.Result observed.
 func PorcupineModel(capacityBytes, maxPackets int) porcupine.Model {
 	return porcupine.Model{
 		Init: func() any {
@@ -252,10 +254,10 @@ func PorcupineModel(capacityBytes, maxPackets int) porcupine.Model {
 		Step: func(state, input, output any) (bool, any) {
 			s := state.(*linState)
 			m := s.m.Clone()
-			x := step.NewSPSCRunner(step.Halves{P: m.Producer(), C: m.Consumer()})
+			x := spsc.NewRunner(spsc.Halves{P: m.Producer(), C: m.Consumer()})
 			x.Resume(s.peek)
-			want := x.Run(input.(step.SPSCOp))
-			got := output.(step.SPSCResult)
+			want := x.Run(input.(spsc.Op))
+			got := output.(spsc.Result)
 			if !reflect.DeepEqual(want, got) {
 				return false, state
 			}
@@ -263,7 +265,7 @@ func PorcupineModel(capacityBytes, maxPackets int) porcupine.Model {
 		},
 		Equal: func(a, b any) bool { return a.(*linState).key == b.(*linState).key },
 		DescribeOperation: func(input, output any) string {
-			return fmt.Sprintf("%s -> %s", input.(step.SPSCOp), output.(step.SPSCResult))
+			return fmt.Sprintf("%s -> %s", input.(spsc.Op), output.(spsc.Result))
 		},
 		DescribeState: func(state any) string { return state.(*linState).key },
 	}
@@ -290,7 +292,7 @@ func Report(h History, m porcupine.Model, info porcupine.LinearizationInfo) stri
 	var b strings.Builder
 	fmt.Fprintf(&b, "history (new %d %d; times are logical, [call, return]):\n", h.Cap, h.Slots)
 	for i, o := range h.Ops {
-		line := fmt.Sprintf("%3d [%3d,%3d] %s -> %s", i, o.Call, o.Return, o.Input.(step.SPSCOp), o.Output.(step.SPSCResult))
+		line := fmt.Sprintf("%3d [%3d,%3d] %s -> %s", i, o.Call, o.Return, o.Input.(spsc.Op), o.Output.(spsc.Result))
 		if o.ClientId == ConsumerClient {
 			fmt.Fprintf(&b, "%52s| C %s\n", "", line)
 		} else {
@@ -316,7 +318,7 @@ func Report(h History, m porcupine.Model, info porcupine.LinearizationInfo) stri
 		if o.ClientId == ConsumerClient {
 			who = "C"
 		}
-		fmt.Fprintf(&b, "  %s %s -> %s\n      %s\n", who, o.Input.(step.SPSCOp), o.Output.(step.SPSCResult), m.DescribeState(state))
+		fmt.Fprintf(&b, "  %s %s -> %s\n      %s\n", who, o.Input.(spsc.Op), o.Output.(spsc.Result), m.DescribeState(state))
 	}
 	b.WriteString("none of these can come next (what the model would answer instead):\n")
 	seen := map[int]bool{}
@@ -327,9 +329,9 @@ func Report(h History, m porcupine.Model, info porcupine.LinearizationInfo) stri
 		seen[o.ClientId] = true // each goroutine's first call not linearized: the only candidates
 		s := state.(*linState)
 		mm := s.m.Clone()
-		x := step.NewSPSCRunner(step.Halves{P: mm.Producer(), C: mm.Consumer()})
+		x := spsc.NewRunner(spsc.Halves{P: mm.Producer(), C: mm.Consumer()})
 		x.Resume(s.peek)
-		fmt.Fprintf(&b, "  %s -> %s; model: %s\n", o.Input.(step.SPSCOp), o.Output.(step.SPSCResult), x.Run(o.Input.(step.SPSCOp)))
+		fmt.Fprintf(&b, "  %s -> %s; model: %s\n", o.Input.(spsc.Op), o.Output.(spsc.Result), x.Run(o.Input.(spsc.Op)))
 	}
 	return b.String()
 }
@@ -356,14 +358,14 @@ func (s *Stats) Add(h History) {
 				break
 			}
 		}
-		op, r := o.Input.(step.SPSCOp), o.Output.(step.SPSCResult)
+		op, r := o.Input.(spsc.Op), o.Output.(spsc.Result)
 		ok := r.Err == "" && r.Panic == ""
 		switch op.Kind {
-		case step.SCommit, step.SPushWith, step.SPush:
+		case spsc.Commit, spsc.PushWith, spsc.Push:
 			s.Pushed += b2i(ok)
-		case step.SRelease, step.SPopWith, step.SPop:
+		case spsc.Release, spsc.PopWith, spsc.Pop:
 			s.Popped += b2i(ok)
-		case step.SWaitRoom, step.SWaitData:
+		case spsc.WaitRoom, spsc.WaitData:
 			s.Waits += b2i(ok)
 		}
 		switch r.Err {

@@ -9,8 +9,9 @@ import (
 	"time"
 
 	"github.com/anishathalye/porcupine"
+
 	"github.com/netbuf-go/netbuf/internal/spsccheck"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
 )
 
 // HistoriesEnv names the environment variable that sets how many
@@ -78,15 +79,15 @@ func TestLinearizable(t *testing.T) {
 // saw bytes nobody pushed is not linearizable, and the report shows both
 // goroutines' calls and the longest prefix that linearizes.
 func TestCheckCatchesAndReports(t *testing.T) {
-	op := func(client int, call, ret int64, in step.SPSCOp, out step.SPSCResult) porcupine.Operation {
+	op := func(client int, call, ret int64, in spsc.Op, out spsc.Result) porcupine.Operation {
 		return porcupine.Operation{ClientId: client, Input: in, Call: call, Output: out, Return: ret}
 	}
 	data := []byte{7, 7 + 31, 7 + 62} // the payload of seed 7
 	h := spsccheck.History{Cap: 8, Slots: 2, Ops: []porcupine.Operation{
-		op(0, 1, 2, step.SPSCOp{Kind: step.SPush, MaxSize: 3, Seed: 7}, step.SPSCResult{}),
-		op(1, 3, 6, step.SPSCOp{Kind: step.SPop, DstLen: 8}, step.SPSCResult{N: 3, Data: data}),
-		op(0, 4, 5, step.SPSCOp{Kind: step.SPush, MaxSize: 3, Seed: 9}, step.SPSCResult{}),
-		op(1, 7, 8, step.SPSCOp{Kind: step.SPop, DstLen: 8}, step.SPSCResult{N: 3, Data: data}), // seed 7 again: wrong
+		op(0, 1, 2, spsc.Op{Kind: spsc.Push, MaxSize: 3, Seed: 7}, spsc.Result{}),
+		op(1, 3, 6, spsc.Op{Kind: spsc.Pop, DstLen: 8}, spsc.Result{N: 3, Data: data}),
+		op(0, 4, 5, spsc.Op{Kind: spsc.Push, MaxSize: 3, Seed: 9}, spsc.Result{}),
+		op(1, 7, 8, spsc.Op{Kind: spsc.Pop, DstLen: 8}, spsc.Result{N: 3, Data: data}), // seed 7 again: wrong
 	}}
 	res, report := spsccheck.Check(h, time.Second)
 	if res != porcupine.Illegal {
@@ -101,7 +102,7 @@ func TestCheckCatchesAndReports(t *testing.T) {
 	if testing.Verbose() {
 		t.Logf("a report:\n%s", report)
 	}
-	h.Ops[3].Output = step.SPSCResult{N: 3, Data: []byte{9, 9 + 31, 9 + 62}}
+	h.Ops[3].Output = spsc.Result{N: 3, Data: []byte{9, 9 + 31, 9 + 62}}
 	if res, report := spsccheck.Check(h, time.Second); res != porcupine.Ok {
 		t.Fatalf("a right history does not linearize:\n%s", report)
 	}

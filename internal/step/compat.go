@@ -11,6 +11,7 @@ import (
 	"github.com/netbuf-go/netbuf/internal/step/lockstep"
 	"github.com/netbuf-go/netbuf/internal/step/ordered"
 	"github.com/netbuf-go/netbuf/internal/step/ring"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
 	"github.com/netbuf-go/netbuf/internal/step/unordered"
 	"github.com/netbuf-go/netbuf/model"
 )
@@ -160,39 +161,49 @@ func NewRingPair(f RingFactory, c int) (*RingPair, error) {
 	return &RingPair{p}, nil
 }
 
-// Helpers of the SPSC files, which move to internal/step/spsc last.
-type panicValue = lockstep.PanicValue
+// The SPSC family: spsc.
+type (
+	Producer    = spsc.Producer
+	Consumer    = spsc.Consumer
+	SPSCFactory = spsc.Factory
+	Halves      = spsc.Halves
+	SKind       = spsc.Kind
+	SPSCOp      = spsc.Op
+	SPSCResult  = spsc.Result
+	SPSCRunner  = spsc.Runner
+	SPSCPair    = spsc.Pair
+)
 
-var errNoNested = lockstep.ErrNoNested
+const (
+	SReserve  = spsc.Reserve
+	SCommit   = spsc.Commit
+	SAbort    = spsc.Abort
+	SPushWith = spsc.PushWith
+	SPush     = spsc.Push
+	SClose    = spsc.Close
+	SWaitRoom = spsc.WaitRoom
+	SUsed     = spsc.Used
+	SPLen     = spsc.PLen
+	SPeek     = spsc.Peek
+	SRelease  = spsc.Release
+	SPopWith  = spsc.PopWith
+	SPop      = spsc.Pop
+	SWaitData = spsc.WaitData
+	SCLen     = spsc.CLen
+	NumSKinds = spsc.NumKinds
+)
 
-func payload(dst []byte, seed byte)     { lockstep.Payload(dst, seed) }
-func panicKind(v any, seed byte) string { return lockstep.PanicKind(v, seed) }
-func parseInt(s string) (int, error)    { return lockstep.ParseInt(s) }
-func parseSeed(v string) (byte, error)  { return lockstep.ParseSeed(v) }
-func parseCallback(key, v string, batch bool) (Callback, error) {
-	return lockstep.ParseCallback(key, v, batch)
+func NewSPSCRunner(h Halves) *SPSCRunner         { return spsc.NewRunner(h) }
+func ParseSPSCOp(words []string) (SPSCOp, error) { return spsc.Parse(words) }
+func NewSPSCPair(f SPSCFactory, c, n int) (*SPSCPair, error) {
+	return spsc.NewPair(f, spsc.Config{Capacity: c, MaxPackets: n})
 }
-func parseEnum[T ~uint8](key, v string, str func(T) string, n T) (T, error) {
-	return lockstep.ParseEnum(key, v, str, n)
+func CheckSPSCOps(f SPSCFactory, c, n int, ops []SPSCOp) error {
+	return spsc.Check(f, spsc.Config{Capacity: c, MaxPackets: n}, ops)
 }
-func parseHead[K ~uint8](words []string, str func(K) string, n K, what string, sized func(K) bool) (K, int, []string, error) {
-	return lockstep.ParseHead(words, str, n, what, sized)
+func ShrinkSPSC(f SPSCFactory, c, n int, ops []SPSCOp) []SPSCOp {
+	return spsc.Shrink(f, spsc.Config{Capacity: c, MaxPackets: n}, ops)
 }
-func parseKeys(kind interface{ String() string }, args, allowed []string, set func(key, v string) error) (map[string]bool, error) {
-	return lockstep.ParseKeys(kind, args, allowed, set)
-}
-func shrinkList[T any](list []T, fails func([]T) bool) []T {
-	if !fails(list) {
-		return list
-	}
-	for changed := true; changed; {
-		changed = false
-		for i := len(list) - 1; i >= 0; i-- {
-			q := append(append(make([]T, 0, len(list)-1), list[:i]...), list[i+1:]...)
-			if fails(q) {
-				list, changed = q, true
-			}
-		}
-	}
-	return list
+func WithDrain(c, n int, ops []SPSCOp) []SPSCOp {
+	return spsc.WithDrain(spsc.Config{Capacity: c, MaxPackets: n}, ops)
 }

@@ -23,23 +23,11 @@ import (
 
 	"github.com/netbuf-go/netbuf/internal/fuzzcodec"
 	"github.com/netbuf-go/netbuf/internal/scenario"
-	"github.com/netbuf-go/netbuf/internal/step"
-	"github.com/netbuf-go/netbuf/netbuf"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/ordered"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
-
-func newBuffer(c, n int) (step.Buffer, error) { return netbuf.NewUnorderedBuffer(c, n) }
-
-func newOrdered(c step.OrderedConfig) (step.OrderedBuffer, error) {
-	return netbuf.NewOrderedBuffer(netbuf.OrderedConfig(c))
-}
-
-func newSPSC(c, n int) (step.Producer, step.Consumer, error) {
-	p, q, err := netbuf.NewSPSC(c, n)
-	if err != nil {
-		return nil, nil, err
-	}
-	return p, q, nil
-}
 
 func main() {
 	in := flag.String("in", "fuzz/testdata/fuzz", "the fuzzers' saved inputs")
@@ -90,18 +78,18 @@ func convert(file, out string) (msg string, converted bool, err error) {
 		if err != nil {
 			return "", false, err
 		}
-		cases = []found{unordered(p)}
+		cases = []found{foundUnordered(p)}
 	case "FuzzScenario":
 		ss, err := scenario.Parse(value)
 		if err != nil {
 			return "kept: text the parser refuses (" + err.Error() + "); it stays a FuzzScenario regression input", false, nil
 		}
 		for _, p := range fuzzcodec.Programs(ss) {
-			cases = append(cases, unordered(p))
+			cases = append(cases, foundUnordered(p))
 		}
 		for _, s := range ss {
-			if s.SPSC && s.NewErr == "" {
-				cases = append(cases, spsc(fuzzcodec.SPSCProgram{Cap: s.Cap, Slots: s.Slots, Ops: s.SPSCOps()}))
+			if c, ok := s.Config.(spsc.Config); ok && s.NewErr == "" {
+				cases = append(cases, foundSPSC(fuzzcodec.SPSCProgram{Cap: c.Capacity, Slots: c.MaxPackets, Ops: scenario.OpsOf[spsc.Op](s)}))
 			}
 		}
 	case "FuzzOrdered":
@@ -109,13 +97,13 @@ func convert(file, out string) (msg string, converted bool, err error) {
 		if err != nil {
 			return "", false, err
 		}
-		cases = []found{ordered(p)}
+		cases = []found{foundOrdered(p)}
 	case "FuzzSPSC":
 		p, err := fuzzcodec.DecodeSPSC([]byte(value))
 		if err != nil {
 			return "", false, err
 		}
-		cases = []found{spsc(p)}
+		cases = []found{foundSPSC(p)}
 	case "FuzzRing":
 		err := fuzzcodec.CheckRing([]byte(value))
 		return fmt.Sprintf("kept: a Ring input (go test replays it); now: %v", orPass(err)), false, nil
@@ -135,22 +123,30 @@ func note(before, after int, err error) string {
 	return fmt.Sprintf("# %d operations, shrunk to %d; on netbuf at conversion: %s", before, after, firstLine(orPass(err)))
 }
 
-func unordered(p fuzzcodec.Program) found {
-	before := len(p.Ops)
-	p = fuzzcodec.Shrink(newBuffer, p)
-	return found{scenario.Record(p.Cap, p.Slots, p.Ops), note(before, len(p.Ops), fuzzcodec.CheckUnordered(newBuffer, p))}
+func foundUnordered(p fuzzcodec.Program) found {
+	c := unordered.Config{Capacity: p.Cap, MaxPackets: p.Slots}
+	return foundOf(unordered.Family{New: unordered.Netbuf}, c, p.Ops, nil)
 }
 
-func ordered(p fuzzcodec.OrderedProgram) found {
-	ops := step.ShrinkOrdered(newOrdered, p.Config, p.Ops)
-	err := step.CheckOrderedOps(newOrdered, p.Config, ops)
-	return found{scenario.RecordOrdered(p.Config, ops), note(len(p.Ops), len(ops), err)}
+func foundOrdered(p fuzzcodec.OrderedProgram) found {
+	return foundOf(ordered.Family{New: ordered.Netbuf}, p.Config, p.Ops, nil)
 }
 
-func spsc(p fuzzcodec.SPSCProgram) found {
-	ops := step.ShrinkSPSC(newSPSC, p.Cap, p.Slots, p.Ops)
-	err := step.CheckSPSCOps(newSPSC, p.Cap, p.Slots, ops)
-	return found{scenario.RecordSPSC(p.Cap, p.Slots, step.WithDrain(p.Cap, p.Slots, ops)), note(len(p.Ops), len(ops), err)}
+func foundSPSC(p fuzzcodec.SPSCProgram) found {
+	c := spsc.Config{Capacity: p.Cap, MaxPackets: p.Slots}
+	return foundOf(spsc.Family{New: spsc.Netbuf}, c, p.Ops, func(ops []spsc.Op) []spsc.Op { return spsc.WithDrain(c, ops) })
+}
+
+// foundOf shrinks ops while they fail on f's buffers and records them with
+// the model's answers; printed, if set, adds the calls the case needs to
+// fail where it failed (SPSC: the drain).
+func foundOf[C lockstep.Config, O lockstep.Op, R any](f lockstep.Family[C, O, R], c C, ops []O, printed func([]O) []O) found {
+	shrunk := lockstep.Shrink(f, c, ops)
+	n := note(len(ops), len(shrunk), lockstep.Check(f, c, shrunk))
+	if printed != nil {
+		shrunk = printed(shrunk)
+	}
+	return found{scenario.RecordOf(f, c, shrunk), n}
 }
 
 // write writes the failing programs of one input as one scenario file.

@@ -9,7 +9,10 @@ import (
 
 	"github.com/netbuf-go/netbuf/internal/fuzzcodec"
 	"github.com/netbuf-go/netbuf/internal/scenario"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/ordered"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
 
 // save writes a `go test fuzz v1` file as the fuzzer does.
@@ -31,15 +34,15 @@ func save(t *testing.T, dir, target, id, value string) string {
 
 func TestConvert(t *testing.T) {
 	in, out := t.TempDir(), t.TempDir()
-	data, err := fuzzcodec.Encode(fuzzcodec.Program{Cap: 5, Slots: 2, Ops: []step.Op{
-		{Kind: step.OpPush, MaxSize: 3, Seed: 1},
-		{Kind: step.OpPushWith, MaxSize: 4, N: 2, Fill: step.CallErr},
+	data, err := fuzzcodec.Encode(fuzzcodec.Program{Cap: 5, Slots: 2, Ops: []unordered.Op{
+		{Kind: unordered.Push, MaxSize: 3, Seed: 1},
+		{Kind: unordered.PushWith, MaxSize: 4, N: 2, Fill: lockstep.CallErr},
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	unordered := save(t, in, "FuzzUnordered", "0123456789abcdef", string(data))
-	msg, converted, err := convert(unordered, out)
+	input := save(t, in, "FuzzUnordered", "0123456789abcdef", string(data))
+	msg, converted, err := convert(input, out)
 	if err != nil || !converted || !strings.Contains(msg, "wrote") {
 		t.Fatalf("convert = %q, %v, %v", msg, converted, err)
 	}
@@ -53,10 +56,10 @@ func TestConvert(t *testing.T) {
 			t.Errorf("scenario lacks %q:\n%s", want, text)
 		}
 	}
-	if ran, _, err := scenario.ReplayFile(os.DirFS(out), filepath.Base(scn), newBuffer, step.Features{}); err != nil || ran != 1 {
+	if ran, _, err := scenario.ReplayFile(os.DirFS(out), filepath.Base(scn), unordered.Netbuf, lockstep.Features{}); err != nil || ran != 1 {
 		t.Errorf("replay of %s: %d scenarios, %v", scn, ran, err)
 	}
-	if msg, _, _ := convert(unordered, out); !strings.Contains(msg, "already converted") {
+	if msg, _, _ := convert(input, out); !strings.Contains(msg, "already converted") {
 		t.Errorf("second convert = %q, want already converted", msg)
 	}
 
@@ -74,9 +77,9 @@ func TestConvert(t *testing.T) {
 // into scenarios that replay on netbuf.
 func TestConvertSPSCAndOrdered(t *testing.T) {
 	in, out := t.TempDir(), t.TempDir()
-	data, err := fuzzcodec.EncodeSPSC(fuzzcodec.SPSCProgram{Cap: 8, Slots: 2, Ops: []step.SPSCOp{
-		{Kind: step.SPush, MaxSize: 3, Seed: 1},
-		{Kind: step.SReserve, MaxSize: 2, Seed: 2},
+	data, err := fuzzcodec.EncodeSPSC(fuzzcodec.SPSCProgram{Cap: 8, Slots: 2, Ops: []spsc.Op{
+		{Kind: spsc.Push, MaxSize: 3, Seed: 1},
+		{Kind: spsc.Reserve, MaxSize: 2, Seed: 2},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -101,14 +104,14 @@ func TestConvertSPSCAndOrdered(t *testing.T) {
 	if err != nil || len(ss) != 1 {
 		t.Fatalf("parse: %v", err)
 	}
-	if err := scenario.ReplaySPSC(ss[0], newSPSC); err != nil {
+	if err := scenario.ReplayOf(spsc.Family{New: spsc.Netbuf}, ss[0]); err != nil {
 		t.Error(err)
 	}
 
-	cfg := step.OrderedConfig{Capacity: 16, MaxPackets: 4, Window: 4, SeqBits: 3}
-	data, err = fuzzcodec.EncodeOrdered(fuzzcodec.OrderedProgram{Config: cfg, Ops: []step.OrderedOp{
-		{Kind: step.OPush, MaxSize: 2, Seq: 1, Seed: 1},
-		{Kind: step.OPop, DstLen: 8},
+	cfg := ordered.Config{Capacity: 16, MaxPackets: 4, Window: 4, SeqBits: 3}
+	data, err = fuzzcodec.EncodeOrdered(fuzzcodec.OrderedProgram{Config: cfg, Ops: []ordered.Op{
+		{Kind: ordered.Push, MaxSize: 2, Seq: 1, Seed: 1},
+		{Kind: ordered.Pop, DstLen: 8},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +128,7 @@ func TestConvertSPSCAndOrdered(t *testing.T) {
 	if err != nil || len(ss) != 1 || ss[0].Ordered == nil {
 		t.Fatalf("parse: %v\n%s", err, text)
 	}
-	if err := scenario.ReplayOrdered(ss[0], newOrdered); err != nil {
+	if err := scenario.ReplayOf(ordered.Family{New: ordered.Netbuf}, ss[0]); err != nil {
 		t.Error(err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/netbuf-go/netbuf/internal/step/lockstep"
 	"github.com/netbuf-go/netbuf/model"
+	"github.com/netbuf-go/netbuf/netbuf"
 )
 
 // Pair is an ordered buffer under test and model.Ordered, driven in
@@ -147,3 +148,6 @@ func Check(f Factory, c Config, ops []Op) error { return lockstep.Check(Family{f
 
 // Shrink is lockstep.Shrink for buffers from f.
 func Shrink(f Factory, c Config, ops []Op) []Op { return lockstep.Shrink(Family{f}, c, ops) }
+
+// Netbuf is netbuf.NewOrderedBuffer as a Factory.
+func Netbuf(c Config) (Buffer, error) { return netbuf.NewOrderedBuffer(netbuf.OrderedConfig(c)) }

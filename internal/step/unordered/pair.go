@@ -5,6 +5,7 @@ import (
 
 	"github.com/netbuf-go/netbuf/internal/step/lockstep"
 	"github.com/netbuf-go/netbuf/model"
+	"github.com/netbuf-go/netbuf/netbuf"
 )
 
 // Config is an UnorderedBuffer's constructor arguments.
@@ -203,3 +204,8 @@ func Check(f Factory, c Config, ops []Op) error { return lockstep.Check(Family{f
 
 // Shrink is lockstep.Shrink for buffers from f.
 func Shrink(f Factory, c Config, ops []Op) []Op { return lockstep.Shrink(Family{f}, c, ops) }
+
+// Netbuf is netbuf.NewUnorderedBuffer as a Factory.
+func Netbuf(capacityBytes, maxPackets int) (Buffer, error) {
+	return netbuf.NewUnorderedBuffer(capacityBytes, maxPackets)
+}

@@ -1,16 +1,18 @@
-package step
+package spsc
 
 import (
 	"bytes"
 	"context"
 	"fmt"
+
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
 )
 
-// SPSCResult is everything observable about one call. The buffer and the
+// Result is everything observable about one call. The buffer and the
 // model must give equal Results for every Op (sequentially), and a
 // concurrent history must be explained by some order of the model's.
-type SPSCResult struct {
-	Err        string // the error's name (ErrName); "" for nil
+type Result struct {
+	Err        string // the error's name (lockstep.ErrName); "" for nil
 	N          int    // n of PushWith and Pop
 	Count      int    // Used, PLen, CLen
 	Panic      string // "propagated" if a callback's panic came out intact, else what came out
@@ -22,8 +24,8 @@ type SPSCResult struct {
 	NestedData []byte // what a nested pop or peek returned
 }
 
-// String renders a SPSCResult in one short line.
-func (r SPSCResult) String() string {
+// String renders a Result in one short line.
+func (r Result) String() string {
 	s := "ok"
 	if r.Err != "" {
 		s = r.Err
@@ -63,9 +65,9 @@ func short(b []byte) string {
 	return fmt.Sprintf("[%d]%x…", len(b), b[:6])
 }
 
-// SPSCRunner applies Ops to one buffer's halves and remembers what an open
+// Runner applies Ops to one buffer's halves and remembers what an open
 // peek returned, so that Release can tell whether those bytes changed.
-type SPSCRunner struct {
+type Runner struct {
 	H     Halves
 	Ctx   context.Context // given to the waits
 	Yield func()          // if set, called inside callbacks and before Release's check: lets the other goroutine in
@@ -75,11 +77,11 @@ type SPSCRunner struct {
 
 // Peeked returns the slice that the open Peek made through x returned,
 // nil if none is open.
-func (x *SPSCRunner) Peeked() []byte { return x.peek }
+func (x *Runner) Peeked() []byte { return x.peek }
 
 // Resume tells x that a Peek is open and returned peek: for a runner that
 // takes over halves whose peek another runner opened.
-func (x *SPSCRunner) Resume(peek []byte) { x.peek, x.seen = peek, peek }
+func (x *Runner) Resume(peek []byte) { x.peek, x.seen = peek, peek }
 
 // doneCtx is a context that is already cancelled: the waits of a sequential
 // run answer at once.
@@ -89,66 +91,66 @@ var doneCtx = func() context.Context {
 	return ctx
 }()
 
-// NewSPSCRunner returns a SPSCRunner for a sequential run (waits answer at once).
-func NewSPSCRunner(h Halves) *SPSCRunner { return &SPSCRunner{H: h, Ctx: doneCtx} }
+// NewRunner returns a Runner for a sequential run (waits answer at once).
+func NewRunner(h Halves) *Runner { return &Runner{H: h, Ctx: doneCtx} }
 
 // Run applies op and reports what it observed. A panic that is not the
-// callback's own is reported in SPSCResult.Panic, not propagated.
-func (x *SPSCRunner) Run(op SPSCOp) (r SPSCResult) {
+// callback's own is reported in Result.Panic, not propagated.
+func (x *Runner) Run(op Op) (r Result) {
 	defer func() {
-		r.Panic = panicKind(recover(), op.Seed)
+		r.Panic = lockstep.PanicKind(recover(), op.Seed)
 	}()
-	r.Err = ErrName(x.run(op, &r))
+	r.Err = lockstep.ErrName(x.run(op, &r))
 	return r
 }
 
-func (x *SPSCRunner) yield() {
+func (x *Runner) yield() {
 	if x.Yield != nil {
 		x.Yield()
 	}
 }
 
-func (x *SPSCRunner) run(op SPSCOp, r *SPSCResult) (err error) {
+func (x *Runner) run(op Op, r *Result) (err error) {
 	p, c := x.H.P, x.H.C
 	switch op.Kind {
-	case SReserve:
+	case Reserve:
 		b, err := p.Reserve(op.MaxSize)
 		r.Window = [2]int{len(b), cap(b)}
-		payload(b, op.Seed)
+		lockstep.Payload(b, op.Seed)
 		return err
-	case SCommit:
+	case Commit:
 		return p.Commit(op.N)
-	case SAbort:
+	case Abort:
 		return p.Abort()
-	case SPushWith:
+	case PushWith:
 		fill := func(b []byte) (int, error) {
 			r.Called, r.Window = true, [2]int{len(b), cap(b)}
-			payload(b[:min(max(op.N, 0), len(b))], op.Seed)
+			lockstep.Payload(b[:min(max(op.N, 0), len(b))], op.Seed)
 			x.yield()
 			return op.N, x.finish(op, r)
 		}
-		if op.Callback == CallNil {
+		if op.Callback == lockstep.CallNil {
 			fill = nil
 		}
 		r.N, err = p.PushWith(op.MaxSize, fill)
 		return err
-	case SPush:
+	case Push:
 		b := make([]byte, max(op.MaxSize, 0))
-		payload(b, op.Seed)
+		lockstep.Payload(b, op.Seed)
 		err = p.Push(b)
 		for i := range b {
 			b[i] = ^b[i] // the caller reuses its slice: a buffer that kept it serves these bytes
 		}
 		return err
-	case SClose:
+	case Close:
 		return p.Close()
-	case SWaitRoom:
+	case WaitRoom:
 		return p.Wait(x.Ctx, op.MaxSize)
-	case SUsed:
+	case Used:
 		r.Count = p.Used()
-	case SPLen:
+	case PLen:
 		r.Count = p.Len()
-	case SPeek:
+	case Peek:
 		b, err := c.Peek()
 		r.Window = [2]int{len(b), cap(b)}
 		if err == nil {
@@ -156,7 +158,7 @@ func (x *SPSCRunner) run(op SPSCOp, r *SPSCResult) (err error) {
 			x.peek, x.seen = b, r.Data
 		}
 		return err
-	case SRelease:
+	case Release:
 		peek, seen := x.peek, x.seen
 		x.yield()
 		intact := bytes.Equal(peek, seen)
@@ -166,7 +168,7 @@ func (x *SPSCRunner) run(op SPSCOp, r *SPSCResult) (err error) {
 			x.peek, x.seen = nil, nil
 		}
 		return err
-	case SPopWith:
+	case PopWith:
 		consume := func(b []byte) error {
 			r.Called, r.Window = true, [2]int{len(b), cap(b)}
 			r.Data = bytes.Clone(b)
@@ -175,7 +177,7 @@ func (x *SPSCRunner) run(op SPSCOp, r *SPSCResult) (err error) {
 			r.Intact = bytes.Equal(b, r.Data)
 			return err
 		}
-		if op.Callback == CallNil {
+		if op.Callback == lockstep.CallNil {
 			consume = nil
 		}
 		err = c.PopWith(consume)
@@ -183,16 +185,16 @@ func (x *SPSCRunner) run(op SPSCOp, r *SPSCResult) (err error) {
 			r.Intact = false // the packet stays: nothing to vouch for
 		}
 		return err
-	case SPop:
+	case Pop:
 		dst := make([]byte, max(op.DstLen, 0))
 		r.N, err = c.Pop(dst)
 		if err == nil {
 			r.Data = dst[:min(max(r.N, 0), len(dst))]
 		}
 		return err
-	case SWaitData:
+	case WaitData:
 		return c.Wait(x.Ctx)
-	case SCLen:
+	case CLen:
 		r.Count = c.Len()
 	default:
 		return fmt.Errorf("unknown operation %s", op.Kind)
@@ -201,14 +203,14 @@ func (x *SPSCRunner) run(op SPSCOp, r *SPSCResult) (err error) {
 }
 
 // finish ends a callback the way op.Callback says.
-func (x *SPSCRunner) finish(op SPSCOp, r *SPSCResult) error {
+func (x *Runner) finish(op Op, r *Result) error {
 	switch op.Callback {
-	case CallErr:
-		return ErrCallback
-	case CallPanic:
-		panic(panicValue{Seed: op.Seed})
-	case CallReenter, CallOther:
-		n := x.Run(SPSCOp{Kind: op.Reenter, MaxSize: op.ReSize, N: op.ReSize, DstLen: op.ReSize, Seed: op.Seed + 1})
+	case lockstep.CallErr:
+		return lockstep.ErrCallback
+	case lockstep.CallPanic:
+		lockstep.Panic(op.Seed)
+	case lockstep.CallReenter, lockstep.CallOther:
+		n := x.Run(Op{Kind: op.Reenter, MaxSize: op.ReSize, N: op.ReSize, DstLen: op.ReSize, Seed: op.Seed + 1})
 		r.Nested, r.NestedData = n.Err, n.Data
 	}
 	return nil
