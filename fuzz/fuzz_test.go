@@ -1,6 +1,7 @@
 package fuzz
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,7 +10,9 @@ import (
 
 	"github.com/netbuf-go/netbuf/internal/fuzzcodec"
 	"github.com/netbuf-go/netbuf/internal/scenario"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
 	"github.com/netbuf-go/netbuf/internal/step/ordered"
+	"github.com/netbuf-go/netbuf/internal/step/ring"
 	"github.com/netbuf-go/netbuf/internal/step/spsc"
 	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
@@ -60,7 +63,8 @@ func FuzzRing(f *testing.F) {
 // the same scenarios; the scenarios of the lines that parse must survive the
 // fuzz byte format (Decode(Encode(p)) == p), and their operations must run
 // on netbuf exactly as on the model (the expected answers are not checked:
-// the text is random), and so must those of its SPSC scenarios.
+// the text is random), and so must those of its scenarios of the other
+// families (SPSC, ordered and ring).
 func FuzzScenario(f *testing.F) {
 	seeds, err := scenarioSeed()
 	addAll(f, seeds, err)
@@ -72,7 +76,8 @@ func FuzzScenario(f *testing.F) {
 		// Run what survives of a mutated text, not only texts that parse
 		// whole: most mutations break one line, and the strict parser
 		// would hide every other line from the buffer.
-		for _, p := range fuzzcodec.Programs(salvage(text)) {
+		kept := salvage(text)
+		for _, p := range fuzzcodec.Programs(kept) {
 			data, err := fuzzcodec.Encode(p)
 			if err != nil {
 				t.Fatal(err)
@@ -88,14 +93,48 @@ func FuzzScenario(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		for _, s := range salvage(text) {
-			if c, ok := s.Config.(spsc.Config); ok && s.NewErr == "" && c.Capacity <= scenario.MaxBytes && c.MaxPackets <= scenario.MaxBytes {
-				if err := fuzzcodec.CheckSPSC(spsc.Netbuf, fuzzcodec.SPSCProgram{Cap: c.Capacity, Slots: c.MaxPackets, Ops: scenario.OpsOf[spsc.Op](s)}); err != nil {
-					t.Fatal(err)
-				}
+		for _, s := range kept {
+			if err := checkOther(s); err != nil {
+				t.Fatal(err)
 			}
 		}
 	})
+}
+
+// checkOther runs the operations of a scenario of another family than
+// UnorderedBuffer on netbuf and on the model in lockstep, if its
+// constructor succeeds; ordered and ring scenarios only within the fuzz
+// limits (fuzzcodec.MaxFuzzCap, MaxFuzzSlots, MaxFuzzBytes).
+func checkOther(s scenario.Scenario) error {
+	if s.NewErr != "" {
+		return nil
+	}
+	switch c := s.Config.(type) {
+	case spsc.Config:
+		return fuzzcodec.CheckSPSC(spsc.Netbuf, fuzzcodec.SPSCProgram{Cap: c.Capacity, Slots: c.MaxPackets, Ops: scenario.OpsOf[spsc.Op](s)})
+	case ordered.Config:
+		if ops := scenario.OpsOf[ordered.Op](s); fits(c, ops) {
+			return fuzzcodec.CheckOrdered(ordered.Netbuf, fuzzcodec.OrderedProgram{Config: c, Ops: ops})
+		}
+	case ring.Config:
+		if ops := scenario.OpsOf[ring.Op](s); fits(c, ops) {
+			return fuzzcodec.CheckRingOps(ring.Netbuf, c, ops)
+		}
+	}
+	return nil
+}
+
+// fits reports whether c and ops are within the fuzz limits.
+func fits[O interface{ Sizes() []int }](c lockstep.Config, ops []O) bool {
+	if capacity, slots, _ := c.Size(); capacity > fuzzcodec.MaxFuzzCap || slots > fuzzcodec.MaxFuzzSlots {
+		return false
+	}
+	for _, op := range ops {
+		if slices.Max(append(op.Sizes(), 0)) > fuzzcodec.MaxFuzzBytes {
+			return false
+		}
+	}
+	return true
 }
 
 // checkFormat checks that Format prints scenarios to text Parse reads back
@@ -124,7 +163,7 @@ func salvage(text string) []scenario.Scenario {
 		if i == 256 {
 			break
 		}
-		if _, err := scenario.Parse(line); err == nil && (strings.HasPrefix(strings.TrimSpace(line), "new") || strings.HasPrefix(strings.TrimSpace(line), "spsc")) {
+		if ss, err := scenario.Parse(line); err == nil && len(ss) == 1 { // a header
 			header = line
 			kept = append(kept, line)
 		} else if _, err := scenario.Parse(header + "\n" + line); err == nil && header != "" {

@@ -6,6 +6,7 @@ import (
 	"github.com/netbuf-go/netbuf/internal/scenario"
 	"github.com/netbuf-go/netbuf/internal/step/lockstep"
 	"github.com/netbuf-go/netbuf/internal/step/ordered"
+	"github.com/netbuf-go/netbuf/internal/step/ring"
 	"github.com/netbuf-go/netbuf/internal/step/spsc"
 	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
@@ -90,4 +91,10 @@ func SPSCPrograms(ss []scenario.Scenario) []SPSCProgram {
 	return programs(ss, func(c spsc.Config, ops []spsc.Op) SPSCProgram {
 		return SPSCProgram{Cap: c.Capacity, Slots: c.MaxPackets, Ops: ops}
 	}, EncodeSPSC)
+}
+
+// CheckRingOps runs ops on a ring from f and on model.Ring in lockstep;
+// the error shows them, shrunk, as a ring scenario.
+func CheckRingOps(f ring.Factory, c ring.Config, ops []ring.Op) error {
+	return check(ring.Family{New: f}, c, ops, same)
 }
