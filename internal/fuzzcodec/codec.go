@@ -46,7 +46,7 @@ type Program struct {
 const (
 	MaxFuzzCap   = 1 << 12
 	MaxFuzzSlots = 1 << 10
-	MaxFuzzBytes = 1 << 13 // sizes that step.Run allocates: Push, Pop's dst, bufs, nested sizes
+	MaxFuzzBytes = 1 << 13 // sizes that unordered.Run allocates: Push, Pop's dst, bufs, nested sizes
 	MaxFuzzOps   = 256     // operations past this are not decoded
 )
 

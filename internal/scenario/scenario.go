@@ -31,7 +31,7 @@
 //	next -> 1
 //
 // An SPSC buffer's scenario starts with `spsc C S`; its operations are the
-// calls of both halves, made by one goroutine, as step.SPSCOp's String
+// calls of both halves, made by one goroutine, as spsc.Op's String
 // prints them (fill=other and consume=other call the other half):
 //
 //	spsc 16 4

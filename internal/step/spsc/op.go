@@ -1,3 +1,8 @@
+// Package spsc is the SPSC buffer's family of the verification plumbing,
+// with the names every family has: [Op] (a call of either half), [Kind],
+// [Config], [Result], [Parse], [Runner] (its Run), [Pair] and [Family].
+// Its scenarios start with `spsc C S` and make the calls of both halves
+// from one goroutine; package spsccheck runs them from two.
 package spsc
 
 import (

@@ -1,3 +1,10 @@
+// Package unordered is the UnorderedBuffer family of the verification
+// plumbing: an operation on an UnorderedBuffer as a plain value ([Op]),
+// its one-line text form ([Parse], [Op.String]), what running it observed
+// ([Result], [Run]), [Pair], which drives a buffer under test and
+// model.Unordered in lockstep, and [Family], its descriptor for the
+// shared machinery (package lockstep) and the scenario format, whose
+// `new C S` scenarios are this family's.
 package unordered
 
 import (
