@@ -92,6 +92,16 @@ bench:
 		cat bench.round; cat bench.round >> bench.txt; done; rm -f bench.round netbuf-bench.test
 	$(GO) run $(BENCHSTAT) -col /impl -filter '/impl:(floor OR netbuf OR twophase OR chanpool OR naive)' bench.txt
 
+## bench-c: netbuf/udp's Receiver beside a C loop doing the same receive
+## (netbuf/udp/testdata/crecv.c, built with cc; skipped without) in batch
+## (recvmmsg) and GRO (recvmsg with UDP_GRO) modes, at 64 and 1400 bytes:
+## datagrams per CPU-second of the receiving thread, and go/c per mode.
+## BENCHCOUNT rounds; docs/benchmarks.md has the figures.
+BENCHC_TIME ?= 500000x
+.PHONY: bench-c
+bench-c:
+	$(GO) test -run '^$$' -bench '^BenchmarkReceiveC$$' -benchtime $(BENCHC_TIME) -count $(BENCHCOUNT) ./netbuf/udp
+
 ## bench-compare: the performance targets (internal/cmd/benchratio/targets.go), each
 ## a ratio of medians between two impls, and 0 allocs/op, checked against the
 ## one bench.txt (made by `make bench` if absent); the figures themselves are
