@@ -7,4 +7,5 @@
 // each signature and type as identical to the real one. Names a snippet
 // uses without declaring (conn, ctx, handle, ...) come from
 // testdata/prelude.go; package names from the import table in the test.
+// A block that is not meant to compile is fenced as text, not as go.
 package doccheck

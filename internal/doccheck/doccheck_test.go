@@ -66,6 +66,9 @@ func TestDocSnippets(t *testing.T) {
 // directive, so that errors point into the document.
 func snippetSource(fset *token.FileSet, imp types.Importer, b block) (string, error) {
 	at := fmt.Sprintf("//line %s:%d\n", b.path, b.line)
+	if strings.HasPrefix(strings.TrimSpace(b.text), "package ") { // a whole file: as it is
+		return at + b.text, nil
+	}
 	marked, hasListed := markListedVars(b.text)
 	f, err := parser.ParseFile(fset, "listing.go", "package snippet\n"+at+marked, parser.SkipObjectResolution)
 	if err == nil && (hasListed || bodiless(f)) {
@@ -119,6 +122,9 @@ func importsFor(text string) string {
 func typeCheck(fset *token.FileSet, imp types.Importer, prelude, src string) []error {
 	var errs []error
 	var files []*ast.File
+	if f, err := parser.ParseFile(fset, "", src, parser.PackageClauseOnly); err == nil { // a whole file's own package
+		prelude = strings.Replace(prelude, "package snippet", "package "+f.Name.Name, 1)
+	}
 	for i, s := range []string{prelude, src} {
 		f, err := parser.ParseFile(fset, []string{"testdata/prelude.go", "snippet.go"}[i], s, 0)
 		if err != nil {
