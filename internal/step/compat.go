@@ -19,7 +19,6 @@ import (
 // Shared: lockstep.
 type (
 	Callback = lockstep.Callback
-	Checker  = lockstep.Checker
 )
 
 const (
@@ -31,14 +30,10 @@ const (
 	CallOther    = lockstep.CallOther
 	CallInvalidM = lockstep.CallInvalidM
 	CallForeign  = lockstep.CallForeign
-	NumCallbacks = lockstep.NumCallbacks
 )
 
-var ErrCallback = lockstep.ErrCallback
-
-func ErrName(err error) string   { return lockstep.ErrName(err) }
-func IsErrName(name string) bool { return lockstep.IsErrName(name) }
-func WithNilFuncs() Option       { return func(f *Features) { f.NilFuncs = true } }
+func ErrName(err error) string { return lockstep.ErrName(err) }
+func WithNilFuncs() Option     { return func(f *Features) { f.NilFuncs = true } }
 func Detect(b Buffer, opts ...Option) Features {
 	f := Features(unordered.Detect(b))
 	for _, o := range opts {
@@ -60,7 +55,6 @@ func (f Features) Kinds() []Kind                      { return unordered.Kinds(l
 type (
 	Buffer   = unordered.Buffer
 	Factory  = unordered.Factory
-	Batcher  = unordered.Batcher
 	TwoPhase = unordered.TwoPhase
 	Kind     = unordered.Kind
 	Op       = unordered.Op
@@ -80,7 +74,6 @@ const (
 	OpAbort     = unordered.Abort
 	OpPeek      = unordered.Peek
 	OpRelease   = unordered.Release
-	NumKinds    = unordered.NumKinds
 	MaxBatch    = unordered.MaxBatch
 )
 
@@ -129,16 +122,11 @@ func CheckOrderedOps(f OrderedFactory, c OrderedConfig, ops []OrderedOp) error {
 func ShrinkOrdered(f OrderedFactory, c OrderedConfig, ops []OrderedOp) []OrderedOp {
 	return ordered.Shrink(f, c, ops)
 }
-func ParseOrderedConfig(words []string) (OrderedConfig, error) { return ordered.ParseConfig(words) }
-func ParseOrderedOp(words []string) (OrderedOp, error)         { return ordered.Parse(words) }
 
 // The Ring family: ring.
 type (
-	Ring        = ring.Buffer
-	RingFactory = ring.Factory
-	RingKind    = ring.Kind
-	RingOp      = ring.Op
-	RingResult  = ring.Result
+	Ring   = ring.Buffer
+	RingOp = ring.Op
 )
 
 const (
@@ -153,7 +141,7 @@ type RingPair struct{ *ring.Pair }
 
 func (p RingPair) Apply(op RingOp) error { _, err := p.Pair.Apply(op); return err }
 
-func NewRingPair(f RingFactory, c int) (*RingPair, error) {
+func NewRingPair(f ring.Factory, c int) (*RingPair, error) {
 	p, err := ring.NewPair(f, ring.Config{Capacity: c})
 	if p == nil {
 		return nil, err
@@ -170,8 +158,6 @@ type (
 	SKind       = spsc.Kind
 	SPSCOp      = spsc.Op
 	SPSCResult  = spsc.Result
-	SPSCRunner  = spsc.Runner
-	SPSCPair    = spsc.Pair
 )
 
 const (
@@ -190,12 +176,10 @@ const (
 	SPop      = spsc.Pop
 	SWaitData = spsc.WaitData
 	SCLen     = spsc.CLen
-	NumSKinds = spsc.NumKinds
 )
 
-func NewSPSCRunner(h Halves) *SPSCRunner         { return spsc.NewRunner(h) }
-func ParseSPSCOp(words []string) (SPSCOp, error) { return spsc.Parse(words) }
-func NewSPSCPair(f SPSCFactory, c, n int) (*SPSCPair, error) {
+func NewSPSCRunner(h Halves) *spsc.Runner { return spsc.NewRunner(h) }
+func NewSPSCPair(f SPSCFactory, c, n int) (*spsc.Pair, error) {
 	return spsc.NewPair(f, spsc.Config{Capacity: c, MaxPackets: n})
 }
 func CheckSPSCOps(f SPSCFactory, c, n int, ops []SPSCOp) error {
