@@ -1,6 +1,7 @@
 package workiva
 
 import (
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -95,6 +96,23 @@ func TestCheckRingStepsAroundFindings(t *testing.T) {
 	var opts []properties.Option
 	for _, o := range declared {
 		opts = append(opts, o)
+	}
+	properties.CheckRing(t, atLeastTwo, opts...)
+}
+
+// TestCheckRingReplaysFinding: the shrunk case of
+// TestFindingCapacityOneNeverFull, saved in testdata/, is replayed by
+// CheckRing's corpus engine before rapid, and passes once the finding is
+// stepped around.
+func TestCheckRingReplaysFinding(t *testing.T) {
+	opts := []properties.Option{properties.Corpus(os.DirFS("testdata"))}
+	for _, o := range declared {
+		opts = append(opts, o)
+	}
+	var got *properties.Failure
+	properties.CheckRing(t, positive, append(opts, properties.OnFailure(func(f *properties.Failure) { got = f }))...)
+	if got == nil || got.Engine != "corpus" || !strings.Contains(got.Error(), "capacity-one-never-full.scn") {
+		t.Fatalf("want the saved scenario to fail in the corpus engine, got %v", got)
 	}
 	properties.CheckRing(t, atLeastTwo, opts...)
 }
