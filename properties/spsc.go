@@ -46,7 +46,17 @@ func CheckSPSC(t testing.TB, newSPSC SPSCFactory, opts ...Option) {
 type spscGen struct {
 	m     *model.SPSC
 	mtu   int
-	limit int // the largest maxSize to draw (MaxPacket)
+	limit int  // the largest maxSize to draw (MaxPacket)
+	batch bool // the halves have batched publication (step.BatchProducer, step.BatchConsumer)
+}
+
+// hasBatch reports whether the halves newSPSC builds have batched
+// publication (docs/SPEC.md section 7.5); only then are its calls drawn.
+func hasBatch(newSPSC step.SPSCFactory) bool {
+	p, c, err := newSPSC(1, 1)
+	_, bp := p.(step.BatchProducer)
+	_, bc := c.(step.BatchConsumer)
+	return err == nil && bp && bc
 }
 
 // drawOp draws the next call. With a reservation or a peek open it mostly
@@ -58,7 +68,13 @@ func (g *spscGen) drawOp(s source) step.SPSCOp {
 		return g.drawCommit(s, n)
 	}
 	if m.Peeking() && pick(s, "end peek", 5, 3, 1) != 1 {
+		if g.batch && s.intn(0, 2, "deferred") == 0 {
+			return step.SPSCOp{Kind: step.SReleaseDeferred}
+		}
 		return step.SPSCOp{Kind: step.SRelease}
+	}
+	if g.batch && s.intn(0, 9, "flush") == 0 {
+		return step.SPSCOp{Kind: []step.SKind{step.SPFlush, step.SCFlush}[s.intn(0, 1, "flush half")]}
 	}
 	full := 10 + 80*max(m.Len()*m.C, m.Used()*m.Slots)/(m.C*m.Slots)
 	switch pick(s, "kind", 12, 20, 8, full/2, full, full/2, 3, 3, 1, 1, 1, 1, 2) {
@@ -99,9 +115,18 @@ func (g *spscGen) drawCommit(s source, n int) step.SPSCOp {
 	case 1:
 		return step.SPSCOp{Kind: step.SAbort}
 	case 2:
-		return step.SPSCOp{Kind: step.SCommit, N: []int{-1, n + 1}[s.intn(0, 1, "bad n")]}
+		return g.deferred(s, step.SPSCOp{Kind: step.SCommit, N: []int{-1, n + 1}[s.intn(0, 1, "bad n")]})
 	}
-	return step.SPSCOp{Kind: step.SCommit, N: drawN(s, n)}
+	return g.deferred(s, step.SPSCOp{Kind: step.SCommit, N: drawN(s, n)})
+}
+
+// deferred makes a commit a CommitDeferred half the time, if the buffer
+// has batched publication.
+func (g *spscGen) deferred(s source, op step.SPSCOp) step.SPSCOp {
+	if g.batch && s.intn(0, 1, "deferred") == 0 {
+		op.Kind = step.SCommitDeferred
+	}
+	return op
 }
 
 // drawTypical draws a PushWith of the typical size whose fill succeeds.
@@ -145,8 +170,8 @@ func (g *spscGen) drawAnySize(s source) int {
 
 func (g *spscGen) drawDst(s source) int {
 	l := 0
-	if g.m.Len() > 0 {
-		l = len(g.m.Packets[0].Data)
+	if v := g.m.Visible(); len(v) > 0 {
+		l = len(v[0].Data)
 	}
 	switch s.intn(0, 3, "dst kind") {
 	case 1:
@@ -200,7 +225,7 @@ func (g *spscGen) stream(s source, apply func(step.SPSCOp)) {
 			op = g.drawOp(s)
 		}
 		apply(op)
-		for g.m.Len() >= lag && !g.m.Peeking() {
+		for len(g.m.Visible()) >= lag && !g.m.Peeking() {
 			if _, ok := g.m.Reserving(); ok && s.intn(0, 1, "pop while reserved") == 0 {
 				break
 			}
@@ -285,6 +310,7 @@ const spscShrinkTime = 2 * time.Second
 func checkSPSCRapid(r *run, newSPSC step.SPSCFactory) *Failure {
 	var last failure[step.SPSCOp]
 	var total spscStats
+	batch := hasBatch(newSPSC)
 	failed, replay := runRapid(r, 1000, spscShrinkTime, func(rt *rapid.T) {
 		src := rapidSource{rt}
 		c, slots, mtu := spscTinyConfig(src, &r.cfg)
@@ -299,7 +325,7 @@ func checkSPSCRapid(r *run, newSPSC step.SPSCFactory) *Failure {
 		var stats spscStats
 		defer func() { total.add(stats) }()
 		pair.Observe = stats.observe(pair.Model)
-		g := &spscGen{m: pair.Model, mtu: mtu, limit: r.cfg.packetLimit()}
+		g := &spscGen{m: pair.Model, mtu: mtu, limit: r.cfg.packetLimit(), batch: batch}
 		apply := func(op step.SPSCOp) {
 			rec.apply(rt, op, func(op step.SPSCOp) error { _, err := pair.Apply(op); return err })
 		}
@@ -348,6 +374,7 @@ func checkSPSCGopter(r *run, newSPSC step.SPSCFactory) *Failure {
 	params.MaxShrinkCount = 1000
 	props := gopter.NewProperties(params)
 	o := &r.cfg
+	batch := hasBatch(newSPSC)
 	props.Property("spsc", commands.Prop(&commands.ProtoCommands{
 		DestroySystemUnderTestFunc: endSUT[step.SPSCOp],
 		NewSystemUnderTestFunc: func(initial commands.State) commands.SystemUnderTest {
@@ -376,7 +403,7 @@ func checkSPSCGopter(r *run, newSPSC step.SPSCFactory) *Failure {
 		GenCommandFunc: func(s commands.State) gopter.Gen {
 			st := s.(spscState)
 			return func(params *gopter.GenParameters) *gopter.GenResult {
-				g := &spscGen{m: st.m, mtu: st.mtu, limit: o.packetLimit()}
+				g := &spscGen{m: st.m, mtu: st.mtu, limit: o.packetLimit(), batch: batch}
 				return gopter.NewGenResult(commands.Command(command[step.SPSCOp, spscState]{g.drawOp(rngSource{params.Rng})}), gopter.NoShrinker)
 			}
 		},

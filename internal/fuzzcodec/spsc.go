@@ -18,12 +18,17 @@ type SPSCProgram struct {
 
 // The FuzzSPSC byte format: capacity 1 + b%32, slots 1 + b%8 (a tiny
 // buffer that wraps, pads and restarts at 0 every few packets); then calls
-// until the input ends, each a head byte (bits 0-3: the kind, mod
-// spsc.NumKinds; bits 4-7: the callback, mostly ok, see scallbacks)
-// and its fields, numbers as FuzzUnordered's (relative to Cap; above it,
-// -1, or escaped): reserve, push and waitroom: size, seed; pushwith: size,
-// n, seed; commit: n; pop: dst length; a nested call's kind (a byte, taken
-// within the half the callback calls) and size.
+// until the input ends, each a head byte (bits 0-3: the kind, 15 for a
+// batch kind named by the next byte, mod 4; bits 4-7: the callback,
+// mostly ok, see scallbacks) and its fields, numbers as FuzzUnordered's
+// (relative to Cap; above it, -1, or escaped): reserve, push and
+// waitroom: size, seed; pushwith: size, n, seed; commit and
+// commitdeferred: n; pop: dst length; a nested call's kind (a byte, an
+// index mod the length of spsc.HalfKinds of the half the callback calls)
+// and size.
+
+// batchKinds is the kind nibble that a byte naming a batch kind follows.
+const batchKinds = 15
 
 var scallbacks = [16]lockstep.Callback{
 	lockstep.CallOK, lockstep.CallOK, lockstep.CallOK, lockstep.CallOK, lockstep.CallOK, lockstep.CallOK,
@@ -48,7 +53,10 @@ func DecodeSPSC(data []byte) (SPSCProgram, error) {
 
 func (r *reader) sop(c int) spsc.Op {
 	head := r.byte()
-	op := spsc.Op{Kind: spsc.Kind(int(head&15) % int(spsc.NumKinds))}
+	op := spsc.Op{Kind: spsc.Kind(head & 15)}
+	if head&15 == batchKinds {
+		op.Kind = spsc.CommitDeferred + spsc.Kind(int(r.byte())%int(spsc.NumKinds-spsc.CommitDeferred))
+	}
 	switch op.Kind {
 	case spsc.Reserve, spsc.Push, spsc.WaitRoom:
 		op.MaxSize = r.number(c)
@@ -57,7 +65,7 @@ func (r *reader) sop(c int) spsc.Op {
 		op.MaxSize = r.number(c)
 		op.N = r.number(max(op.MaxSize, 0))
 		op.Seed = r.byte()
-	case spsc.Commit:
+	case spsc.Commit, spsc.CommitDeferred:
 		op.N = r.number(c)
 	case spsc.Pop:
 		op.DstLen = r.number(c)
@@ -65,12 +73,8 @@ func (r *reader) sop(c int) spsc.Op {
 	if op.Kind == spsc.PushWith || op.Kind == spsc.PopWith {
 		op.Callback = scallbacks[head>>4]
 		if op.Callback == lockstep.CallReenter || op.Callback == lockstep.CallOther {
-			producer := op.Kind.Producer() == (op.Callback == lockstep.CallReenter)
-			lo, n := spsc.Peek, int(spsc.NumKinds-spsc.Peek)
-			if producer {
-				lo, n = spsc.Reserve, int(spsc.PLen-spsc.Reserve)+1
-			}
-			op.Reenter = lo + spsc.Kind(int(r.byte())%n)
+			kinds := spsc.HalfKinds(op.Kind.Producer() == (op.Callback == lockstep.CallReenter))
+			op.Reenter = kinds[int(r.byte())%len(kinds)]
 			op.ReSize = r.number(c)
 		}
 	}
@@ -100,7 +104,12 @@ func (w *writer) sop(op spsc.Op, c int) {
 	if op.Kind == spsc.PushWith || op.Kind == spsc.PopWith {
 		ci = max(slices.Index(scallbacks[:], op.Callback), 0)
 	}
-	w.byte(byte(ci)<<4 | byte(op.Kind))
+	if op.Kind.Batch() {
+		w.byte(byte(ci)<<4 | batchKinds)
+		w.byte(byte(op.Kind - spsc.CommitDeferred))
+	} else {
+		w.byte(byte(ci)<<4 | byte(op.Kind))
+	}
 	switch op.Kind {
 	case spsc.Reserve, spsc.Push, spsc.WaitRoom:
 		w.number(op.MaxSize, c)
@@ -109,17 +118,13 @@ func (w *writer) sop(op spsc.Op, c int) {
 		w.number(op.MaxSize, c)
 		w.number(op.N, max(op.MaxSize, 0))
 		w.byte(op.Seed)
-	case spsc.Commit:
+	case spsc.Commit, spsc.CommitDeferred:
 		w.number(op.N, c)
 	case spsc.Pop:
 		w.number(op.DstLen, c)
 	}
 	if (op.Kind == spsc.PushWith || op.Kind == spsc.PopWith) && (op.Callback == lockstep.CallReenter || op.Callback == lockstep.CallOther) {
-		lo := spsc.Peek
-		if op.Reenter.Producer() {
-			lo = spsc.Reserve
-		}
-		w.byte(byte(op.Reenter - lo))
+		w.byte(byte(max(slices.Index(spsc.HalfKinds(op.Reenter.Producer()), op.Reenter), 0)))
 		w.number(op.ReSize, c)
 	}
 }

@@ -105,6 +105,27 @@ type drawer struct {
 	pseed     byte // the producer's payload seeds: every packet differs from its neighbours
 	closed    bool // the producer drew spsc.Close
 	calls     int  // the producer's calls drawn so far
+	ppending  bool // the producer drew a deferred commit since its last flush (producer's goroutine only)
+	cpending  bool // the consumer drew a deferred release since its last flush (consumer's goroutine only)
+}
+
+// A Wait publishes its half's deferred calls when it starts, and may
+// return much later: two instants, which no single step of the model
+// explains (docs/SPEC.md section 7.5). So the drawers flush before a wait
+// that could block with calls deferred; the sequential checks cover what
+// a Wait publishes.
+
+// flushFirst returns the flush to draw before op, a wait, if its half may
+// have deferred calls; else op.
+func flushFirst(op spsc.Op, pending *bool) spsc.Op {
+	if !*pending {
+		return op
+	}
+	*pending = false
+	if op.Kind == spsc.WaitRoom {
+		return spsc.Op{Kind: spsc.PFlush}
+	}
+	return spsc.Op{Kind: spsc.CFlush}
 }
 
 func (g *drawer) size(rng *rand.Rand) int {
@@ -115,6 +136,30 @@ func (g *drawer) size(rng *rand.Rand) int {
 }
 
 func (g *drawer) producer(rng *rand.Rand, x *spsc.Runner, last spsc.Result) spsc.Op {
+	op := g.producerOp(rng, last)
+	switch op.Kind {
+	case spsc.WaitRoom:
+		return flushFirst(op, &g.ppending)
+	case spsc.CommitDeferred:
+		g.ppending = true
+	}
+	return op
+}
+
+func (g *drawer) consumer(rng *rand.Rand, x *spsc.Runner, last spsc.Result) spsc.Op {
+	op := g.consumerOp(rng, x, last)
+	switch op.Kind {
+	case spsc.WaitData:
+		if x.Peeked() == nil { // else it answers ErrBusy at once
+			return flushFirst(op, &g.cpending)
+		}
+	case spsc.ReleaseDeferred:
+		g.cpending = true
+	}
+	return op
+}
+
+func (g *drawer) producerOp(rng *rand.Rand, last spsc.Result) spsc.Op {
 	// A spsc.Reserve is always followed by its end, spsc.Commit or spsc.Abort (if the
 	// spsc.Reserve failed, that end answers ErrInvalidState, which is checked
 	// too).
@@ -136,7 +181,13 @@ func (g *drawer) producer(rng *rand.Rand, x *spsc.Runner, last spsc.Result) spsc
 		if rng.Intn(3) == 0 {
 			n = rng.Intn(g.cfg.MaxSize + 2) // one more than any window: ErrInvalidLength sometimes
 		}
+		if rng.Intn(2) == 0 {
+			return spsc.Op{Kind: spsc.CommitDeferred, N: n} // published by a later call
+		}
 		return spsc.Op{Kind: spsc.Commit, N: n}
+	}
+	if rng.Intn(8) == 0 {
+		return spsc.Op{Kind: spsc.PFlush}
 	}
 	switch v := rng.Intn(100); {
 	case v < 35:
@@ -171,12 +222,18 @@ func (g *drawer) producer(rng *rand.Rand, x *spsc.Runner, last spsc.Result) spsc
 	return spsc.Op{Kind: spsc.Commit, N: 0} // nothing open: ErrInvalidState
 }
 
-func (g *drawer) consumer(rng *rand.Rand, x *spsc.Runner, last spsc.Result) spsc.Op {
+func (g *drawer) consumerOp(rng *rand.Rand, x *spsc.Runner, last spsc.Result) spsc.Op {
 	if last.Err == "ErrEmpty" && rng.Intn(3) != 0 {
 		return spsc.Op{Kind: spsc.WaitData} // an idle consumer waits, mostly
 	}
 	if x.Peeked() != nil && rng.Intn(6) != 0 {
+		if rng.Intn(2) == 0 {
+			return spsc.Op{Kind: spsc.ReleaseDeferred} // published by a later call
+		}
 		return spsc.Op{Kind: spsc.Release}
+	}
+	if rng.Intn(8) == 0 {
+		return spsc.Op{Kind: spsc.CFlush}
 	}
 	switch v := rng.Intn(100); {
 	case v < 30:
@@ -228,6 +285,9 @@ func Describe(m *model.SPSC) string {
 	}
 	if m.Peeking() {
 		b.WriteString(" peeking")
+	}
+	if m.Unpublished > 0 || m.Taken > 0 {
+		fmt.Fprintf(&b, " unpublished=%d taken=%d", m.Unpublished, m.Taken)
 	}
 	b.WriteString(" [")
 	for i, p := range m.Packets {
@@ -345,6 +405,7 @@ type Stats struct {
 	Empty            int
 	Closed           int // ErrClosed answers
 	Waits            int // waits that returned nil
+	Deferred         int // deferred commits and releases
 }
 
 // Add counts h.
@@ -363,8 +424,14 @@ func (s *Stats) Add(h History) {
 		switch op.Kind {
 		case spsc.Commit, spsc.PushWith, spsc.Push:
 			s.Pushed += b2i(ok)
+		case spsc.CommitDeferred:
+			s.Pushed += b2i(ok)
+			s.Deferred += b2i(ok)
 		case spsc.Release, spsc.PopWith, spsc.Pop:
 			s.Popped += b2i(ok)
+		case spsc.ReleaseDeferred:
+			s.Popped += b2i(ok)
+			s.Deferred += b2i(ok)
 		case spsc.WaitRoom, spsc.WaitData:
 			s.Waits += b2i(ok)
 		}
@@ -380,8 +447,8 @@ func (s *Stats) Add(h History) {
 }
 
 func (s Stats) String() string {
-	return fmt.Sprintf("histories=%d calls=%d overlapping=%d pushed=%d popped=%d ErrWouldBlock=%d ErrEmpty=%d ErrClosed=%d waits=%d",
-		s.Histories, s.Calls, s.Overlapping, s.Pushed, s.Popped, s.WouldBlock, s.Empty, s.Closed, s.Waits)
+	return fmt.Sprintf("histories=%d calls=%d overlapping=%d pushed=%d popped=%d deferred=%d ErrWouldBlock=%d ErrEmpty=%d ErrClosed=%d waits=%d",
+		s.Histories, s.Calls, s.Overlapping, s.Pushed, s.Popped, s.Deferred, s.WouldBlock, s.Empty, s.Closed, s.Waits)
 }
 
 func b2i(b bool) int {

@@ -158,6 +158,9 @@ type (
 	SKind       = spsc.Kind
 	SPSCOp      = spsc.Op
 	SPSCResult  = spsc.Result
+
+	BatchProducer = spsc.BatchProducer
+	BatchConsumer = spsc.BatchConsumer
 )
 
 const (
@@ -176,6 +179,11 @@ const (
 	SPop      = spsc.Pop
 	SWaitData = spsc.WaitData
 	SCLen     = spsc.CLen
+
+	SCommitDeferred  = spsc.CommitDeferred
+	SPFlush          = spsc.PFlush
+	SReleaseDeferred = spsc.ReleaseDeferred
+	SCFlush          = spsc.CFlush
 )
 
 func NewSPSCRunner(h Halves) *spsc.Runner { return spsc.NewRunner(h) }

@@ -36,8 +36,8 @@ func (p *Pair) Answer(op Op, r Result) (lockstep.Statement, lockstep.Want) {
 	switch op.Kind {
 	case Used:
 		return lockstep.Query("used"), lockstep.Want{Value: r.Count, Used: lockstep.None, Len: lockstep.None, Next: lockstep.None}
-	case PLen, CLen:
-		return lockstep.Query("len"), lockstep.Want{Value: r.Count, Used: lockstep.None, Len: lockstep.None, Next: lockstep.None}
+	case PLen, CLen: // the producer's Len; the consumer's follows (Query)
+		return lockstep.Query("len"), lockstep.Want{Value: p.Model.Len(), Used: lockstep.None, Len: lockstep.None, Next: lockstep.None}
 	}
 	m := p.Model
 	w, failed := lockstep.Outcome(lockstep.Want{Used: m.Used(), Len: m.Len(), Next: lockstep.None}, r.Panic, r.Err)
@@ -59,14 +59,20 @@ func (p *Pair) Answer(op Op, r Result) (lockstep.Statement, lockstep.Want) {
 }
 
 // Query checks that both halves of both sides answer q with want: Used
-// from the producer, the other counters from each half.
+// from the producer, the other counters from each half. A len query is
+// the producer's Len; the consumer's must be less by the commits and
+// releases deferred (SPEC 7.5), as the model counts them.
 func (p *Pair) Query(q lockstep.Query, want int) error {
+	deferred := 0
+	if q == "len" {
+		deferred = p.Model.Unpublished + p.Model.Taken
+	}
 	for _, side := range []struct {
 		name string
 		h    Halves
 	}{{"model", p.Ref.H}, {"buffer", p.Impl.H}} {
-		for _, v := range []int{query(q, side.h.P, side.h.P), query(q, side.h.P, side.h.C)} {
-			if v != want {
+		for i, v := range []int{query(q, side.h.P, side.h.P), query(q, side.h.P, side.h.C)} {
+			if v != want-i*deferred {
 				return fmt.Errorf("%s answered %d", side.name, v)
 			}
 		}

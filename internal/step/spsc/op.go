@@ -41,6 +41,19 @@ type Consumer interface {
 	MaxPackets() int
 }
 
+// BatchProducer is a Producer with batched publication (docs/SPEC.md
+// section 7.5); the batch kinds need it.
+type BatchProducer interface {
+	CommitDeferred(n int) error
+	Flush() error
+}
+
+// BatchConsumer is a Consumer with batched publication.
+type BatchConsumer interface {
+	ReleaseDeferred() error
+	Flush() error
+}
+
 // Factory builds the two halves of an empty buffer; it returns an
 // error exactly where netbuf.NewSPSC does.
 type Factory func(capacityBytes, maxPackets int) (Producer, Consumer, error)
@@ -72,11 +85,18 @@ const (
 	Pop      // Pop(dst of DstLen bytes)
 	WaitData // Consumer.Wait(ctx): ctx done already in sequential runs
 	CLen     // Consumer.Len()
+	// Batched publication (BatchProducer, BatchConsumer), after the others
+	// so that the numbers of those stay.
+	CommitDeferred  // CommitDeferred(N)
+	PFlush          // Producer.Flush()
+	ReleaseDeferred // ReleaseDeferred(), after checking that the peeked bytes did not change
+	CFlush          // Consumer.Flush()
 	NumKinds
 )
 
 var kindNames = [NumKinds]string{"reserve", "commit", "abort", "pushwith", "push", "close", "waitroom", "used", "plen",
-	"peek", "release", "popwith", "pop", "waitdata", "clen"}
+	"peek", "release", "popwith", "pop", "waitdata", "clen",
+	"commitdeferred", "pflush", "releasedeferred", "cflush"}
 
 func (k Kind) String() string {
 	if k < NumKinds {
@@ -86,7 +106,18 @@ func (k Kind) String() string {
 }
 
 // Producer reports whether k is a call of the producer half.
-func (k Kind) Producer() bool { return k <= PLen }
+func (k Kind) Producer() bool { return k <= PLen || k == CommitDeferred || k == PFlush }
+
+// HalfKinds lists the kinds of one half's calls, the batch kinds last.
+func HalfKinds(producer bool) []Kind {
+	if producer {
+		return []Kind{Reserve, Commit, Abort, PushWith, Push, Close, WaitRoom, Used, PLen, CommitDeferred, PFlush}
+	}
+	return []Kind{Peek, Release, PopWith, Pop, WaitData, CLen, ReleaseDeferred, CFlush}
+}
+
+// Batch reports whether k is a call of batched publication.
+func (k Kind) Batch() bool { return k >= CommitDeferred && k < NumKinds }
 
 // Op is one call of one half of an SPSC buffer, a comparable value
 // that prints (String) and parses (Parse) exactly. Its callbacks
@@ -117,7 +148,7 @@ func (o Op) String() string {
 	var b strings.Builder
 	b.WriteString(o.Kind.String())
 	switch o.Kind {
-	case Commit:
+	case Commit, CommitDeferred:
 		fmt.Fprintf(&b, " %d", o.N)
 	case Pop:
 		fmt.Fprintf(&b, " %d", o.DstLen)
@@ -157,7 +188,7 @@ func Parse(words []string) (Op, error) {
 		return op, err
 	}
 	switch k {
-	case Commit:
+	case Commit, CommitDeferred:
 		op.N = n
 	case Pop:
 		op.DstLen = n
@@ -176,7 +207,7 @@ func Parse(words []string) (Op, error) {
 // sized reports whether k takes a positional number.
 func (k Kind) sized() bool {
 	switch k {
-	case Reserve, Push, WaitRoom, PushWith, Commit, Pop:
+	case Reserve, Push, WaitRoom, PushWith, Commit, Pop, CommitDeferred:
 		return true
 	}
 	return false

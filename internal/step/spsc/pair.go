@@ -66,7 +66,7 @@ func (p *Pair) Counters() error {
 	ip, ic := p.Impl.H.P, p.Impl.H.C
 	got := [6]int{ip.Len(), ic.Len(), ip.Used(), ip.Cap(), ip.MaxPackets(), ic.MaxPackets()}
 	m := p.Model
-	want := [6]int{m.Len(), m.Len(), m.Used(), m.Cap(), m.MaxPackets(), m.MaxPackets()}
+	want := [6]int{m.Len(), len(m.Visible()), m.Used(), m.Cap(), m.MaxPackets(), m.MaxPackets()}
 	if got != want {
 		return fmt.Errorf("counters (producer Len, consumer Len, Used, Cap, MaxPackets, consumer MaxPackets): buffer %v, model %v", got, want)
 	}
@@ -91,6 +91,11 @@ func (p *Pair) Drain(apply func(Op) error) error {
 			return err
 		}
 	}
+	for _, op := range flushes(p.Model) {
+		if err := apply(op); err != nil {
+			return err
+		}
+	}
 	for p.Model.Len() > 0 {
 		if err := apply(Op{Kind: Pop, DstLen: p.Model.Cap()}); err != nil {
 			return err
@@ -100,6 +105,19 @@ func (p *Pair) Drain(apply func(Op) error) error {
 		return fmt.Errorf("after draining: Len %d, Used %d, want 0, 0 (a leak)", n, u)
 	}
 	return nil
+}
+
+// flushes are the calls that publish what m's halves deferred, once no
+// reservation or peek is open: then every packet held can be popped.
+func flushes(m *model.SPSC) []Op {
+	var ops []Op
+	if m.Unpublished > 0 {
+		ops = append(ops, Op{Kind: PFlush})
+	}
+	if m.Taken > 0 {
+		ops = append(ops, Op{Kind: CFlush})
+	}
+	return ops
 }
 
 // End ends what a case left open on the buffer under test (a reservation,
@@ -130,7 +148,8 @@ func WithDrain(c Config, ops []Op) []Op {
 	if m.Peeking() {
 		out = append(out, Op{Kind: Release})
 	}
-	for range m.Len() {
+	out = append(out, flushes(m)...)
+	for range m.Len() - m.Taken {
 		out = append(out, Op{Kind: Pop, DstLen: m.Cap()})
 	}
 	return out

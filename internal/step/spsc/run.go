@@ -196,6 +196,8 @@ func (x *Runner) run(op Op, r *Result) (err error) {
 		return c.Wait(x.Ctx)
 	case CLen:
 		r.Count = c.Len()
+	case CommitDeferred, PFlush, ReleaseDeferred, CFlush:
+		return x.runBatch(op, r)
 	default:
 		return fmt.Errorf("unknown operation %s", op.Kind)
 	}
