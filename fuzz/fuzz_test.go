@@ -47,10 +47,12 @@ func FuzzUnordered(f *testing.F) {
 	})
 }
 
-// FuzzRing drives netbuf.Ring[int] and model.Ring[int] in lockstep (its
-// seeds are its own: the scenarios script the UnorderedBuffer).
+// FuzzRing drives netbuf.Ring[uint64] and model.Ring[uint64] in lockstep
+// (see fuzzcodec.DecodeRing). Its seeds are the ring scenarios of the
+// corpus and a few of its own.
 func FuzzRing(f *testing.F) {
-	addAll(f, ringSeed(), nil)
+	seeds, err := ringSeed()
+	addAll(f, seeds, err)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if err := fuzzcodec.CheckRing(data); err != nil {
 			t.Fatal(err)

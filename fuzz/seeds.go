@@ -9,6 +9,7 @@ import (
 	"github.com/netbuf-go/netbuf/internal/fuzzcodec"
 	"github.com/netbuf-go/netbuf/internal/scenario"
 	"github.com/netbuf-go/netbuf/internal/step/ordered"
+	"github.com/netbuf-go/netbuf/internal/step/ring"
 	"github.com/netbuf-go/netbuf/internal/step/spsc"
 )
 
@@ -33,6 +34,13 @@ var (
 	})
 	spscSeed = sync.OnceValues(func() ([][]byte, error) {
 		return encodeAll(fuzzcodec.SPSCPrograms, fuzzcodec.EncodeSPSC, scenario.Is[spsc.Config])
+	})
+	ringSeed = sync.OnceValues(func() ([][]byte, error) {
+		seeds, err := encodeAll(fuzzcodec.RingPrograms, fuzzcodec.EncodeRing, scenario.Is[ring.Config])
+		if _, override := os.LookupEnv(SeedsEnv); !override {
+			seeds = append(seeds, ownRingSeeds...)
+		}
+		return seeds, err
 	})
 	scenarioSeed = sync.OnceValues(scenarioSeeds)
 )
@@ -119,18 +127,12 @@ func scenarioSeeds() ([]string, error) {
 	return out, nil
 }
 
-// ringSeed returns FuzzRing's own seeds (the scenarios script the
-// UnorderedBuffer, not the Ring), none when SeedsEnv is set.
-func ringSeed() [][]byte {
-	if _, override := os.LookupEnv(SeedsEnv); override {
-		return nil
-	}
-	return [][]byte{
-		{2, 0, 1, 1, 2, 2, 3, 3, 4, 4, 4, 4, 0, 5, 1, 6, 6, 4, 4, 4},          // cap 3: fill, overfill, drain, wrap
-		{0, 0, 7, 4, 6, 0, 9, 6, 7, 0, 8, 4, 4},                               // cap 1
-		{7, 0, 1, 0, 2, 0, 3, 4, 4, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 7, 6}, // cap 8
-		{0xFF, 0, 0, 0, 0, 0, 0, 0, 0},                                        // cap 0: refused by both
-	}
+// ownRingSeeds are FuzzRing's seeds beside the corpus's ring scenarios.
+var ownRingSeeds = [][]byte{
+	{2, 0, 1, 1, 2, 2, 3, 3, 4, 4, 4, 4, 0, 5, 1, 6, 6, 4, 4, 4},          // cap 3: fill, overfill, drain, wrap
+	{0, 0, 7, 4, 6, 0, 9, 6, 7, 0, 8, 4, 4},                               // cap 1
+	{7, 0, 1, 0, 2, 0, 3, 4, 4, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 7, 6}, // cap 8
+	{0xFF, 0, 0, 0, 0, 0, 0, 0, 0},                                        // cap 0: refused by both
 }
 
 func b2i(b bool) int {

@@ -98,3 +98,11 @@ func SPSCPrograms(ss []scenario.Scenario) []SPSCProgram {
 func CheckRingOps(f ring.Factory, c ring.Config, ops []ring.Op) error {
 	return check(ring.Family{New: f}, c, ops, same)
 }
+
+// RingPrograms turns the ring scenarios of one file into programs,
+// dropping those the byte format cannot express.
+func RingPrograms(ss []scenario.Scenario) []RingProgram {
+	return programs(ss, func(c ring.Config, ops []ring.Op) RingProgram {
+		return RingProgram{Config: c, Ops: ops}
+	}, EncodeRing)
+}

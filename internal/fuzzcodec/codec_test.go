@@ -9,6 +9,7 @@ import (
 
 	"github.com/netbuf-go/netbuf/internal/fuzzcodec"
 	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/ring"
 	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
 
@@ -80,5 +81,32 @@ func TestDecodeLimits(t *testing.T) {
 	}
 	if err := fuzzcodec.CheckRing([]byte{0xFF, 0, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF}); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestRingCodecRoundTrip checks that EncodeRing is DecodeRing's inverse on
+// programs decoded from random bytes, and refuses what no input decodes to.
+func TestRingCodecRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		data := make([]byte, rng.IntN(32))
+		for i := range data {
+			data[i] = byte(rng.Uint32())
+		}
+		p, err := fuzzcodec.DecodeRing(data)
+		if err != nil {
+			continue
+		}
+		enc, err := fuzzcodec.EncodeRing(p)
+		if err != nil {
+			t.Fatalf("EncodeRing(%+v): %v", p, err)
+		}
+		q, err := fuzzcodec.DecodeRing(enc)
+		if d := cmp.Diff(p, q, cmpopts.EquateEmpty()); err != nil || d != "" {
+			t.Fatalf("DecodeRing(EncodeRing(p)) != p (%v):\n%s", err, d)
+		}
+	}
+	if _, err := fuzzcodec.EncodeRing(fuzzcodec.RingProgram{Config: ring.Config{Capacity: 2}, Ops: []ring.Op{{Kind: ring.Push, V: 256}}}); err == nil {
+		t.Error("EncodeRing accepted a pushed value of 256")
 	}
 }

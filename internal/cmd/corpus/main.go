@@ -1,14 +1,14 @@
 // Command corpus turns the failing inputs the fuzzers saved under
 // fuzz/testdata/fuzz/ into readable regression scenarios in the scenario
 // corpus directory, -out (it is `make corpus`, which passes CORPUS_DIR).
-// For each FuzzUnordered, FuzzOrdered or FuzzSPSC input, and each
+// For each FuzzUnordered, FuzzOrdered, FuzzSPSC or FuzzRing input, and each
 // FuzzScenario input that parses, it decodes the program, shrinks it while
 // it still fails on the current netbuf, records the model's answers and
 // writes
 // <out>/found-<target>-<id>.scn; the raw input is then removed (the
 // scenario seeds the fuzzers with the same program). Inputs it cannot turn
-// into a scenario (a FuzzRing input, or text that crashes the parser) stay
-// where they are, where `go test` replays them; it prints what they do.
+// into a scenario (text that crashes the parser) stay where they are, where
+// `go test` replays them; it prints what they do.
 // Existing scenarios are never overwritten.
 package main
 
@@ -25,6 +25,7 @@ import (
 	"github.com/netbuf-go/netbuf/internal/scenario"
 	"github.com/netbuf-go/netbuf/internal/step/lockstep"
 	"github.com/netbuf-go/netbuf/internal/step/ordered"
+	"github.com/netbuf-go/netbuf/internal/step/ring"
 	"github.com/netbuf-go/netbuf/internal/step/spsc"
 	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
@@ -105,8 +106,11 @@ func convert(file, out string) (msg string, converted bool, err error) {
 		}
 		cases = []found{foundSPSC(p)}
 	case "FuzzRing":
-		err := fuzzcodec.CheckRing([]byte(value))
-		return fmt.Sprintf("kept: a Ring input (go test replays it); now: %v", orPass(err)), false, nil
+		p, err := fuzzcodec.DecodeRing([]byte(value))
+		if err != nil {
+			return "", false, err
+		}
+		cases = []found{foundOf(ring.Family{New: ring.Netbuf}, p.Config, p.Ops, nil)}
 	default:
 		return "kept: unknown target", false, nil
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/netbuf-go/netbuf/internal/scenario"
 	"github.com/netbuf-go/netbuf/internal/step/lockstep"
 	"github.com/netbuf-go/netbuf/internal/step/ordered"
+	"github.com/netbuf-go/netbuf/internal/step/ring"
 	"github.com/netbuf-go/netbuf/internal/step/spsc"
 	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
@@ -63,9 +64,20 @@ func TestConvert(t *testing.T) {
 		t.Errorf("second convert = %q, want already converted", msg)
 	}
 
-	ring := save(t, in, "FuzzRing", "r1", "\x02\x00\x01\x04")
-	if msg, converted, err := convert(ring, out); err != nil || converted || !strings.Contains(msg, "passes") {
+	r1 := save(t, in, "FuzzRing", "r1", "\x02\x00\x01\x04")
+	if msg, converted, err := convert(r1, out); err != nil || !converted || !strings.Contains(msg, "wrote") {
 		t.Errorf("ring convert = %q, %v, %v", msg, converted, err)
+	}
+	text, err = os.ReadFile(filepath.Join(out, "found-ring-r1.scn"))
+	if err != nil || !strings.Contains(string(text), "ring 3\npush 1 -> ok len=1\npop -> ok len=0\n") {
+		t.Errorf("ring scenario %q, %v", text, err)
+	}
+	ss, err := scenario.Parse(string(text))
+	if err != nil || len(ss) != 1 {
+		t.Fatalf("ring scenario: %v", err)
+	}
+	if err := scenario.ReplayOf(ring.Family{New: ring.Netbuf}, ss[0]); err != nil {
+		t.Error(err)
 	}
 	bad := save(t, in, "FuzzScenario", "s1", "push 1 -> ok")
 	if msg, converted, err := convert(bad, out); err != nil || converted || !strings.Contains(msg, "parser refuses") {
