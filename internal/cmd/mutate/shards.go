@@ -60,7 +60,7 @@ var shards = []Shard{
 			{Pkg: "./netbuf", Why: "unit tests and examples",
 				Run: `^(Test(Unordered|PushBatch|TwoPhase|Check|Ring|NewRing|NewUnorderedBuffer|ZeroAllocsPerPacket)\w*|Example|Example(Ring|UnorderedBuffer)\w*)$`},
 			{Pkg: "./fuzz", Run: `^(FuzzUnordered|FuzzRing|FuzzScenario)$`, Why: "fuzz seeds"},
-			{Pkg: "./internal/scenario", Run: `^TestCorpus$`, Why: "regression corpus"},
+			{Pkg: "./internal/scenario", Run: `^(TestCorpus|TestRingCorpus)$`, Why: "regression corpus"},
 			{Pkg: "./properties", Run: `^(TestUnordered|TestRing)$`, Why: "property engines"},
 		},
 	},
