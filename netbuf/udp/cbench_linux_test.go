@@ -19,8 +19,9 @@ import (
 // counter of each datagram, into one flat buffer) in the fewest system
 // calls the kernel allows, per mode: batch (recvmmsg, 64 a call) and gro
 // (recvmsg with UDP_GRO, a GSO sender), and c-gro-scatter, the GRO read
-// with netbuf/udp's in-place layout (an iovec per segment), which tells
-// what that layout costs in the kernel. The C loop is built with the
+// with one iovec per segment, each where its packet would go in the
+// buffer, which tells what that layout costs the kernel against one flat
+// iovec. The C loop is built with the
 // system's cc into a temporary directory; without cc the benchmark is
 // skipped. Both sides get the same traffic from the same senders as
 // BenchmarkReceive (the kernel queue filled before each chunk), chunk by

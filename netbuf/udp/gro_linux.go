@@ -25,7 +25,7 @@ type groConn struct {
 	rc    syscall.RawConn
 	zones *zoneTable // the receiver's
 	msg   unix.Msghdr
-	iovs  [groIovecs]unix.Iovec
+	iovs  [1]unix.Iovec // the staging area
 	name  unix.RawSockaddrInet6
 	oob   [groOOBSize]byte
 

@@ -137,9 +137,8 @@ func newGROFlow(t testing.TB, rc, sc *net.UDPConn, seed uint64, mtu int) *groFlo
 
 // TestGROLoopback: GSO runs of every shape mixed with plain datagrams, on
 // 127.0.0.1 and [::1], through a GRO receiver: every datagram arrives
-// whole, in order, with its sender's address; most land in place (a run
-// after a change of segment size, or a datagram longer than the segment
-// size, is copied).
+// whole, in order, with its sender's address, and the runs are read whole
+// (far fewer reads than datagrams).
 func TestGROLoopback(t *testing.T) {
 	for _, host := range families {
 		t.Run(host, func(t *testing.T) {
@@ -154,12 +153,12 @@ func TestGROLoopback(t *testing.T) {
 				receive(t, r, f, &got, len(f.all), func() int { return -1 })
 			}
 			st := r.Stats()
-			t.Logf("%d datagrams in %d reads; %d in place, %d copied", st.Packets, st.Reads, r.gro.placed, r.gro.copied)
+			t.Logf("%d datagrams in %d reads", st.Packets, st.Reads)
 			if st.Packets != uint64(len(f.all)) || st.Truncated != 0 || st.Drops != 0 {
 				t.Fatalf("stats %+v for %d datagrams", st, len(f.all))
 			}
-			if st.Reads >= st.Packets/4 || r.gro.placed < r.gro.copied {
-				t.Errorf("%d reads, %d in place, %d copied: runs not read whole or not in place", st.Reads, r.gro.placed, r.gro.copied)
+			if st.Reads >= st.Packets/4 {
+				t.Errorf("%d reads for %d datagrams: runs not read whole", st.Reads, st.Packets)
 			}
 		})
 	}
@@ -191,9 +190,9 @@ func TestGRONearlyFull(t *testing.T) {
 				})
 			}
 			st := r.Stats()
-			t.Logf("%d datagrams in %d reads, %d would-block, most pending %d; %d in place, %d copied", st.Packets, st.Reads, st.WouldBlock, maxPending, r.gro.placed, r.gro.copied)
-			if st.Packets != uint64(len(f.all)) || st.WouldBlock == 0 || maxPending == 0 || r.gro.placed == 0 {
-				t.Fatalf("stats %+v, most pending %d, %d in place: the buffer never filled", st, maxPending, r.gro.placed)
+			t.Logf("%d datagrams in %d reads, %d would-block, most pending %d", st.Packets, st.Reads, st.WouldBlock, maxPending)
+			if st.Packets != uint64(len(f.all)) || st.WouldBlock == 0 || maxPending == 0 {
+				t.Fatalf("stats %+v, most pending %d: the buffer never filled", st, maxPending)
 			}
 		})
 	}

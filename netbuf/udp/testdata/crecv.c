@@ -9,11 +9,11 @@
 //   crecv gro     recvmsg with UDP_GRO: a coalesced run of up to 64 KiB,
 //                 split at the segment size the kernel reports
 //   crecv gro-scatter
-//                 the same read laid out as netbuf/udp lays it out to land
-//                 each datagram in place: one iovec per segment (of the
-//                 previous run's size, at most 128), 24 header bytes apart,
-//                 then one iovec for the rest of the 64 KiB; to tell what
-//                 that layout costs the kernel
+//                 the same read laid out to land each datagram where its
+//                 packet goes in a netbuf buffer: one iovec per segment (of
+//                 the previous run's size, at most 128), 24 header bytes
+//                 apart, then one iovec for the rest of the 64 KiB; to tell
+//                 what that layout costs the kernel against one flat iovec
 //
 // It binds 127.0.0.1 on a free port and prints the port. Then for each
 // number n read from stdin it receives exactly n datagrams, adds up their
