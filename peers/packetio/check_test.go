@@ -32,12 +32,12 @@ func TestCheckFIFO(t *testing.T) {
 	for _, tc := range []struct {
 		finding string // the test in findings_test.go that pins it
 		factory properties.FIFOFactory
-		want    string // in the failure's report
+		want    string // in the failure's report, however far rapid shrank it
 	}{
 		{"TestPolicyLimitSizeCountsLength", Factory, "an empty buffer refused a "},
 		{"TestPolicyErrFull", payloadFactory, "unexpected error: " + packetio.ErrFull.Error()},
-		{"TestPolicyShortReadDrops", payloadFactory, "io.ErrShortBuffer: Len() = 0, want 1"},
-		{"TestFindingMaxPacket", payloadFactory, "push 65536 seed=0 -> unexpected error: packet too big"},
+		{"TestPolicyShortReadDrops", payloadFactory, "-> io.ErrShortBuffer: Len() = "},
+		{"TestFindingMaxPacket", payloadFactory, "-> unexpected error: packet too big"},
 	} {
 		t.Run(tc.finding, func(t *testing.T) {
 			opts := []properties.Option{properties.PopBlocksWhenEmpty()}
