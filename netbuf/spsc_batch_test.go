@@ -253,3 +253,31 @@ func TestSPSCDeferredZeroAllocs(t *testing.T) {
 		t.Fatalf("%v allocations per round, want 0", allocs)
 	}
 }
+
+// TestSPSCFlushWakes: each half's Flush wakes the other half sleeping in
+// Wait (the 10 s context only keeps a broken wake-up from hanging the
+// test).
+func TestSPSCFlushWakes(t *testing.T) {
+	p, q := newSPSC(t, 8, 2)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	done := make(chan error)
+	go func() { done <- q.Wait(ctx) }()
+	time.Sleep(5 * time.Millisecond)
+	commitDeferred(t, p, "abcdef")
+	if err := p.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("consumer's Wait across the producer's Flush = %v, want nil", err)
+	}
+	peekDeferred(t, q, "abcdef")
+	go func() { done <- p.Wait(ctx, 4) }()
+	time.Sleep(5 * time.Millisecond)
+	if err := q.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("producer's Wait across the consumer's Flush = %v, want nil", err)
+	}
+}
