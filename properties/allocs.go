@@ -103,7 +103,8 @@ func checkRingAllocs(rs rings) *Failure {
 	if err != nil || q == nil {
 		return &Failure{Engine: "allocs", Err: fmt.Errorf("New(16) = %v, %v", q, err)}
 	}
-	f := func() { _ = q.Push(7); _, _ = q.Pop() }
+	v := uint64(1) << 40 // not a small value, which Go boxes without allocating
+	f := func() { _ = q.Push(v); _, _ = q.Pop(); v++ }
 	f()
 	return allocFailure("Push then Pop", testing.AllocsPerRun(allocRuns, f))
 }

@@ -39,8 +39,9 @@ type FIFO interface {
 }
 
 // FIFOFactory builds an empty FIFO that, when empty, takes any packet of
-// up to capacityBytes bytes (MaxPacket caps it), and never holds more than
-// maxPackets packets. How many bytes it holds beyond that, with what
+// up to capacityBytes bytes (MaxPacket caps it; PacketOverhead lowers it
+// for a size limit that counts a header per packet), and never holds more
+// than maxPackets packets. How many bytes it holds beyond that, with what
 // overhead, is its layout's business.
 type FIFOFactory func(capacityBytes, maxPackets int) (FIFO, error)
 
@@ -117,8 +118,10 @@ type Ring interface {
 	Cap() int
 }
 
-// RingFactory builds an empty Ring; it refuses exactly the capacities
-// netbuf.NewRing refuses.
+// RingFactory builds an empty Ring; it refuses capacities below 1 (and
+// above MaxSlots, if declared) with an error wrapping ErrInvalidSize, as
+// netbuf.NewRing does. For a ring whose constructor cannot fail, the
+// factory refuses them itself.
 type RingFactory func(capacity int) (Ring, error)
 
 // Reorderer is what CheckReorder checks: a jitter or reorder buffer for

@@ -104,7 +104,7 @@ func checkFIFORapid(r *run, newFIFO FIFOFactory) *Failure {
 	var last failure[step.Op]
 	var steps, accepted, refused int
 	failed, replay := runRapid(r, 1000, shrinkTime, func(rt *rapid.T) {
-		c := rapid.IntRange(1, min(64, r.cfg.capLimit())).Draw(rt, "capacity")
+		c := min(rapid.IntRange(1, 64).Draw(rt, "capacity")+r.cfg.overhead, r.cfg.capLimit())
 		if rapid.IntRange(0, 9).Draw(rt, "realistic") == 9 {
 			c = min(64<<10, r.cfg.capLimit())
 		}
@@ -115,7 +115,7 @@ func checkFIFORapid(r *run, newFIFO FIFOFactory) *Failure {
 			rec.fail(rt, fmt.Errorf("fifo %d %d: %w", c, slots, err))
 		}
 		p := &fifoPair{b: newFIFOBuffer(b), cap: c, slots: slots, cfg: &r.cfg}
-		g := fifoGen{p: p, mtu: rapid.IntRange(0, p.accepts()).Draw(rt, "mtu")}
+		g := fifoGen{p: p, mtu: rapid.IntRange(0, max(0, p.accepts())).Draw(rt, "mtu")}
 		apply := func(rt *rapid.T, op step.Op) {
 			if !p.drawable(op) {
 				return

@@ -11,7 +11,7 @@ type fifoGen struct {
 // size draws a packet size: mostly the typical one, else 0, 1, the most
 // an empty buffer must take, or any up to it.
 func (g fifoGen) size(s source) int {
-	most := g.p.accepts()
+	most := max(0, g.p.accepts())
 	switch s.intn(0, 7, "size kind") {
 	case 1:
 		return 0

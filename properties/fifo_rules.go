@@ -48,7 +48,13 @@ type fifoPair struct {
 }
 
 // accepts is the largest packet an empty buffer must take.
-func (p *fifoPair) accepts() int { return min(p.cap, p.cfg.packetLimit()) }
+func (p *fifoPair) accepts() int { return p.cfg.fifoAccepts(p.cap) }
+
+// fifoAccepts is the largest packet an empty FIFO built with capacity c
+// must take; below 0 if none.
+func (c *config) fifoAccepts(capacity int) int {
+	return min(capacity-c.overhead, c.packetLimit())
+}
 
 // name is err's name in the contract's terms, through ErrorMeans.
 func (p *fifoPair) name(err error) string {

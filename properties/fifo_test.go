@@ -66,10 +66,19 @@ func TestFIFOCatchesBrokenBuffers(t *testing.T) {
 
 // TestFIFOPolicies: a documented policy is declared, not worked around in
 // the adapter: the ring that drops a packet popped into a short dst passes
-// once ShortPopDrops says so.
+// once ShortPopDrops says so, and the ring whose size limit counts the
+// 2-byte length of each packet once PacketOverhead says so (it fails
+// without).
 func TestFIFOPolicies(t *testing.T) {
 	f, opts := lenRings("short-pop-drops")
 	properties.CheckFIFO(t, f, append(opts, properties.ShortPopDrops())...)
+	tight, opts := lenRings("tight")
+	properties.CheckFIFO(t, tight, append(opts, properties.PacketOverhead(2))...)
+	var got *properties.Failure
+	properties.CheckFIFO(t, tight, append(opts, properties.OnFailure(func(f *properties.Failure) { got = f }))...)
+	if got == nil || !strings.Contains(got.Error(), "an empty buffer refused") {
+		t.Fatalf("a size limit that counts lengths passes undeclared: %v", got)
+	}
 }
 
 // FuzzLenRing fuzzes the length-prefixed ring with CheckFIFO's rules; its

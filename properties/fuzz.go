@@ -63,7 +63,7 @@ func FuzzFIFO(f *testing.F, newFIFO FIFOFactory, opts ...Option) {
 // an empty buffer must take, a pop, or a callback form whose callback
 // succeeds, fails or panics (or calls back in, with DetectsReentry).
 func fifoCall(cfg *config, op step.Op, c int) bool {
-	size := op.MaxSize >= 0 && op.MaxSize <= min(c, cfg.packetLimit())
+	size := op.MaxSize >= 0 && op.MaxSize <= cfg.fifoAccepts(c)
 	switch op.Kind {
 	case step.OpPush:
 		return size

@@ -27,7 +27,11 @@ func newLenRing(capacityBytes, maxPackets int, bug string) (*lenRing, error) {
 	if capacityBytes < 1 || maxPackets < 1 {
 		return nil, errors.New("lenring: bad size")
 	}
-	return &lenRing{buf: make([]byte, capacityBytes+2*maxPackets), slots: maxPackets, bug: bug}, nil
+	size := capacityBytes + 2*maxPackets
+	if bug == "tight" { // not a bug: its size limit counts the lengths
+		size = capacityBytes
+	}
+	return &lenRing{buf: make([]byte, size), slots: maxPackets, bug: bug}, nil
 }
 
 func (r *lenRing) put(off int, p []byte) {

@@ -25,6 +25,7 @@ type config struct {
 	noCycle       bool
 	onFailure     func(*Failure)
 	roundsUp      bool
+	overhead      int // bytes a FIFO's size limit counts per packet
 	corpora       []fs.FS
 	noCorpus      bool   // the suite's own tests: the engines alone
 	only          string // the suite's own tests: this engine alone
@@ -71,13 +72,20 @@ func ErrorMeans(own, contract error) Option {
 
 // ShortPopDrops declares the policy that a Pop into a too-short dst drops
 // the packet (answering io.ErrShortBuffer) instead of keeping it, as
-// pion/transport's packetio.Buffer documents. CheckFIFO only.
+// pion/transport's packetio.Buffer does. CheckFIFO only.
 func ShortPopDrops() Option { return func(c *config) { c.shortPopDrops = true } }
 
 // PopBlocksWhenEmpty declares that Pop waits for a packet instead of
 // answering ErrEmpty (an io.Reader over a stream of packets): the check
-// never pops an empty buffer. CheckFIFO only.
+// never pops an empty buffer. Without it, CheckFIFO on such a buffer
+// waits forever at its first empty pop. CheckFIFO only.
 func PopBlocksWhenEmpty() Option { return func(c *config) { c.popBlocks = true } }
+
+// PacketOverhead declares that the buffer's size limit counts n bytes per
+// packet beyond its payload (a length before each packet): an empty buffer
+// built with capacityBytes then takes packets of up to capacityBytes-n
+// bytes. CheckFIFO only.
+func PacketOverhead(n int) Option { return func(c *config) { c.overhead = n } }
 
 // DetectsReentry declares that the buffer answers ErrBusy to a call made
 // from inside its own PushWith or PopWith callback, as the contract
