@@ -106,7 +106,7 @@ func checkFIFORapid(r *run, newFIFO FIFOFactory) *Failure {
 	failed, replay := runRapid(r, 1000, shrinkTime, func(rt *rapid.T) {
 		c := min(rapid.IntRange(1, 64).Draw(rt, "capacity")+r.cfg.overhead, r.cfg.capLimit())
 		if rapid.IntRange(0, 9).Draw(rt, "realistic") == 9 {
-			c = min(64<<10, r.cfg.capLimit())
+			c = min(64<<10+r.cfg.overhead, r.cfg.capLimit())
 		}
 		slots := rapid.IntRange(1, min(8, r.cfg.slotLimit())).Draw(rt, "slots")
 		rec := &recorder[step.Op]{of: fifoCase(&r.cfg, newFIFO, c, slots), last: &last}

@@ -16,14 +16,8 @@ var declared = map[string]properties.Option{
 	"TestPolicyErrFull":        properties.ErrorMeans(packetio.ErrFull, netbuf.ErrWouldBlock),
 	"TestPolicyShortReadDrops": properties.ShortPopDrops(),
 	"TestFindingMaxPacket":     properties.MaxPacket(1<<16 - 1),
-}
-
-// payloadFactory steps around TestPolicyLimitSizeCountsLength, which no
-// option of CheckFIFO can declare: it gives the Buffer room for the 2-byte
-// length packetio stores before each packet, so that an empty Buffer takes
-// a packet of capacityBytes bytes, as FIFOFactory requires.
-func payloadFactory(capacityBytes, maxPackets int) (properties.FIFO, error) {
-	return Factory(capacityBytes+2, maxPackets)
+	// SetLimitSize counts a 2-byte length per packet.
+	"TestPolicyLimitSizeCountsLength": properties.PacketOverhead(2),
 }
 
 // TestCheckFIFO runs CheckFIFO with every policy declared but one, in
@@ -35,9 +29,9 @@ func TestCheckFIFO(t *testing.T) {
 		want    string // in the failure's report, however far rapid shrank it
 	}{
 		{"TestPolicyLimitSizeCountsLength", Factory, "an empty buffer refused a "},
-		{"TestPolicyErrFull", payloadFactory, "unexpected error: " + packetio.ErrFull.Error()},
-		{"TestPolicyShortReadDrops", payloadFactory, "-> io.ErrShortBuffer: Len() = "},
-		{"TestFindingMaxPacket", payloadFactory, "-> unexpected error: packet too big"},
+		{"TestPolicyErrFull", Factory, "unexpected error: " + packetio.ErrFull.Error()},
+		{"TestPolicyShortReadDrops", Factory, "-> io.ErrShortBuffer: Len() = "},
+		{"TestFindingMaxPacket", Factory, "-> unexpected error: packet too big"},
 	} {
 		t.Run(tc.finding, func(t *testing.T) {
 			opts := []properties.Option{properties.PopBlocksWhenEmpty()}
@@ -59,12 +53,12 @@ func TestCheckFIFO(t *testing.T) {
 	}
 }
 
-// TestCheckFIFODeclared: with its policies declared and room for its
-// length prefixes, packetio.Buffer passes CheckFIFO.
+// TestCheckFIFODeclared: with its policies declared, packetio.Buffer
+// passes CheckFIFO.
 func TestCheckFIFODeclared(t *testing.T) {
 	opts := []properties.Option{properties.PopBlocksWhenEmpty()}
 	for _, o := range declared {
 		opts = append(opts, o)
 	}
-	properties.CheckFIFO(t, payloadFactory, opts...)
+	properties.CheckFIFO(t, Factory, opts...)
 }
