@@ -16,6 +16,9 @@ var (
 	ctx  context.Context // the caller's context
 	dst  []byte          // the caller's room for a copy
 
+	p *netbuf.Producer // the two halves of netbuf.NewSPSC
+	c *netbuf.Consumer
+
 	handle     func(p []byte) error                      // the caller's processing of one packet
 	handleFrom func(p []byte, from netip.AddrPort) error // the same, with the source address
 )
