@@ -42,20 +42,14 @@ type Mutant struct {
 	Mutator string
 	Status  string
 	Text    string // marked source line (see Entry.Text)
-	// Retested: gremlins reported it NOT COVERED or TIMED OUT and Retest
-	// ran it (see retest.go); Status is then Retest's, Was gremlins'.
-	Retested bool
-	Was      string
-	// Stage is the stage of the shard's suite that killed it (1-based), 0
-	// if none did or unknown.
-	Stage int
-	entry *Entry // the equivalents entry that lists it, if any
+	entry   *Entry // the equivalents entry that lists it, if any
 }
 
 func (m Mutant) pos() string { return fmt.Sprintf("%s:%d:%d", m.File, m.Line, m.Col) }
 
-// load reads the gremlins report and locates each mutant's source line.
-func load(reportPath, src, dir string) ([]Mutant, error) {
+// load reads the gremlins report and locates each mutant's source line in
+// the module at src.
+func load(reportPath, src string) ([]Mutant, error) {
 	b, err := os.ReadFile(reportPath)
 	if err != nil {
 		return nil, err
@@ -67,7 +61,7 @@ func load(reportPath, src, dir string) ([]Mutant, error) {
 	srcs := &Sources{Root: src}
 	var out []Mutant
 	for _, f := range r.Files {
-		file := path.Join(dir, f.Name)
+		file := path.Join(mutatedDir, f.Name)
 		for _, m := range f.Mutations {
 			text, err := srcs.MarkedLine(file, m.Line, m.Column)
 			if err != nil {
@@ -85,21 +79,18 @@ func load(reportPath, src, dir string) ([]Mutant, error) {
 // Result is the assessment of one run.
 type Result struct {
 	Shard       string
-	Stages      []string       // the packages of the shard's stages, in order
-	Wall        time.Duration  // the shard's: gremlins, retests, check
-	Counts      map[string]int // by status, retested mutants included
-	Gremlins    map[string]int // by status, as gremlins reported them
+	Wall        time.Duration  // the shard's: gremlins and check
+	Counts      map[string]int // by status
 	Threshold   float64
 	Equivalent  []Mutant // lived, listed
 	Unexplained []Mutant // lived, not listed
 	Problems    []string // entries that match no survivor, ambiguous or duplicate entries
 	Notes       []string // entries matched on another line than written
-	mutants     []Mutant
 }
 
 // Assess matches the entries to the mutants and counts.
 func Assess(mutants []Mutant, entries []Entry, threshold float64) *Result {
-	res := &Result{Counts: map[string]int{}, Threshold: threshold, mutants: mutants}
+	res := &Result{Counts: map[string]int{}, Threshold: threshold}
 	for _, m := range mutants {
 		res.Counts[m.Status]++
 	}
@@ -172,24 +163,12 @@ func percent(a, b int) float64 {
 
 // Pass reports whether the gate holds.
 func (r *Result) Pass() bool {
-	return r.Counts[killed] > 0 && r.Efficacy() >= r.Threshold && r.GremlinsEfficacy() >= r.Threshold &&
-		len(r.Unexplained) == 0 && len(r.Problems) == 0
-}
-
-// GremlinsEfficacy is the efficacy of gremlins' own statuses, before the
-// retests (gremlins' --threshold-efficacy gate), or 100 if unknown.
-func (r *Result) GremlinsEfficacy() float64 {
-	g := r.Gremlins
-	if g == nil {
-		return 100
-	}
-	return percent(g[killed], g[killed]+g[lived])
+	return r.Counts[killed] > 0 && r.Efficacy() >= r.Threshold && len(r.Unexplained) == 0 && len(r.Problems) == 0
 }
 
 // Print writes the report: survivors, problems, then the summary lines,
-// the last of them the MUTATE line that `make verify` shows. wall is
-// gremlins' wall time, 0 if gremlins did not run.
-func (r *Result) Print(w io.Writer, equivPath string, wall time.Duration, workers int) {
+// the last of them the MUTATE line that `make verify` shows.
+func (r *Result) Print(w io.Writer, equivPath string) {
 	c := r.Counts
 	fmt.Fprintf(w, "\n== mutate %s: check against %s\n", r.Shard, equivPath)
 	if len(r.Equivalent) > 0 {
@@ -215,48 +194,9 @@ func (r *Result) Print(w io.Writer, equivPath string, wall time.Duration, worker
 	for _, n := range c {
 		total += n
 	}
-	if g := r.Gremlins; g != nil {
-		fmt.Fprintf(w, "gremlins alone: killed %d, lived %d, not covered %d, timed out %d, not viable %d, efficacy %.2f%% (threshold %.4g%%)\n",
-			g[killed], g[lived], g[notCovered], g[timedOut], g[notViable], r.GremlinsEfficacy(), r.Threshold)
-	}
-	retested := map[string]int{}
-	n := 0
-	for _, m := range r.mutants {
-		if m.Retested {
-			retested[m.Status]++
-			n++
-		}
-	}
-	if n > 0 {
-		fmt.Fprintf(w, "retested %d (NOT COVERED or TIMED OUT in gremlins): killed %d, lived %d, timed out %d, not viable %d\n",
-			n, retested[killed], retested[lived], retested[timedOut], retested[notViable])
-	}
-	if len(r.Stages) > 0 {
-		byStage := make([]int, len(r.Stages)+1)
-		for _, m := range r.mutants {
-			if m.Status == killed && m.Stage <= len(r.Stages) {
-				byStage[m.Stage]++
-			}
-		}
-		var parts []string
-		for i, p := range r.Stages {
-			parts = append(parts, fmt.Sprintf("%d %s %d", i+1, p, byStage[i+1]))
-		}
-		if byStage[0] > 0 {
-			parts = append(parts, fmt.Sprintf("unknown %d", byStage[0]))
-		}
-		fmt.Fprintf(w, "killed per stage: %s\n", strings.Join(parts, ", "))
-	}
 	fmt.Fprintf(w, "total: killed %d, lived %d (equivalent %d, unexplained %d), not covered %d, timed out %d, not viable %d\n",
 		c[killed], c[lived], len(r.Equivalent), len(r.Unexplained), c[notCovered], c[timedOut], c[notViable])
-	fmt.Fprintf(w, "mutants tested %d of %d found", tested, total)
-	if wall > 0 {
-		fmt.Fprintf(w, ", gremlins wall time %s", wall.Round(time.Second))
-	}
-	if workers > 0 {
-		fmt.Fprintf(w, ", %d workers", workers)
-	}
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "mutants tested %d of %d found\n", tested, total)
 	verdict := "PASS"
 	if !r.Pass() {
 		verdict = "FAIL"
@@ -278,11 +218,6 @@ type Total struct {
 	Problems  []string // entries on files that no shard mutates
 	Threshold float64
 	Wall      time.Duration
-}
-
-// Overall sums the shards' results.
-func Overall(shards []*Result, problems []string, threshold float64, wall time.Duration) *Total {
-	return &Total{Shards: shards, Problems: problems, Threshold: threshold, Wall: wall}
 }
 
 // Pass reports whether every shard passed, with no stray entry.

@@ -121,3 +121,16 @@ func markToken(src string, col int) (string, error) {
 	marked := src[:i] + markOpen + text + markClose + src[i+len(text):]
 	return strings.TrimSpace(marked), nil
 }
+
+func readEquivalents(path string) ([]Entry, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	entries, err := ParseEquivalents(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return entries, nil
+}

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 )
 
 // Shards split netbuf/ by concept. A shard has its own files, whose
@@ -35,10 +34,11 @@ type Shard struct {
 	Stages []Stage
 	// Env is added to every run of the shard's suite (after suiteEnv).
 	Env []string
-
-	limits []time.Duration // each stage's limit (see minLimit)
-	times  []time.Duration // each stage's time on the unmutated code
 }
+
+// mutatedDir is the directory whose files the shards split, relative to
+// the module root.
+const mutatedDir = "netbuf"
 
 // Stage is one `go test` of the per-mutant suite: one package, the tests
 // that -run selects there, minus those -skip names.
@@ -137,17 +137,6 @@ func (s *Shard) Has(file string) bool {
 	return false
 }
 
-// Packages lists the packages of the stages, in order.
-func (s *Shard) Packages() []string {
-	var out []string
-	for _, st := range s.Stages {
-		if !slices.Contains(out, st.Pkg) {
-			out = append(out, st.Pkg)
-		}
-	}
-	return out
-}
-
 // shardOf returns the shard that mutates file, or nil.
 func shardOf(file string) *Shard {
 	for i := range shards {
@@ -187,7 +176,7 @@ func checkAssignment(files []string) error {
 		}
 		switch len(in) {
 		case 0:
-			problems = append(problems, fmt.Sprintf("%s is in no shard: add it to the shard of its concept (or a new one) in cmd/mutate/shards.go", f))
+			problems = append(problems, fmt.Sprintf("%s is in no shard: add it to the shard of its concept (or a new one) in internal/cmd/mutate/shards.go", f))
 		case 1:
 		default:
 			problems = append(problems, fmt.Sprintf("%s is in %d shards (%s): it must be in one", f, len(in), strings.Join(in, ", ")))
@@ -231,12 +220,35 @@ func (s *Shard) describe() string {
 	return b.String()
 }
 
-// fileOf is the name of a repository path in the mutated directory dir
-// ("netbuf/ring.go" in "netbuf" is "ring.go"), or "" if it is not there.
-func fileOf(dir, p string) string {
-	rel, err := filepath.Rel(dir, p)
+// fileOf is the name of a repository path in the mutated directory
+// ("netbuf/ring.go" is "ring.go"), or "" if it is not there.
+func fileOf(p string) string {
+	rel, err := filepath.Rel(mutatedDir, p)
 	if err != nil || strings.HasPrefix(rel, "..") || strings.Contains(filepath.ToSlash(rel), "/") {
 		return ""
 	}
 	return rel
+}
+
+// shardEntries returns the entries on the shard's files.
+func shardEntries(entries []Entry, s *Shard) []Entry {
+	var out []Entry
+	for _, e := range entries {
+		if f := fileOf(e.File); f != "" && s.Has(f) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// orphanEntries returns a problem for each entry of the equivalents file
+// on a file that no shard mutates: it can never match a mutant.
+func orphanEntries(entries []Entry) []string {
+	var out []string
+	for _, e := range entries {
+		if f := fileOf(e.File); f == "" || shardOf(f) == nil {
+			out = append(out, fmt.Sprintf("entry on line %d is on a file that no shard mutates: update or remove it\n    %s", e.Source, e))
+		}
+	}
+	return out
 }

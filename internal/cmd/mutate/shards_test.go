@@ -112,111 +112,55 @@ func TestRunStages(t *testing.T) {
 	root := tinyModule(t)
 	ran := filepath.Join(t.TempDir(), "b-ran")
 	t.Setenv("B_RAN", ran)
-	run := func(s *Shard) stageRun {
+	run := func(limits ...time.Duration) error {
 		t.Helper()
 		os.Remove(ran)
 		var out strings.Builder
-		return runStages(context.Background(), goCommand(), root, s, []string{"-count=1", "-failfast"}, false, &out, nil)
+		times, err := runStages(context.Background(), goCommand(), root, &tinyShard, limits, &out)
+		if err == nil && len(times) != 2 {
+			t.Errorf("times of %d stages, want 2", len(times))
+		}
+		return err
 	}
-	s := tinyShard
-	if r := run(&s); r.err != nil || r.stage != -1 {
-		t.Fatalf("passing stages: %+v", r)
+	if err := run(); err != nil {
+		t.Fatalf("passing stages: %v", err)
 	}
 	if _, err := os.Stat(ran); err != nil {
 		t.Error("stage 2 did not run")
 	}
 	t.Setenv("A_FAILS", "1")
-	if r := run(&s); r.err == nil || r.stage != 0 || r.hung {
-		t.Errorf("stage 1 fails: %+v", r)
+	if err := run(); err == nil || !strings.Contains(err.Error(), "stage 1") || exitStatus(err) != 1 {
+		t.Errorf("stage 1 fails: %v, exit %d", err, exitStatus(err))
 	}
 	if _, err := os.Stat(ran); err == nil {
 		t.Error("stage 2 ran after stage 1 failed")
 	}
 	t.Setenv("A_FAILS", "")
 	t.Setenv("A_HANGS", "1")
-	s.limits = []time.Duration{2 * time.Second, time.Minute}
-	if r := run(&s); r.err == nil || r.stage != 0 || !r.hung {
-		t.Errorf("stage 1 hangs past its limit: %+v", r)
+	if err := run(2*time.Second, time.Minute); err == nil || exitStatus(err) != 1 {
+		t.Errorf("stage 1 hangs past its limit: %v", err)
 	}
 }
 
-func TestWithTimeout(t *testing.T) {
-	for _, tc := range []struct{ in, want []string }{
-		{[]string{"-timeout", "1m0s", "-failfast"}, []string{"-timeout", "15s", "-failfast"}},
-		{[]string{"-timeout", "5s"}, []string{"-timeout", "5s"}},
-		{[]string{"-failfast"}, []string{"-failfast", "-timeout", "15s"}},
-	} {
-		if got := withTimeout(slices.Clone(tc.in), 15*time.Second); !slices.Equal(got, tc.want) {
-			t.Errorf("withTimeout(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestMergeProfiles(t *testing.T) {
-	dir := t.TempDir()
-	a, b, dst := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "all")
-	os.WriteFile(a, []byte("mode: set\nm/a.go:3.1,4.2 1 1\n"), 0o644)
-	os.WriteFile(b, []byte("mode: set\nm/a.go:3.1,4.2 1 0\nm/a.go:5.1,6.2 1 1\n"), 0o644)
-	if err := mergeProfiles(dst, []string{a, b, filepath.Join(dir, "missing")}); err != nil {
+// The coverage profile covers every line of the shard's files, and only
+// theirs, so that gremlins runs every mutant of the shard.
+func TestWriteProfile(t *testing.T) {
+	root := t.TempDir()
+	if err := os.CopyFS(root, fstest.MapFS{
+		"go.mod":                 {Data: []byte("module m\n")},
+		"netbuf/ordered.go":      {Data: []byte("package netbuf\n\nfunc f() {}\n")},
+		"netbuf/ring.go":         {Data: []byte("package netbuf\n")},
+		"netbuf/ordered_test.go": {Data: []byte("package netbuf\n")},
+	}); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := os.ReadFile(dst)
-	if want := "mode: set\nm/a.go:3.1,4.2 1 1\nm/a.go:3.1,4.2 1 0\nm/a.go:5.1,6.2 1 1\n"; string(got) != want {
-		t.Errorf("merged:\n%s\nwant:\n%s", got, want)
-	}
-}
-
-// gremlins writes the mutated file through go/printer, which realigns
-// comments and fields; the run is found by the first token that differs.
-func TestChangedToken(t *testing.T) {
-	orig := "package p\n\ntype T struct {\n\tA    int // a\n\tBbbb int // b\n}\n\nfunc f(j, n int) bool {\n\treturn j <= n\n}\n"
-	mutated := "package p\n\ntype T struct {\n\tA\tint\t// a\n\tBbbb\tint\t// b\n}\n\nfunc f(j, n int) bool {\n\treturn j < n\n}\n"
-	line, col, tok, ok := changedToken([]byte(orig), []byte(mutated))
-	if !ok || line != 9 || col != 11 || tok != "<" {
-		t.Errorf("changedToken = %d:%d %q %v, want 9:11 \"<\" true", line, col, tok, ok)
-	}
-	// a || b || c written as a && b || c: go/printer adds parentheses.
-	orig2 := "package p\n\nfunc f(a, b, c bool) bool {\n\treturn a || b || c\n}\n"
-	mutated2 := "package p\n\nfunc f(a, b, c bool) bool {\n\treturn (a && b) || c\n}\n"
-	if line, col, tok, ok := changedToken([]byte(orig2), []byte(mutated2)); !ok || line != 4 || col != 11 || tok != "&&" {
-		t.Errorf("changedToken with parentheses = %d:%d %q %v, want 4:11 \"&&\" true", line, col, tok, ok)
-	}
-	if _, _, _, ok := changedToken([]byte(orig), []byte(orig)); ok {
-		t.Error("no change found a change")
-	}
-}
-
-func TestRecordAndApplyRuns(t *testing.T) {
-	work, src, runs := t.TempDir(), t.TempDir(), filepath.Join(t.TempDir(), "runs")
-	orig := []byte(testSrc)
-	mutated, err := mutate(orig, 4, 7, "CONDITIONALS_BOUNDARY")
-	if err != nil {
+	t.Chdir(root)
+	if err := writeProfile("cover.out", shardByName("ordered")); err != nil {
 		t.Fatal(err)
 	}
-	os.MkdirAll(filepath.Join(src, "p"), 0o755)
-	os.MkdirAll(filepath.Join(work, "p"), 0o755)
-	os.WriteFile(filepath.Join(src, "p", "f.go"), orig, 0o644)
-	os.WriteFile(filepath.Join(work, "p", "f.go"), mutated, 0o644)
-	t.Chdir(work)
-	s := &Shard{Name: "p", Files: []string{"f.go"}}
-	if err := recordRun(runs, src, "p", s, stageRun{stage: 1, hung: true}); err != nil {
-		t.Fatal(err)
-	}
-	rs, err := readRuns(runs)
-	if err != nil || len(rs) != 1 {
-		t.Fatalf("runs %+v, %v", rs, err)
-	}
-	want := Run{File: "p/f.go", Line: 4, Col: 7, Op: ">", Stage: 2, Hung: true}
-	if rs[0] != want {
-		t.Errorf("run %+v, want %+v", rs[0], want)
-	}
-	ms := mutantsOf(t,
-		Mutant{Line: 4, Col: 7, Mutator: "CONDITIONALS_BOUNDARY", Status: killed},
-		Mutant{Line: 4, Col: 7, Mutator: "CONDITIONALS_NEGATION", Status: killed},
-		Mutant{Line: 7, Col: 7, Mutator: "CONDITIONALS_BOUNDARY", Status: killed},
-	)
-	if n := applyRuns(ms, rs); n != 1 || ms[0].Status != timedOut || ms[0].Stage != 2 || ms[1].Status != killed || ms[2].Status != killed {
-		t.Errorf("applyRuns = %d: %+v", n, ms)
+	b, _ := os.ReadFile("cover.out")
+	if want := "mode: set\nm/netbuf/ordered.go:1.1,5.1 1 1\n"; string(b) != want {
+		t.Errorf("profile %q, want %q", b, want)
 	}
 }
 
@@ -229,15 +173,15 @@ func TestOverall(t *testing.T) {
 	failing := Assess(mutantsOf(t, Mutant{Line: 4, Col: 7, Mutator: "CONDITIONALS_BOUNDARY", Status: lived}), nil, 95)
 	failing.Shard = "b"
 	var out strings.Builder
-	all := Overall([]*Result{pass("a"), failing}, nil, 95, time.Minute)
+	all := &Total{Shards: []*Result{pass("a"), failing}, Threshold: 95}
 	all.Print(&out)
 	if all.Pass() || !strings.Contains(out.String(), "MUTATE shards=a,b mutants=2 killed=1 lived=1") || !strings.Contains(out.String(), "result=FAIL") {
 		t.Errorf("one shard failing: pass %v\n%s", all.Pass(), out.String())
 	}
-	if all := Overall([]*Result{pass("a"), pass("c")}, nil, 95, time.Minute); !all.Pass() {
+	if all := (&Total{Shards: []*Result{pass("a"), pass("c")}, Threshold: 95}); !all.Pass() {
 		t.Error("two passing shards fail")
 	}
-	if all := Overall([]*Result{pass("a")}, []string{"stray entry"}, 95, time.Minute); all.Pass() {
+	if all := (&Total{Shards: []*Result{pass("a")}, Problems: []string{"stray entry"}, Threshold: 95}); all.Pass() {
 		t.Error("a stray entry passes")
 	}
 }
@@ -249,11 +193,11 @@ func TestEntriesByShard(t *testing.T) {
 		{File: "netbuf/gone.go", Source: 3},
 		{File: "model/model.go", Source: 4},
 	}
-	got := shardEntries(es, "netbuf", shardByName("ring+unordered"))
+	got := shardEntries(es, shardByName("ring+unordered"))
 	if len(got) != 1 || got[0].Source != 1 {
 		t.Errorf("ring+unordered's entries: %+v", got)
 	}
-	if o := orphanEntries(es, "netbuf"); len(o) != 2 || !strings.Contains(o[0], "line 3") || !strings.Contains(o[1], "line 4") {
+	if o := orphanEntries(es); len(o) != 2 || !strings.Contains(o[0], "line 3") || !strings.Contains(o[1], "line 4") {
 		t.Errorf("orphans: %q", o)
 	}
 }
