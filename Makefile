@@ -1,6 +1,7 @@
 # netbuf: every target works on a fresh machine with only Go installed; tools
-# are run with `go run tool@version` at pinned versions (gremlins, which
-# internal/cmd/mutate's tables mirror, is pinned there and built with `go install`).
+# are run with `go run tool@version` at pinned versions (gremlins is pinned in
+# internal/cmd/mutate and built with `go install`; fuzz-libfuzzer and e2e
+# install what they need with apt-get).
 GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ACTIONLINT  := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
@@ -59,10 +60,10 @@ peers:
 ## does not stop the others), ending with one verdict: a table of every stage,
 ## PASS or FAIL and its wall time, with the property engines' STATS lines, the
 ## FUZZ lines and the MUTATE line under their stage; fails if any stage failed.
-## Stages, as NAME=TARGET (internal/cmd/verify runs `make TARGET` for each).
+## Stages, as NAME=TARGET (scripts/verify.sh runs `make TARGET` for each).
 VERIFY_STAGES ?= gate=test properties=verify-properties spsc=verify-spsc fuzz=fuzz-smoke mutation=mutate
 verify:
-	@$(GO) run ./internal/cmd/verify -make "$(MAKE_COMMAND)" $(VERIFY_STAGES)
+	@MAKE="$(MAKE_COMMAND)" ./scripts/verify.sh $(VERIFY_STAGES)
 
 ## verify-properties: the property suite (rapid and gopter engines, Ring) at
 ## NETBUF_PROPERTY_SCALE=$(PROPERTY_SCALE), i.e. that many times the cases of
@@ -111,7 +112,7 @@ bench-compare:
 	$(GO) run ./internal/cmd/benchratio bench.txt
 
 ## fuzz: every native fuzz target in turn, FUZZTIME each (one -fuzz per go
-## test), then a summary line per target (execs/s), by internal/cmd/fuzz.
+## test), then a summary line per target (execs/s), by scripts/fuzz.sh.
 ## FUZZMINIMIZETIME bounds the fuzzer's minimization of each new input, which
 ## otherwise stalls the search for up to a minute at a time (`make corpus`
 ## shrinks failures). FUZZFLAGS is passed on to go test, e.g.
@@ -120,8 +121,8 @@ FUZZTIME         ?= 30s
 FUZZMINIMIZETIME ?= 1000x
 FUZZTARGETS      ?= FuzzUnordered FuzzRing FuzzScenario FuzzOrdered FuzzSPSC
 fuzz:
-	GO="$(GO)" $(GO) run ./internal/cmd/fuzz -fuzztime $(FUZZTIME) -minimizetime $(FUZZMINIMIZETIME) \
-		-flags "$(FUZZFLAGS)" $(FUZZTARGETS)
+	GO="$(GO)" FUZZTIME=$(FUZZTIME) FUZZMINIMIZETIME=$(FUZZMINIMIZETIME) FUZZFLAGS="$(FUZZFLAGS)" \
+		./scripts/fuzz.sh $(FUZZTARGETS)
 
 ## fuzz-smoke: the short fuzz run of every target that `make verify` includes.
 fuzz-smoke:
@@ -167,18 +168,18 @@ corpus:
 e2e:
 	GO="$(GO)" ./scripts/e2e.sh
 
-## mutate: mutation testing of netbuf/ with gremlins (pinned in internal/cmd/mutate,
-## built with `go install`), one shard of the library after the other (see
-## internal/cmd/mutate/shards.go): ring+unordered, ordered, spsc. Each shard mutates
-## its own files and runs, per mutant, only the tests that verify them, in
-## stages (netbuf's unit tests, fuzz seeds, corpus, property engines) that
-## stop at the first failure; progress as `mutate <shard> <done>/<total>`.
-## Each shard prints killed, lived, not covered, timed out and the
-## efficacy, and fails below MUTATE_THRESHOLD % or on a survivor not listed,
-## with its reason, in internal/cmd/mutate/equivalent.txt; one MUTATE line per shard,
-## then an overall one. MUTATE_SHARD=name (or a comma-separated list) runs
-## those shards only. MUTATE_FLAGS is passed on (e.g. -keep DIR to keep
-## gremlins' reports and logs). See docs/mutation.md.
+## mutate: the mutation gate of netbuf/: gremlins (pinned in internal/cmd/mutate,
+## built with `go install`; configured by .gremlins.yaml) over one shard of
+## the library after the other (internal/cmd/mutate/shards.go): ring+unordered,
+## ordered, spsc. Each shard mutates its own files and runs, per mutant, only
+## the tests that verify them, in stages (netbuf's unit tests, fuzz seeds,
+## corpus, property engines) that stop at the first failure; progress as
+## `mutate <shard> <done>/<total>`. Each shard prints killed, lived, timed
+## out and the efficacy, and fails below MUTATE_THRESHOLD % or on a survivor
+## not listed, with its reason, in internal/cmd/mutate/equivalent.txt; one
+## MUTATE line per shard, then an overall one. MUTATE_SHARD=name (or a
+## comma-separated list) runs those shards only. MUTATE_FLAGS is passed on
+## (e.g. -keep DIR to keep gremlins' reports and logs). See docs/mutation.md.
 MUTATE_WORKERS   ?= 2
 MUTATE_THRESHOLD ?= 95
 MUTATE_SHARD     ?=

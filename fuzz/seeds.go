@@ -23,8 +23,8 @@ const SeedsEnv = "NETBUF_FUZZ_SEEDS"
 // built by go-118-fuzz-build calls the whole FuzzX(f) for every input, and
 // its f.Add does nothing: its seeds come from the seed corpus zip
 // (libfuzzer_test.go), so this work must not be redone per input. The
-// directory is relative to fuzz/, where go test runs; elsewhere it is
-// usually absent, and an absent directory holds no seeds.
+// corpus directory, ../testdata, is relative to fuzz/, where go test runs;
+// elsewhere it is usually absent, and an absent directory holds no seeds.
 var (
 	corpus        = sync.OnceValues(readCorpus)
 	unorderedSeed = sync.OnceValues(func() ([][]byte, error) { return encodeAll(fuzzcodec.Programs, fuzzcodec.Encode, nil) })
