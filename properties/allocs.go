@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/ordered"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
 
 // The contract promises no heap allocation per datagram once a buffer is
@@ -19,10 +22,10 @@ func allocFailure(what string, n float64) *Failure {
 	if n == 0 {
 		return nil
 	}
-	return &Failure{Engine: "allocs", Err: fmt.Errorf("%s allocates %.1f times per call (the contract promises none)", what, n)}
+	return &Failure{Engine: "allocs", Err: fmt.Errorf("%s allocates %.1f times per call (the contract promises none; declare Allocates if the buffer documents it)", what, n)}
 }
 
-func checkUnorderedAllocs(newBuffer step.Factory, feat step.Features) *Failure {
+func checkUnorderedAllocs(newBuffer unordered.Factory, feat lockstep.Features) *Failure {
 	b, err := newBuffer(4096, 16)
 	if err != nil {
 		return &Failure{Engine: "allocs", Err: fmt.Errorf("New(4096, 16): %w", err)}
@@ -37,7 +40,7 @@ func checkUnorderedAllocs(newBuffer step.Factory, feat step.Features) *Failure {
 		{"Push then Pop", func() { _ = b.Push(src); _, _ = b.Pop(dst) }},
 		{"PushWith then PopWith", func() { _, _ = b.PushWith(len(src), fill); _ = b.PopWith(consume) }},
 	}
-	if tp, ok := b.(step.TwoPhase); ok && feat.TwoPhase {
+	if tp, ok := b.(unordered.TwoPhase); ok && feat.TwoPhase {
 		cases = append(cases, struct {
 			what string
 			f    func()
@@ -59,8 +62,8 @@ func checkUnorderedAllocs(newBuffer step.Factory, feat step.Features) *Failure {
 	return nil
 }
 
-func checkOrderedAllocs(newBuffer step.OrderedFactory) *Failure {
-	b, err := newBuffer(step.OrderedConfig{Capacity: 4096, MaxPackets: 16, Window: 8, SeqBits: 16})
+func checkOrderedAllocs(newBuffer ordered.Factory) *Failure {
+	b, err := newBuffer(ordered.Config{Capacity: 4096, MaxPackets: 16, Window: 8, SeqBits: 16})
 	if err != nil {
 		return &Failure{Engine: "allocs", Err: fmt.Errorf("New(Capacity 4096, MaxPackets 16, Window 8, SeqBits 16): %w", err)}
 	}
@@ -86,7 +89,7 @@ func checkOrderedAllocs(newBuffer step.OrderedFactory) *Failure {
 	return allocFailure("AppendMissing with room in dst", testing.AllocsPerRun(allocRuns, list))
 }
 
-func checkSPSCAllocs(newSPSC step.SPSCFactory) *Failure {
+func checkSPSCAllocs(newSPSC spsc.Factory) *Failure {
 	p, c, err := newSPSC(4096, 16)
 	if err != nil {
 		return &Failure{Engine: "allocs", Err: fmt.Errorf("New(4096, 16): %w", err)}

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/netbuf-go/netbuf/internal/scenario"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
 	"github.com/netbuf-go/netbuf/netbuf"
 	"github.com/netbuf-go/netbuf/properties"
 )
@@ -105,10 +105,10 @@ func TestCheckSPSCCatchesBrokenBuffers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			for _, engines := range [][]properties.Option{nil, {properties.EnginesOnly()}} {
 				s := rejects(t, func(opts ...properties.Option) { properties.CheckSPSC(t, f, append(opts, engines...)...) })
-				if err := scenario.ReplaySPSC(s, stepSPSC(newSPSC)); err != nil {
+				if err := scenario.ReplayOf(spsc.Family{New: stepSPSC(newSPSC)}, s); err != nil {
 					t.Errorf("the scenario does not replay on netbuf: %v", err)
 				}
-				if err := scenario.ReplaySPSC(s, stepSPSC(f)); err == nil {
+				if err := scenario.ReplayOf(spsc.Family{New: stepSPSC(f)}, s); err == nil {
 					t.Errorf("the scenario passes on the broken buffer")
 				}
 			}
@@ -116,6 +116,6 @@ func TestCheckSPSCCatchesBrokenBuffers(t *testing.T) {
 	}
 }
 
-func stepSPSC(f properties.SPSCFactory) step.SPSCFactory {
-	return func(c, n int) (step.Producer, step.Consumer, error) { return f(c, n) }
+func stepSPSC(f properties.SPSCFactory) spsc.Factory {
+	return func(c, n int) (spsc.Producer, spsc.Consumer, error) { return f(c, n) }
 }

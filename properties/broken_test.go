@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/netbuf-go/netbuf/internal/scenario"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 	"github.com/netbuf-go/netbuf/netbuf"
 	"github.com/netbuf-go/netbuf/properties"
 )
@@ -178,10 +178,10 @@ func TestCheckUnorderedCatchesBrokenBuffers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			for _, engines := range [][]properties.Option{nil, {properties.EnginesOnly()}} {
 				s := rejects(t, func(opts ...properties.Option) { properties.CheckUnordered(t, f, append(opts, engines...)...) })
-				if err := scenario.Replay(s, stepFactory(newNetbuf)); err != nil {
+				if err := scenario.ReplayOf(unordered.Family{New: stepFactory(newNetbuf)}, s); err != nil {
 					t.Errorf("the scenario does not replay on netbuf: %v", err)
 				}
-				if err := scenario.Replay(s, stepFactory(f)); err == nil {
+				if err := scenario.ReplayOf(unordered.Family{New: stepFactory(f)}, s); err == nil {
 					t.Errorf("the scenario passes on the broken buffer")
 				}
 			}
@@ -215,6 +215,6 @@ func rejects(t *testing.T, check func(...properties.Option)) scenario.Scenario {
 }
 
 // stepFactory is f as the plumbing's factory, to replay a scenario.
-func stepFactory(f properties.Factory) step.Factory {
-	return func(c, n int) (step.Buffer, error) { return f(c, n) }
+func stepFactory(f properties.Factory) unordered.Factory {
+	return func(c, n int) (unordered.Buffer, error) { return f(c, n) }
 }

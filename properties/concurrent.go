@@ -7,7 +7,7 @@ import (
 
 	"github.com/anishathalye/porcupine"
 	"github.com/netbuf-go/netbuf/internal/spsccheck"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
 )
 
 // concurrentBudget bounds the concurrent SPSC check: it records and
@@ -22,7 +22,7 @@ const (
 // checkSPSCConcurrent records concurrent histories of two goroutines, one
 // per half, on tiny buffers (so that they wrap, pad, fill and empty), and
 // checks each for linearizability against model.SPSC with porcupine.
-func checkSPSCConcurrent(r *run, newSPSC step.SPSCFactory) *Failure {
+func checkSPSCConcurrent(r *run, newSPSC spsc.Factory) *Failure {
 	seed := time.Now().UnixNano()
 	rng := rand.New(rand.NewSource(seed))
 	var stats spsccheck.Stats

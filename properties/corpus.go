@@ -9,7 +9,10 @@ import (
 	"runtime"
 
 	"github.com/netbuf-go/netbuf/internal/scenario"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/ordered"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
 
 // Corpus adds the scenarios of the *.scn files at the root of fsys (for
@@ -85,7 +88,7 @@ func corpusFiles(r *run) ([]corpusFile, error) {
 // family fam in netbuf's corpus and the Corpus options' that a buffer with
 // feat can run, and fails on the first that does not answer as written.
 // factory is the family's step factory.
-func replayCorpus(r *run, fam family, factory any, feat step.Features) *Failure {
+func replayCorpus(r *run, fam family, factory any, feat lockstep.Features) *Failure {
 	if r.cfg.noCorpus {
 		return nil
 	}
@@ -116,21 +119,21 @@ func replayCorpus(r *run, fam family, factory any, feat step.Features) *Failure 
 func inFamily(s scenario.Scenario, fam family) bool {
 	switch fam {
 	case corpusOrdered:
-		return s.Ordered != nil
+		return scenario.Is[ordered.Config](s)
 	case corpusSPSC:
-		return s.SPSC
+		return scenario.Is[spsc.Config](s)
 	}
-	return s.Unordered()
+	return scenario.Is[unordered.Config](s)
 }
 
 func replay(s scenario.Scenario, fam family, factory any) error {
 	switch fam {
 	case corpusOrdered:
-		return scenario.ReplayOrdered(s, factory.(func(step.OrderedConfig) (step.OrderedBuffer, error)))
+		return scenario.ReplayOf(ordered.Family{New: factory.(func(ordered.Config) (ordered.Buffer, error))}, s)
 	case corpusSPSC:
-		return scenario.ReplaySPSC(s, factory.(func(int, int) (step.Producer, step.Consumer, error)))
+		return scenario.ReplayOf(spsc.Family{New: factory.(func(int, int) (spsc.Producer, spsc.Consumer, error))}, s)
 	}
-	return scenario.Replay(s, factory.(func(int, int) (step.Buffer, error)))
+	return scenario.ReplayOf(unordered.Family{New: factory.(func(int, int) (unordered.Buffer, error))}, s)
 }
 
 // corpusFailure reports a scenario that failed: its calls shrunk, with the
@@ -140,11 +143,14 @@ func corpusFailure(err error, s scenario.Scenario, fam family, factory any) *Fai
 	var f *Failure
 	switch fam {
 	case corpusOrdered:
-		f = failure[step.OrderedOp]{of: orderedCase(factory.(func(step.OrderedConfig) (step.OrderedBuffer, error)), *s.Ordered), ops: s.OrderedOps(), err: err}.shrunk("corpus")
+		c := s.Config.(ordered.Config)
+		f = failure[ordered.Op]{of: orderedCase(factory.(func(ordered.Config) (ordered.Buffer, error)), c), ops: scenario.OpsOf[ordered.Op](s), err: err}.shrunk("corpus")
 	case corpusSPSC:
-		f = failure[step.SPSCOp]{of: spscCase(factory.(func(int, int) (step.Producer, step.Consumer, error)), s.Cap, s.Slots), ops: s.SPSCOps(), err: err}.shrunk("corpus")
+		c := s.Config.(spsc.Config)
+		f = failure[spsc.Op]{of: spscCase(factory.(func(int, int) (spsc.Producer, spsc.Consumer, error)), c.Capacity, c.MaxPackets), ops: scenario.OpsOf[spsc.Op](s), err: err}.shrunk("corpus")
 	default:
-		f = failure[step.Op]{of: unorderedCase(factory.(func(int, int) (step.Buffer, error)), s.Cap, s.Slots), ops: s.Ops(), err: err}.shrunk("corpus")
+		c := s.Config.(unordered.Config)
+		f = failure[unordered.Op]{of: unorderedCase(factory.(func(int, int) (unordered.Buffer, error)), c.Capacity, c.MaxPackets), ops: scenario.OpsOf[unordered.Op](s), err: err}.shrunk("corpus")
 	}
 	if f == nil {
 		text := formatScenario(s)

@@ -60,10 +60,10 @@
 // *.scn files of testdata/ at the root of netbuf's module, read from the
 // module's source directory, which the module cache holds for any module
 // that requires netbuf, so a port needs no setup. CheckUnordered,
-// CheckOrdered and CheckSPSC replay the scenarios of their kind of buffer,
-// answers included; CheckFIFO replays the calls of the UnorderedBuffer
-// scenarios under its own rules (their answers follow netbuf's geometry);
-// CheckRing and CheckReorder have no scenarios there. Scenarios that use a
+// CheckOrdered, CheckSPSC and CheckRing replay the scenarios of their kind
+// of buffer; CheckFIFO replays the calls of the UnorderedBuffer scenarios
+// under its own rules (their answers follow netbuf's geometry);
+// CheckReorder has none. Scenarios that use a
 // method or option the buffer does not have are skipped, and counted in
 // the log. Corpus adds your own saved scenarios (not for CheckReorder,
 // whose failures are not scenarios); a Corpus with no *.scn file fails,

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 	"pgregory.net/rapid"
 )
 
@@ -44,15 +44,15 @@ func CheckFIFO(t testing.TB, newFIFO FIFOFactory, opts ...Option) {
 }
 
 // fifoCase re-checks, shrinks and prints the calls of one FIFO case.
-func fifoCase(cfg *config, newFIFO FIFOFactory, c, slots int) caseOf[step.Op] {
-	check := func(ops []step.Op) error {
+func fifoCase(cfg *config, newFIFO FIFOFactory, c, slots int) caseOf[unordered.Op] {
+	check := func(ops []unordered.Op) error {
 		_, err := runFIFO(cfg, newFIFO, c, slots, ops)
 		return err
 	}
-	return caseOf[step.Op]{
+	return caseOf[unordered.Op]{
 		check:  check,
-		shrink: func(ops []step.Op) []step.Op { return shrinkOps(ops, check) },
-		record: func(ops []step.Op) string {
+		shrink: func(ops []unordered.Op) []unordered.Op { return shrinkOps(ops, check) },
+		record: func(ops []unordered.Op) string {
 			answers, _ := runFIFO(cfg, newFIFO, c, slots, ops)
 			lines := []string{fmt.Sprintf("fifo %d %d", c, slots)}
 			for i, op := range ops {
@@ -65,7 +65,7 @@ func fifoCase(cfg *config, newFIFO FIFOFactory, c, slots int) caseOf[step.Op] {
 
 // runFIFO runs ops on a fresh buffer and returns its answers, up to the
 // first that breaks a rule, and that rule.
-func runFIFO(cfg *config, newFIFO FIFOFactory, c, slots int, ops []step.Op) ([]string, error) {
+func runFIFO(cfg *config, newFIFO FIFOFactory, c, slots int, ops []unordered.Op) ([]string, error) {
 	b, err := newFIFO(c, slots)
 	if err != nil {
 		return nil, fmt.Errorf("fifo %d %d: %w", c, slots, err)
@@ -88,20 +88,20 @@ func runFIFO(cfg *config, newFIFO FIFOFactory, c, slots int, ops []step.Op) ([]s
 
 // drawable reports whether op is one the buffer takes now: a callback
 // form it has, and no Pop of an empty buffer whose Pop blocks.
-func (p *fifoPair) drawable(op step.Op) bool {
+func (p *fifoPair) drawable(op unordered.Op) bool {
 	switch op.Kind {
-	case step.OpPushWith:
+	case unordered.PushWith:
 		return p.b.pushWith != nil
-	case step.OpPopWith:
+	case unordered.PopWith:
 		return p.b.popWith != nil && (p.m.Len() > 0 || !p.cfg.popBlocks)
-	case step.OpPop:
+	case unordered.Pop:
 		return p.m.Len() > 0 || !p.cfg.popBlocks
 	}
 	return true
 }
 
 func checkFIFORapid(r *run, newFIFO FIFOFactory) *Failure {
-	var last failure[step.Op]
+	var last failure[unordered.Op]
 	var steps, accepted, refused int
 	failed, replay := runRapid(r, 1000, shrinkTime, func(rt *rapid.T) {
 		c := min(rapid.IntRange(1, 64).Draw(rt, "capacity")+r.cfg.overhead, r.cfg.capLimit())
@@ -109,21 +109,21 @@ func checkFIFORapid(r *run, newFIFO FIFOFactory) *Failure {
 			c = min(64<<10+r.cfg.overhead, r.cfg.capLimit())
 		}
 		slots := rapid.IntRange(1, min(8, r.cfg.slotLimit())).Draw(rt, "slots")
-		rec := &recorder[step.Op]{of: fifoCase(&r.cfg, newFIFO, c, slots), last: &last}
+		rec := &recorder[unordered.Op]{of: fifoCase(&r.cfg, newFIFO, c, slots), last: &last}
 		b, err := newFIFO(c, slots)
 		if err != nil {
 			rec.fail(rt, fmt.Errorf("fifo %d %d: %w", c, slots, err))
 		}
 		p := &fifoPair{b: newFIFOBuffer(b), cap: c, slots: slots, cfg: &r.cfg}
 		g := fifoGen{p: p, mtu: rapid.IntRange(0, max(0, p.accepts())).Draw(rt, "mtu")}
-		apply := func(rt *rapid.T, op step.Op) {
+		apply := func(rt *rapid.T, op unordered.Op) {
 			if !p.drawable(op) {
 				return
 			}
 			steps++
 			n := p.m.Len()
-			rec.apply(rt, op, func(op step.Op) error { _, err := p.apply(op); return err })
-			if op.Kind == step.OpPush || op.Kind == step.OpPushWith {
+			rec.apply(rt, op, func(op unordered.Op) error { _, err := p.apply(op); return err })
+			if op.Kind == unordered.Push || op.Kind == unordered.PushWith {
 				accepted += b2i(p.m.Len() > n)
 				refused += b2i(p.m.Len() == n)
 			}
@@ -144,7 +144,7 @@ func checkFIFORapid(r *run, newFIFO FIFOFactory) *Failure {
 			"PopWith":  func(rt *rapid.T) { apply(rt, g.popWith(rapidSource{rt})) },
 		})
 		for p.m.Len() > 0 { // drain: every packet comes out, in order
-			apply(rt, step.Op{Kind: step.OpPop, DstLen: len(p.m.Oldest())})
+			apply(rt, unordered.Op{Kind: unordered.Pop, DstLen: len(p.m.Oldest())})
 		}
 	})
 	if failed {

@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
 
 // errFill is what a failing fill or consume returns: it must come back
@@ -18,13 +19,13 @@ type fillPanic struct{ seed byte }
 
 // callback runs what op's callback kind says after the callback's own
 // work: a nested call (which must answer ErrBusy), an error, or a panic.
-func (p *fifoPair) callback(cb step.Callback, seed byte) error {
+func (p *fifoPair) callback(cb lockstep.Callback, seed byte) error {
 	switch cb {
-	case step.CallErr:
+	case lockstep.CallErr:
 		return errFill
-	case step.CallPanic:
+	case lockstep.CallPanic:
 		panic(fillPanic{seed})
-	case step.CallReenter:
+	case lockstep.CallReenter:
 		err := p.b.Push(nil)
 		if _, err2 := p.b.Pop(make([]byte, p.cap)); p.name(err2) != "ErrBusy" {
 			err = err2
@@ -62,7 +63,7 @@ func (p *fifoPair) answer(err error, panicked bool, n int) string {
 	return p.name(err)
 }
 
-func (p *fifoPair) pushWithOp(op step.Op) (string, error) {
+func (p *fifoPair) pushWithOp(op unordered.Op) (string, error) {
 	data := payloadOf(op.N, op.Seed)
 	called, window := false, -1
 	p.nested = "ErrBusy"
@@ -86,15 +87,15 @@ func (p *fifoPair) pushWithOp(op step.Op) (string, error) {
 		return answer, fmt.Errorf("fill got %d bytes, want maxSize %d", window, op.MaxSize)
 	case p.nested != "ErrBusy":
 		return answer, fmt.Errorf("a call from inside fill answered %s, want ErrBusy", p.nested)
-	case op.Fill == step.CallPanic && called && !panicked:
+	case op.Fill == lockstep.CallPanic && called && !panicked:
 		return answer, errors.New("fill's panic did not come out of PushWith")
-	case op.Fill == step.CallErr && called && !errors.Is(err, errFill):
+	case op.Fill == lockstep.CallErr && called && !errors.Is(err, errFill):
 		return answer, errors.New("fill's error did not come back from PushWith")
 	}
 	valid := op.N >= 0 && op.N <= op.MaxSize
 	switch {
 	case err == nil && !panicked:
-		if !called || !valid || op.Fill == step.CallErr || op.Fill == step.CallPanic {
+		if !called || !valid || op.Fill == lockstep.CallErr || op.Fill == lockstep.CallPanic {
 			return answer, errors.New("committed a packet whose fill failed, panicked, reported an invalid n, or was not called")
 		}
 		if n != op.N {
@@ -105,14 +106,14 @@ func (p *fifoPair) pushWithOp(op step.Op) (string, error) {
 		}
 		p.m.Push(data)
 	case p.name(err) == "ErrWouldBlock":
-		if valid && op.Fill != step.CallErr && op.Fill != step.CallPanic {
+		if valid && op.Fill != lockstep.CallErr && op.Fill != lockstep.CallPanic {
 			return answer, p.refused(op.MaxSize)
 		}
 	}
 	return answer, nil
 }
 
-func (p *fifoPair) popWithOp(op step.Op) (string, error) {
+func (p *fifoPair) popWithOp(op unordered.Op) (string, error) {
 	want := p.m.Oldest()
 	var got []byte
 	called := false
@@ -138,11 +139,11 @@ func (p *fifoPair) popWithOp(op step.Op) (string, error) {
 		return answer, fmt.Errorf("consume got %x, want the oldest packet %x", got, want)
 	case p.nested != "ErrBusy":
 		return answer, fmt.Errorf("a call from inside consume answered %s, want ErrBusy", p.nested)
-	case op.Consume == step.CallPanic && !panicked:
+	case op.Consume == lockstep.CallPanic && !panicked:
 		return answer, errors.New("consume's panic did not come out of PopWith")
-	case op.Consume == step.CallErr && !errors.Is(err, errFill):
+	case op.Consume == lockstep.CallErr && !errors.Is(err, errFill):
 		return answer, errors.New("consume's error did not come back from PopWith")
-	case (op.Consume == step.CallOK || op.Consume == step.CallReenter) && err != nil:
+	case (op.Consume == lockstep.CallOK || op.Consume == lockstep.CallReenter) && err != nil:
 		return answer, errors.New("want nil: consume returned nil")
 	}
 	if err == nil && !panicked {

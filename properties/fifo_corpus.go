@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"io/fs"
 
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/scenario"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
 
 // replayFIFOCorpus replays, under CheckFIFO's rules, the calls of netbuf's
@@ -22,13 +23,14 @@ func replayFIFOCorpus(r *run, newFIFO FIFOFactory) *Failure {
 	}
 	for _, file := range files {
 		for _, s := range file.scenarios {
-			if !s.Unordered() || s.Cap < 1 || s.Slots < 1 || s.Cap > r.cfg.capLimit() || s.Slots > r.cfg.slotLimit() {
+			c, ok := s.Config.(unordered.Config)
+			if !ok || c.Capacity < 1 || c.MaxPackets < 1 || c.Capacity > r.cfg.capLimit() || c.MaxPackets > r.cfg.slotLimit() {
 				continue
 			}
-			ops := keep(s.Ops(), func(op step.Op) bool { return fifoCall(&r.cfg, op, s.Cap) })
+			ops := keep(scenario.OpsOf[unordered.Op](s), func(op unordered.Op) bool { return fifoCall(&r.cfg, op, c.Capacity) })
 			own++
-			if _, err := runFIFO(&r.cfg, newFIFO, s.Cap, s.Slots, ops); err != nil {
-				f := failure[step.Op]{of: fifoCase(&r.cfg, newFIFO, s.Cap, s.Slots), ops: ops, err: err}.value("corpus", "")
+			if _, err := runFIFO(&r.cfg, newFIFO, c.Capacity, c.MaxPackets, ops); err != nil {
+				f := failure[unordered.Op]{of: fifoCase(&r.cfg, newFIFO, c.Capacity, c.MaxPackets), ops: ops, err: err}.value("corpus", "")
 				f.Err = fmt.Errorf("the calls of %s:%d: %w", file.name, s.Line, f.Err)
 				return f
 			}
@@ -47,7 +49,7 @@ func replayFIFOCorpus(r *run, newFIFO FIFOFactory) *Failure {
 			if err != nil {
 				return &Failure{Engine: "corpus", Err: err}
 			}
-			bs, err := parseBlocks(file, string(text), "fifo", 2, step.ParseOp)
+			bs, err := parseBlocks(file, string(text), "fifo", 2, unordered.Parse)
 			if err != nil {
 				return &Failure{Engine: "corpus", Err: err}
 			}
@@ -56,7 +58,7 @@ func replayFIFOCorpus(r *run, newFIFO FIFOFactory) *Failure {
 				c, slots := b.args[0], b.args[1]
 				answers, err := runFIFO(&r.cfg, newFIFO, c, slots, b.ops)
 				if err != nil {
-					f := failure[step.Op]{of: fifoCase(&r.cfg, newFIFO, c, slots), ops: b.ops, err: err}.value("corpus", "")
+					f := failure[unordered.Op]{of: fifoCase(&r.cfg, newFIFO, c, slots), ops: b.ops, err: err}.value("corpus", "")
 					f.Err = fmt.Errorf("%s: %w", b.where(len(answers)-1), f.Err)
 					return f
 				}

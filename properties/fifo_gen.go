@@ -1,6 +1,9 @@
 package properties
 
-import "github.com/netbuf-go/netbuf/internal/step"
+import (
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
+)
 
 // fifoGen draws FIFO calls from the model's state.
 type fifoGen struct {
@@ -25,15 +28,15 @@ func (g fifoGen) size(s source) int {
 	return g.mtu
 }
 
-func (g fifoGen) push(s source) step.Op {
-	return step.Op{Kind: step.OpPush, MaxSize: g.size(s), Seed: byte(s.intn(0, 255, "seed"))}
+func (g fifoGen) push(s source) unordered.Op {
+	return unordered.Op{Kind: unordered.Push, MaxSize: g.size(s), Seed: byte(s.intn(0, 255, "seed"))}
 }
 
 // pop draws a dst: exactly the oldest packet's length, longer, shorter
 // (io.ErrShortBuffer), with or without spare capacity.
-func (g fifoGen) pop(s source) step.Op {
+func (g fifoGen) pop(s source) unordered.Op {
 	l := len(g.p.m.Oldest())
-	op := step.Op{Kind: step.OpPop, DstLen: l}
+	op := unordered.Op{Kind: unordered.Pop, DstLen: l}
 	switch s.intn(0, 3, "dst kind") {
 	case 1:
 		op.DstLen = l + s.intn(1, 8, "dst extra")
@@ -49,12 +52,12 @@ func (g fifoGen) pop(s source) step.Op {
 }
 
 // callbackKind draws what a fill or consume does: mostly succeed.
-func (g fifoGen) callbackKind(s source) step.Callback {
-	return []step.Callback{step.CallOK, step.CallErr, step.CallPanic, step.CallReenter}[pick(s, "callback", 12, 2, 2, 2*b2i(g.p.cfg.reentry))]
+func (g fifoGen) callbackKind(s source) lockstep.Callback {
+	return []lockstep.Callback{lockstep.CallOK, lockstep.CallErr, lockstep.CallPanic, lockstep.CallReenter}[pick(s, "callback", 12, 2, 2, 2*b2i(g.p.cfg.reentry))]
 }
 
-func (g fifoGen) pushWith(s source) step.Op {
-	op := step.Op{Kind: step.OpPushWith, MaxSize: g.size(s), Fill: g.callbackKind(s), Seed: byte(s.intn(0, 255, "seed"))}
+func (g fifoGen) pushWith(s source) unordered.Op {
+	op := unordered.Op{Kind: unordered.PushWith, MaxSize: g.size(s), Fill: g.callbackKind(s), Seed: byte(s.intn(0, 255, "seed"))}
 	op.N = drawN(s, op.MaxSize)
 	if s.intn(0, 9, "bad n") == 9 {
 		op.N = []int{-1, op.MaxSize + 1}[s.intn(0, 1, "which bad n")]
@@ -62,6 +65,6 @@ func (g fifoGen) pushWith(s source) step.Op {
 	return op
 }
 
-func (g fifoGen) popWith(s source) step.Op {
-	return step.Op{Kind: step.OpPopWith, Consume: g.callbackKind(s), Seed: byte(s.intn(0, 255, "seed"))}
+func (g fifoGen) popWith(s source) unordered.Op {
+	return unordered.Op{Kind: unordered.PopWith, Consume: g.callbackKind(s), Seed: byte(s.intn(0, 255, "seed"))}
 }

@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 	"github.com/netbuf-go/netbuf/model"
 )
 
@@ -60,25 +61,25 @@ func (c *config) fifoAccepts(capacity int) int {
 func (p *fifoPair) name(err error) string {
 	for _, e := range p.cfg.errs {
 		if err != nil && errors.Is(err, e.own) {
-			return step.ErrName(e.contract)
+			return lockstep.ErrName(e.contract)
 		}
 	}
-	return step.ErrName(err)
+	return lockstep.ErrName(err)
 }
 
 // apply runs op on the buffer, checks the answer against the rules, and
 // updates the model; it returns the answer as a scenario prints it.
-func (p *fifoPair) apply(op step.Op) (string, error) {
+func (p *fifoPair) apply(op unordered.Op) (string, error) {
 	var answer string
 	var err error
 	switch op.Kind {
-	case step.OpPush:
+	case unordered.Push:
 		answer, err = p.push(op)
-	case step.OpPop:
+	case unordered.Pop:
 		answer, err = p.pop(op)
-	case step.OpPushWith:
+	case unordered.PushWith:
 		answer, err = p.pushWithOp(op)
-	case step.OpPopWith:
+	case unordered.PopWith:
 		answer, err = p.popWithOp(op)
 	default:
 		return "", fmt.Errorf("%s: not a FIFO call", op)
@@ -89,7 +90,7 @@ func (p *fifoPair) apply(op step.Op) (string, error) {
 	if err != nil && p.short && !p.cfg.shortPopDrops {
 		err = fmt.Errorf("%w; after a short Pop: if the buffer documents that a short Pop drops the packet, declare ShortPopDrops", err)
 	}
-	p.short = op.Kind == step.OpPop && answer == "io.ErrShortBuffer"
+	p.short = op.Kind == unordered.Pop && answer == "io.ErrShortBuffer"
 	if err != nil {
 		return answer, fmt.Errorf("%s -> %s: %w", op, answer, err)
 	}
@@ -123,7 +124,7 @@ func (p *fifoPair) refused(n int) error {
 	return nil
 }
 
-func (p *fifoPair) push(op step.Op) (string, error) {
+func (p *fifoPair) push(op unordered.Op) (string, error) {
 	data := payloadOf(op.MaxSize, op.Seed)
 	src := bytes.Clone(data)
 	err := p.b.Push(src)
@@ -144,7 +145,7 @@ func (p *fifoPair) push(op step.Op) (string, error) {
 	}
 }
 
-func (p *fifoPair) pop(op step.Op) (string, error) {
+func (p *fifoPair) pop(op unordered.Op) (string, error) {
 	const guard = 0xee
 	dst := make([]byte, op.DstLen, op.DstLen+op.Spare)
 	for i := range dst[:cap(dst)] {

@@ -5,19 +5,22 @@ import (
 
 	"github.com/netbuf-go/netbuf/internal/fuzzcodec"
 	"github.com/netbuf-go/netbuf/internal/scenario"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/ordered"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
 
 // FuzzUnordered is CheckUnordered as a fuzz target.
 func FuzzUnordered(f *testing.F, newBuffer Factory, opts ...Option) {
 	f.Helper()
 	r := newRun(f, "FuzzUnordered", opts)
-	sf := func(c, n int) (step.Buffer, error) { return newBuffer(c, n) }
+	sf := func(c, n int) (unordered.Buffer, error) { return newBuffer(c, n) }
 	probe, err := newBuffer(1, 1)
 	if err != nil || probe == nil {
 		f.Fatalf("New(1, 1) = %v, %v: want a buffer", probe, err)
 	}
-	feat := step.Detect(probe, r.cfg.stepOptions()...)
+	feat := unordered.Detect(probe, r.cfg.stepOptions()...)
 	seed(f, r, func(ss []scenario.Scenario) {
 		for _, p := range fuzzcodec.Programs(ss) {
 			addEncoded(f, fuzzcodec.Encode, p)
@@ -28,10 +31,10 @@ func FuzzUnordered(f *testing.F, newBuffer Factory, opts ...Option) {
 		if err != nil {
 			return
 		}
-		ops := keep(p.Ops, func(op step.Op) bool { return feat.Covers(op.Needs()) })
+		ops := keep(p.Ops, func(op unordered.Op) bool { return feat.Covers(op.Needs()) })
 		c := unorderedCase(sf, p.Cap, p.Slots)
 		if err := c.check(ops); err != nil {
-			fuzzFail(t, r, failure[step.Op]{of: c, ops: ops, err: err})
+			fuzzFail(t, r, failure[unordered.Op]{of: c, ops: ops, err: err})
 		}
 	})
 }
@@ -51,10 +54,10 @@ func FuzzFIFO(f *testing.F, newFIFO FIFOFactory, opts ...Option) {
 		if err != nil || p.Cap < 1 || p.Slots < 1 || p.Cap > r.cfg.capLimit() || p.Slots > r.cfg.slotLimit() {
 			return
 		}
-		ops := keep(p.Ops, func(op step.Op) bool { return fifoCall(&r.cfg, op, p.Cap) })
+		ops := keep(p.Ops, func(op unordered.Op) bool { return fifoCall(&r.cfg, op, p.Cap) })
 		c := fifoCase(&r.cfg, newFIFO, p.Cap, p.Slots)
 		if err := c.check(ops); err != nil {
-			fuzzFail(t, r, failure[step.Op]{of: c, ops: ops, err: err})
+			fuzzFail(t, r, failure[unordered.Op]{of: c, ops: ops, err: err})
 		}
 	})
 }
@@ -62,30 +65,30 @@ func FuzzFIFO(f *testing.F, newFIFO FIFOFactory, opts ...Option) {
 // fifoCall reports whether op is a call CheckFIFO makes: a push of a size
 // an empty buffer must take, a pop, or a callback form whose callback
 // succeeds, fails or panics (or calls back in, with DetectsReentry).
-func fifoCall(cfg *config, op step.Op, c int) bool {
+func fifoCall(cfg *config, op unordered.Op, c int) bool {
 	size := op.MaxSize >= 0 && op.MaxSize <= cfg.fifoAccepts(c)
 	switch op.Kind {
-	case step.OpPush:
+	case unordered.Push:
 		return size
-	case step.OpPop:
+	case unordered.Pop:
 		return op.DstLen >= 0 && op.Spare >= 0
-	case step.OpPushWith:
+	case unordered.PushWith:
 		return size && fifoCallback(cfg, op.Fill)
-	case step.OpPopWith:
+	case unordered.PopWith:
 		return fifoCallback(cfg, op.Consume)
 	}
 	return false
 }
 
-func fifoCallback(cfg *config, cb step.Callback) bool {
-	return cb == step.CallOK || cb == step.CallErr || cb == step.CallPanic || (cb == step.CallReenter && cfg.reentry)
+func fifoCallback(cfg *config, cb lockstep.Callback) bool {
+	return cb == lockstep.CallOK || cb == lockstep.CallErr || cb == lockstep.CallPanic || (cb == lockstep.CallReenter && cfg.reentry)
 }
 
 // FuzzOrdered is CheckOrdered as a fuzz target.
 func FuzzOrdered(f *testing.F, newBuffer OrderedFactory, opts ...Option) {
 	f.Helper()
 	r := newRun(f, "FuzzOrdered", opts)
-	sf := func(c step.OrderedConfig) (step.OrderedBuffer, error) { return newBuffer(OrderedConfig(c)) }
+	sf := func(c ordered.Config) (ordered.Buffer, error) { return newBuffer(OrderedConfig(c)) }
 	seed(f, r, func(ss []scenario.Scenario) {
 		for _, p := range fuzzcodec.OrderedPrograms(ss) {
 			addEncoded(f, fuzzcodec.EncodeOrdered, p)
@@ -96,12 +99,12 @@ func FuzzOrdered(f *testing.F, newBuffer OrderedFactory, opts ...Option) {
 		if err != nil {
 			return
 		}
-		ops := keep(p.Ops, func(op step.OrderedOp) bool {
-			return r.cfg.nilFuncs || (op.Fill != step.CallNil && op.Consume != step.CallNil)
+		ops := keep(p.Ops, func(op ordered.Op) bool {
+			return r.cfg.nilFuncs || (op.Fill != lockstep.CallNil && op.Consume != lockstep.CallNil)
 		})
 		c := orderedCase(sf, p.Config)
 		if err := c.check(ops); err != nil {
-			fuzzFail(t, r, failure[step.OrderedOp]{of: c, ops: ops, err: err})
+			fuzzFail(t, r, failure[ordered.Op]{of: c, ops: ops, err: err})
 		}
 	})
 }
@@ -111,7 +114,7 @@ func FuzzOrdered(f *testing.F, newBuffer OrderedFactory, opts ...Option) {
 func FuzzSPSC(f *testing.F, newSPSC SPSCFactory, opts ...Option) {
 	f.Helper()
 	r := newRun(f, "FuzzSPSC", opts)
-	sf := func(c, n int) (step.Producer, step.Consumer, error) { return newSPSC(c, n) }
+	sf := func(c, n int) (spsc.Producer, spsc.Consumer, error) { return newSPSC(c, n) }
 	seed(f, r, func(ss []scenario.Scenario) {
 		for _, p := range fuzzcodec.SPSCPrograms(ss) {
 			addEncoded(f, fuzzcodec.EncodeSPSC, p)
@@ -122,10 +125,10 @@ func FuzzSPSC(f *testing.F, newSPSC SPSCFactory, opts ...Option) {
 		if err != nil {
 			return
 		}
-		ops := keep(p.Ops, func(op step.SPSCOp) bool { return r.cfg.nilFuncs || op.Callback != step.CallNil })
+		ops := keep(p.Ops, func(op spsc.Op) bool { return r.cfg.nilFuncs || op.Callback != lockstep.CallNil })
 		c := spscCase(sf, p.Cap, p.Slots)
 		if err := c.check(ops); err != nil {
-			fuzzFail(t, r, failure[step.SPSCOp]{of: c, ops: ops, err: err})
+			fuzzFail(t, r, failure[spsc.Op]{of: c, ops: ops, err: err})
 		}
 	})
 }

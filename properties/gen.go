@@ -1,7 +1,8 @@
 package properties
 
 import (
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 	"github.com/netbuf-go/netbuf/model"
 )
 
@@ -31,10 +32,10 @@ func pick(s source, label string, weights ...int) int {
 
 // gen draws operations for one buffer configuration.
 type gen struct {
-	ref   *model.Unordered // the model's state now
-	mtu   int              // the typical maxSize of the configuration
-	feat  step.Features    // what the buffer under test supports
-	limit int              // the largest maxSize to draw (MaxPacket)
+	ref   *model.Unordered  // the model's state now
+	mtu   int               // the typical maxSize of the configuration
+	feat  lockstep.Features // what the buffer under test supports
+	limit int               // the largest maxSize to draw (MaxPacket)
 }
 
 func b2i(b bool) int {
@@ -48,13 +49,13 @@ func b2i(b bool) int {
 // run full, where wraps and padding happen; pops grow with fullness (in
 // slots or bytes), so an emptying buffer (which restarts at 0) is rare.
 // With a reservation or a peek open it mostly ends it.
-func (g *gen) drawOp(s source) step.Op {
+func (g *gen) drawOp(s source) unordered.Op {
 	m := g.ref
 	if n, ok := m.Reserving(); ok && pick(s, "end reservation", 6, 1) == 0 {
 		return g.drawCommit(s, n)
 	}
 	if m.Peeking() && pick(s, "end peek", 6, 1) == 0 {
-		return step.Op{Kind: step.OpRelease}
+		return unordered.Op{Kind: unordered.Release}
 	}
 	fill := 10 + 80*max(m.Len()*m.C, m.Used()*m.Slots)/(m.C*m.Slots)
 	tp, batch := b2i(g.feat.TwoPhase), b2i(g.feat.Batch)
@@ -62,21 +63,21 @@ func (g *gen) drawOp(s source) step.Op {
 	case 0:
 		return g.drawPushWith(s)
 	case 1:
-		return step.Op{Kind: step.OpPush, MaxSize: max(g.drawMaxSize(s), 0), Seed: g.seed(s)}
+		return unordered.Op{Kind: unordered.Push, MaxSize: max(g.drawMaxSize(s), 0), Seed: g.seed(s)}
 	case 2:
 		return g.drawPopWith(s)
 	case 3:
-		return step.Op{Kind: step.OpPop, DstLen: g.drawDst(s), Spare: g.drawSpare(s)}
+		return unordered.Op{Kind: unordered.Pop, DstLen: g.drawDst(s), Spare: g.drawSpare(s)}
 	case 4:
-		return step.Op{Kind: step.OpReset}
+		return unordered.Op{Kind: unordered.Reset}
 	case 5:
 		return g.drawBatch(s)
 	case 6:
-		return step.Op{Kind: step.OpReserve, MaxSize: g.drawMaxSize(s), Seed: g.seed(s)}
+		return unordered.Op{Kind: unordered.Reserve, MaxSize: g.drawMaxSize(s), Seed: g.seed(s)}
 	case 7:
-		return step.Op{Kind: step.OpPeek}
+		return unordered.Op{Kind: unordered.Peek}
 	case 8: // an ending call with nothing open: ErrInvalidState
-		return step.Op{Kind: []step.Kind{step.OpCommit, step.OpAbort, step.OpRelease}[s.intn(0, 2, "stray end")]}
+		return unordered.Op{Kind: []unordered.Kind{unordered.Commit, unordered.Abort, unordered.Release}[s.intn(0, 2, "stray end")]}
 	}
 	return g.drawTypical(s) // stays last: an unsupported feature's weight falls through to here
 }
@@ -85,20 +86,20 @@ func (g *gen) seed(s source) byte { return byte(s.intn(0, 255, "seed")) }
 
 // drawCommit ends a reservation of n bytes: Commit with a valid n, mostly
 // all of it, or an invalid one, or Abort.
-func (g *gen) drawCommit(s source, n int) step.Op {
+func (g *gen) drawCommit(s source, n int) unordered.Op {
 	switch pick(s, "end", 8, 2, 1) {
 	case 1:
-		return step.Op{Kind: step.OpAbort}
+		return unordered.Op{Kind: unordered.Abort}
 	case 2:
-		return step.Op{Kind: step.OpCommit, N: g.drawBadN(s, n)}
+		return unordered.Op{Kind: unordered.Commit, N: g.drawBadN(s, n)}
 	}
-	return step.Op{Kind: step.OpCommit, N: drawN(s, n)}
+	return unordered.Op{Kind: unordered.Commit, N: drawN(s, n)}
 }
 
 // drawTypical draws a PushWith of the typical size (or, one time in two,
 // any drawMaxSize) whose fill succeeds, mostly writing all of it.
-func (g *gen) drawTypical(s source) step.Op {
-	op := step.Op{Kind: step.OpPushWith, MaxSize: g.mtu}
+func (g *gen) drawTypical(s source) unordered.Op {
+	op := unordered.Op{Kind: unordered.PushWith, MaxSize: g.mtu}
 	if s.intn(0, 1, "any size") == 1 {
 		op.MaxSize = g.drawMaxSize(s)
 	}
@@ -173,40 +174,40 @@ func (g *gen) drawBadN(s source, maxSize int) int {
 }
 
 // drawCallback draws what a fill or consume does: mostly succeed.
-func (g *gen) drawCallback(s source) step.Callback {
+func (g *gen) drawCallback(s source) lockstep.Callback {
 	nilFuncs := b2i(g.feat.NilFuncs)
-	return []step.Callback{step.CallOK, step.CallErr, step.CallPanic, step.CallReenter, step.CallOther, step.CallNil}[pick(s, "callback", 24, 3, 2, 4, 2, nilFuncs)]
+	return []lockstep.Callback{lockstep.CallOK, lockstep.CallErr, lockstep.CallPanic, lockstep.CallReenter, lockstep.CallOther, lockstep.CallNil}[pick(s, "callback", 24, 3, 2, 4, 2, nilFuncs)]
 }
 
 // drawNested draws the nested call of a CallReenter or CallOther callback:
 // any method the buffer has, with a size of every class (negative, 0, 1,
 // the typical size, Cap, beyond Cap), so that ErrBusy must come before
 // every other check.
-func (g *gen) drawNested(s source, op *step.Op) {
-	kinds := g.feat.Kinds()
+func (g *gen) drawNested(s source, op *unordered.Op) {
+	kinds := unordered.Kinds(g.feat)
 	op.Reenter = kinds[s.intn(0, len(kinds)-1, "nested kind")]
 	op.ReSize = min([]int{1, 0, -1, g.mtu, g.ref.C, g.ref.C + 1}[s.intn(0, 5, "nested size")], g.limit)
 }
 
 // drawPushWith draws a PushWith whose fill reports a valid or invalid n,
 // fails, panics, makes a nested call, or is nil.
-func (g *gen) drawPushWith(s source) step.Op {
-	op := step.Op{Kind: step.OpPushWith, MaxSize: g.drawMaxSize(s)}
+func (g *gen) drawPushWith(s source) unordered.Op {
+	op := unordered.Op{Kind: unordered.PushWith, MaxSize: g.drawMaxSize(s)}
 	op.N = drawN(s, op.MaxSize)
 	if s.intn(0, 9, "bad n") == 9 {
 		op.N = g.drawBadN(s, op.MaxSize)
 	}
 	op.Fill = g.drawCallback(s)
-	if op.Fill == step.CallReenter || op.Fill == step.CallOther {
+	if op.Fill == lockstep.CallReenter || op.Fill == lockstep.CallOther {
 		g.drawNested(s, &op)
 	}
 	op.Seed = g.seed(s)
 	return op
 }
 
-func (g *gen) drawPopWith(s source) step.Op {
-	op := step.Op{Kind: step.OpPopWith, Consume: g.drawCallback(s)}
-	if op.Consume == step.CallReenter || op.Consume == step.CallOther {
+func (g *gen) drawPopWith(s source) unordered.Op {
+	op := unordered.Op{Kind: unordered.PopWith, Consume: g.drawCallback(s)}
+	if op.Consume == lockstep.CallReenter || op.Consume == lockstep.CallOther {
 		g.drawNested(s, &op)
 	}
 	op.Seed = g.seed(s)
@@ -236,12 +237,12 @@ func (g *gen) drawDst(s source) int {
 // drawBatch draws a PushBatch: a size (mostly the typical one), 0 to 8
 // bufs, and a fill that writes up to k packets of drawN lengths, or fails
 // in one of the ways a batch fill can.
-func (g *gen) drawBatch(s source) step.Op {
-	op := step.Op{Kind: step.OpPushBatch, MaxSize: g.mtu}
+func (g *gen) drawBatch(s source) unordered.Op {
+	op := unordered.Op{Kind: unordered.PushBatch, MaxSize: g.mtu}
 	if s.intn(0, 1, "any size") == 1 {
 		op.MaxSize = g.drawMaxSize(s)
 	}
-	op.Bufs = s.intn(1, step.MaxBatch, "bufs")
+	op.Bufs = s.intn(1, unordered.MaxBatch, "bufs")
 	if s.intn(0, 9, "no bufs") == 9 {
 		op.Bufs = 0
 	}
@@ -252,9 +253,9 @@ func (g *gen) drawBatch(s source) step.Op {
 			op.Lens[i] = drawN(s, op.MaxSize)
 		}
 	}
-	op.Fill = []step.Callback{step.CallOK, step.CallErr, step.CallPanic, step.CallInvalidM, step.CallForeign,
-		step.CallReenter, step.CallOther, step.CallNil}[pick(s, "batch fill", 20, 2, 1, 2, 2, 2, 1, b2i(g.feat.NilFuncs))]
-	if op.Fill == step.CallReenter || op.Fill == step.CallOther {
+	op.Fill = []lockstep.Callback{lockstep.CallOK, lockstep.CallErr, lockstep.CallPanic, lockstep.CallInvalidM, lockstep.CallForeign,
+		lockstep.CallReenter, lockstep.CallOther, lockstep.CallNil}[pick(s, "batch fill", 20, 2, 1, 2, 2, 2, 1, b2i(g.feat.NilFuncs))]
+	if op.Fill == lockstep.CallReenter || op.Fill == lockstep.CallOther {
 		g.drawNested(s, &op)
 	}
 	op.Seed = g.seed(s)

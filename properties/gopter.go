@@ -10,7 +10,8 @@ import (
 
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/commands"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 	"github.com/netbuf-go/netbuf/model"
 )
 
@@ -60,11 +61,11 @@ func (s rngSource) intn(lo, hi int, _ string) int { return lo + s.r.Intn(hi-lo+1
 // operation generator (gen.go), while the sequences and their shrinking
 // are gopter's. It stops at the first profile that fails: its
 // counterexample is the one to read.
-func checkGopter(r *run, newBuffer step.Factory, feat step.Features) *Failure {
+func checkGopter(r *run, newBuffer unordered.Factory, feat lockstep.Features) *Failure {
 	seed := gopterSeed()
 	var stats unorderedStats
 	for _, p := range gopterProfiles {
-		var last failure[step.Op]
+		var last failure[unordered.Op]
 		var ps unorderedStats
 		passed, detail := runGopter(&r.cfg, newBuffer, feat, p, seed, p.tests*scale(), &ps, &last)
 		stats.Add(ps)
@@ -79,7 +80,7 @@ func checkGopter(r *run, newBuffer step.Factory, feat step.Features) *Failure {
 
 // runGopter checks one profile and returns whether it passed and, if not,
 // gopter's one-line verdict (the shrunk case is in last).
-func runGopter(o *config, newBuffer step.Factory, feat step.Features, p gopterProfile, seed int64, tests int, stats *unorderedStats, last *failure[step.Op]) (bool, string) {
+func runGopter(o *config, newBuffer unordered.Factory, feat lockstep.Features, p gopterProfile, seed int64, tests int, stats *unorderedStats, last *failure[unordered.Op]) (bool, string) {
 	params := gopter.DefaultTestParametersWithSeed(seed)
 	params.MinSuccessfulTests = tests
 	params.MinSize, params.MaxSize = p.minSteps, p.maxSteps
@@ -117,42 +118,42 @@ type gopterState struct {
 func (s gopterState) String() string { return fmt.Sprintf("new %d %d", s.m.C, s.m.Slots) }
 
 // next returns the state after op, on a copy of the model.
-func (s gopterState) next(op step.Op) gopterState {
+func (s gopterState) next(op unordered.Op) gopterState {
 	m, other := *s.m, model.Unordered{C: s.m.C, Slots: s.m.Slots}
 	m.Packets = slices.Clone(m.Packets) // commit edits the newest packet's padding in place
-	step.Run(&m, &other, op)
+	unordered.Run(&m, &other, op)
 	return gopterState{m: &m, mtu: s.mtu}
 }
 
 // gopterSUT is the unordered engine's system under test: a sut with the
 // pair, which a drain needs.
 type gopterSUT struct {
-	sut[step.Op]
-	pair *step.Pair
+	sut[unordered.Op]
+	pair *unordered.Pair
 }
 
 // gopterCommand applies one Op.
-type gopterCommand = command[step.Op, gopterState]
+type gopterCommand = command[unordered.Op, gopterState]
 
-func gopterCommands(o *config, newBuffer step.Factory, feat step.Features, p gopterProfile, stats *unorderedStats, last *failure[step.Op]) *commands.ProtoCommands {
+func gopterCommands(o *config, newBuffer unordered.Factory, feat lockstep.Features, p gopterProfile, stats *unorderedStats, last *failure[unordered.Op]) *commands.ProtoCommands {
 	return &commands.ProtoCommands{
 		NewSystemUnderTestFunc: func(initial commands.State) commands.SystemUnderTest {
 			m := initial.(gopterState).m
-			pair, err := step.NewPair(newBuffer, m.C, m.Slots)
+			pair, err := unordered.NewPair(newBuffer, unordered.Config{Capacity: m.C, MaxPackets: m.Slots})
 			if err == nil && pair == nil {
 				err = fmt.Errorf("new %d %d: both sides refuse a generated configuration", m.C, m.Slots)
 			}
-			s := &gopterSUT{sut: sut[step.Op]{rec: &recorder[step.Op]{of: unorderedCase(newBuffer, m.C, m.Slots), last: last}}, pair: pair}
+			s := &gopterSUT{sut: sut[unordered.Op]{rec: &recorder[unordered.Op]{of: unorderedCase(newBuffer, m.C, m.Slots), last: last}}, pair: pair}
 			if err != nil {
 				s.fail(err)
 				return s
 			}
 			pair.Observe = stats.observe
-			s.apply = func(op step.Op) error { _, err := pair.Apply(op); return err }
+			s.apply = func(op unordered.Op) error { _, err := pair.Apply(op); return err }
 			s.end = pair.End
 			return s
 		},
-		DestroySystemUnderTestFunc: endSUT[step.Op],
+		DestroySystemUnderTestFunc: endSUT[unordered.Op],
 		InitialStateGen: func(params *gopter.GenParameters) *gopter.GenResult {
 			c, slots, mtu := p.config(params.Rng, o)
 			m, err := model.NewUnordered(c, slots)
@@ -193,13 +194,13 @@ func (gopterDrain) Run(sut commands.SystemUnderTest) commands.Result {
 func (gopterDrain) NextState(s commands.State) commands.State {
 	st := s.(gopterState)
 	if _, ok := st.m.Reserving(); ok {
-		st = st.next(step.Op{Kind: step.OpAbort})
+		st = st.next(unordered.Op{Kind: unordered.Abort})
 	}
 	if st.m.Peeking() {
-		st = st.next(step.Op{Kind: step.OpRelease})
+		st = st.next(unordered.Op{Kind: unordered.Release})
 	}
 	for st.m.Len() > 0 {
-		st = st.next(step.Op{Kind: step.OpPop, DstLen: st.m.C})
+		st = st.next(unordered.Op{Kind: unordered.Pop, DstLen: st.m.C})
 	}
 	return st
 }
@@ -220,17 +221,17 @@ func gopterShrink(v interface{}) gopter.Shrink {
 		return gopter.NoShrinker(v) // a drain
 	}
 	op := c.op
-	var cands []step.Op
-	try := func(f func(o *step.Op)) {
+	var cands []unordered.Op
+	try := func(f func(o *unordered.Op)) {
 		o := op
 		f(&o)
 		if o != op && !slices.Contains(cands, o) {
 			cands = append(cands, o)
 		}
 	}
-	try(func(o *step.Op) { o.Fill, o.Consume = step.CallOK, step.CallOK })
+	try(func(o *unordered.Op) { o.Fill, o.Consume = lockstep.CallOK, lockstep.CallOK })
 	for _, m := range shrinkInt(op.MaxSize) {
-		try(func(o *step.Op) {
+		try(func(o *unordered.Op) {
 			o.MaxSize = m
 			switch {
 			case op.N > op.MaxSize: // an invalid n stays invalid
@@ -242,15 +243,15 @@ func gopterShrink(v interface{}) gopter.Shrink {
 	}
 	if op.N >= 0 && op.N <= max(op.MaxSize, 0) {
 		for _, n := range shrinkInt(op.N) {
-			try(func(o *step.Op) { o.N = n })
+			try(func(o *unordered.Op) { o.N = n })
 		}
 	}
 	for _, n := range shrinkInt(op.DstLen) {
-		try(func(o *step.Op) { o.DstLen = n })
+		try(func(o *unordered.Op) { o.DstLen = n })
 	}
-	try(func(o *step.Op) { o.Spare = 0 })
+	try(func(o *unordered.Op) { o.Spare = 0 })
 	for _, n := range shrinkInt(op.M) {
-		try(func(o *step.Op) { o.M = n })
+		try(func(o *unordered.Op) { o.M = n })
 	}
 	i := 0
 	return func() (interface{}, bool) {

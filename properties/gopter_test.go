@@ -5,7 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 	"github.com/netbuf-go/netbuf/netbuf"
 )
 
@@ -21,7 +22,7 @@ func (b popsOnError) PopWith(consume func([]byte) error) error {
 	return err
 }
 
-func newPopsOnError(c, n int) (step.Buffer, error) {
+func newPopsOnError(c, n int) (unordered.Buffer, error) {
 	b, err := netbuf.NewUnorderedBuffer(c, n)
 	if err != nil {
 		return nil, err
@@ -36,9 +37,9 @@ func newPopsOnError(c, n int) (step.Buffer, error) {
 func TestGopterShrinksAndReplays(t *testing.T) {
 	const seed = 1
 	p := gopterProfiles[0]
-	run := func() failure[step.Op] {
-		var last failure[step.Op]
-		if ok, verdict := runGopter(&config{}, newPopsOnError, step.Features{}, p, seed, 200, &unorderedStats{}, &last); ok {
+	run := func() failure[unordered.Op] {
+		var last failure[unordered.Op]
+		if ok, verdict := runGopter(&config{}, newPopsOnError, lockstep.Features{}, p, seed, 200, &unorderedStats{}, &last); ok {
 			t.Fatalf("gopter passed a buffer that drops a packet whose consume failed: %s", verdict)
 		}
 		return last
@@ -63,9 +64,9 @@ func TestGopterShrinksAndReplays(t *testing.T) {
 // refuses a configuration the model accepts fails the gopter engine (the
 // pair cannot be built; no command may then pass).
 func TestGopterFailsWhenNoPairBuilds(t *testing.T) {
-	refuses := func(c, n int) (step.Buffer, error) { return nil, netbuf.ErrInvalidSize }
-	var last failure[step.Op]
-	ok, verdict := runGopter(&config{}, refuses, step.Features{}, gopterProfiles[0], 1, 20, &unorderedStats{}, &last)
+	refuses := func(c, n int) (unordered.Buffer, error) { return nil, netbuf.ErrInvalidSize }
+	var last failure[unordered.Op]
+	ok, verdict := runGopter(&config{}, refuses, lockstep.Features{}, gopterProfiles[0], 1, 20, &unorderedStats{}, &last)
 	if ok {
 		t.Fatalf("gopter passed a buffer that refuses every configuration: %s", verdict)
 	}

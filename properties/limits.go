@@ -3,7 +3,7 @@ package properties
 import (
 	"fmt"
 
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
 	"github.com/netbuf-go/netbuf/model"
 )
 
@@ -50,7 +50,7 @@ func checkLimits(r *run, slots bool, newFn func(c, n int) error) *Failure {
 		cases = append(cases, [2]int{1, r.cfg.maxSlots + 1})
 	}
 	for _, c := range cases {
-		if name := step.ErrName(newFn(c[0], c[1])); name != "ErrInvalidSize" {
+		if name := lockstep.ErrName(newFn(c[0], c[1])); name != "ErrInvalidSize" {
 			if name == "" {
 				name = "a buffer"
 			}

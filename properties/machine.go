@@ -1,7 +1,8 @@
 package properties
 
 import (
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 	"pgregory.net/rapid"
 )
 
@@ -15,17 +16,17 @@ func (s rapidSource) intn(lo, hi int, label string) int {
 // rapidMachine is one rapid case: a Pair, its generator, and the ops
 // applied so far (the counterexample if one fails).
 type rapidMachine struct {
-	pair *step.Pair
+	pair *unordered.Pair
 	gen  gen
-	rec  *recorder[step.Op]
+	rec  *recorder[unordered.Op]
 }
 
 // newRapidMachine draws a configuration of profile p and builds the pair
 // for it; nil if both sides refuse it, a failed case if only one does.
-func newRapidMachine(t *rapid.T, p rapidProfile, o *config, newBuffer step.Factory, feat step.Features, stats *unorderedStats, last *failure[step.Op]) *rapidMachine {
+func newRapidMachine(t *rapid.T, p rapidProfile, o *config, newBuffer unordered.Factory, feat lockstep.Features, stats *unorderedStats, last *failure[unordered.Op]) *rapidMachine {
 	c, slots, mtu := p.config(t, o)
-	rec := &recorder[step.Op]{of: unorderedCase(newBuffer, c, slots), last: last}
-	pair, err := step.NewPair(newBuffer, c, slots)
+	rec := &recorder[unordered.Op]{of: unorderedCase(newBuffer, c, slots), last: last}
+	pair, err := unordered.NewPair(newBuffer, unordered.Config{Capacity: c, MaxPackets: slots})
 	if err != nil {
 		rec.fail(t, err)
 	}
@@ -37,9 +38,9 @@ func newRapidMachine(t *rapid.T, p rapidProfile, o *config, newBuffer step.Facto
 }
 
 // apply runs op on both sides and fails the case on any difference.
-func (m *rapidMachine) apply(t *rapid.T, op step.Op) {
+func (m *rapidMachine) apply(t *rapid.T, op unordered.Op) {
 	t.Helper()
-	m.rec.apply(t, op, func(op step.Op) error { _, err := m.pair.Apply(op); return err })
+	m.rec.apply(t, op, func(op unordered.Op) error { _, err := m.pair.Apply(op); return err })
 }
 
 // actions are the state machine's named actions; "" is the invariant check
@@ -103,11 +104,11 @@ func (m *rapidMachine) stream(t *rapid.T) {
 }
 
 // drawStreamPop draws a pop that succeeds: Pop with room, or PopWith ok.
-func (m *rapidMachine) drawStreamPop(t *rapid.T) step.Op {
+func (m *rapidMachine) drawStreamPop(t *rapid.T) unordered.Op {
 	if rapid.Bool().Draw(t, "pop") {
-		return step.Op{Kind: step.OpPop, DstLen: m.pair.Ref.Cap()}
+		return unordered.Op{Kind: unordered.Pop, DstLen: m.pair.Ref.Cap()}
 	}
-	return step.Op{Kind: step.OpPopWith, Seed: byte(rapid.IntRange(0, 255).Draw(t, "seed"))}
+	return unordered.Op{Kind: unordered.PopWith, Seed: byte(rapid.IntRange(0, 255).Draw(t, "seed"))}
 }
 
 // popBurst pops some packets in a row but leaves one at least: the head
@@ -117,14 +118,14 @@ func (m *rapidMachine) popBurst(t *rapid.T) {
 		t.Skip("fewer than 2 packets") // no draw yet: rapid picks another action
 	}
 	for range rapid.IntRange(1, m.pair.Ref.Len()-1).Draw(t, "burst") {
-		m.apply(t, step.Op{Kind: step.OpPop, DstLen: m.pair.Ref.Cap()})
+		m.apply(t, unordered.Op{Kind: unordered.Pop, DstLen: m.pair.Ref.Cap()})
 	}
 }
 
 // drain ends what is open, pops every packet left, then requires both
 // sides to be empty with Used() == 0: no byte is ever leaked.
 func (m *rapidMachine) drain(t *rapid.T) {
-	if err := drain(m.pair, func(op step.Op) error { m.apply(t, op); return nil }); err != nil {
+	if err := drain(m.pair, func(op unordered.Op) error { m.apply(t, op); return nil }); err != nil {
 		m.rec.fail(t, err)
 	}
 }

@@ -26,6 +26,7 @@ type config struct {
 	onFailure     func(*Failure)
 	roundsUp      bool
 	overhead      int // bytes a FIFO's size limit counts per packet
+	allocates     bool
 	corpora       []fs.FS
 	noCorpus      bool   // the suite's own tests: the engines alone
 	only          string // the suite's own tests: this engine alone
@@ -102,6 +103,11 @@ func KeepsSlice() Option { return func(c *config) { c.keepsSlice = true } }
 // than asked, Cap() at least the capacity (rounded up to a power of two,
 // say): CheckRing then holds the ring to its Cap(). CheckRing only.
 func CapacityRoundsUp() Option { return func(c *config) { c.roundsUp = true } }
+
+// Allocates declares that pushes and pops may allocate (a container of
+// interface values boxes what it holds), against the contract's promise:
+// the allocation check is skipped.
+func Allocates() Option { return func(c *config) { c.allocates = true } }
 
 // ReorderFirstInOrder declares that the Reorderer takes its first packet
 // as the start of the stream: CheckReorder sends the first packet of a

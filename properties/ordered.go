@@ -7,7 +7,8 @@ import (
 
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/commands"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/ordered"
 	"github.com/netbuf-go/netbuf/model"
 	"pgregory.net/rapid"
 )
@@ -25,8 +26,8 @@ import (
 func CheckOrdered(t testing.TB, newBuffer OrderedFactory, opts ...Option) {
 	t.Helper()
 	r := newRun(t, "CheckOrdered", opts)
-	f := func(c step.OrderedConfig) (step.OrderedBuffer, error) { return newBuffer(OrderedConfig(c)) }
-	var feat step.Features
+	f := func(c ordered.Config) (ordered.Buffer, error) { return newBuffer(OrderedConfig(c)) }
+	var feat lockstep.Features
 	for _, o := range r.cfg.stepOptions() {
 		o(&feat)
 	}
@@ -37,20 +38,20 @@ func CheckOrdered(t testing.TB, newBuffer OrderedFactory, opts ...Option) {
 }
 
 // checkOrderedRapid is the rapid engine for ordered buffers.
-func checkOrderedRapid(r *run, newBuffer step.OrderedFactory, feat step.Features) *Failure {
-	var last failure[step.OrderedOp]
+func checkOrderedRapid(r *run, newBuffer ordered.Factory, feat lockstep.Features) *Failure {
+	var last failure[ordered.Op]
 	var stats orderedStats
 	failed, replay := runRapid(r, 1000, shrinkTime, func(rt *rapid.T) {
 		cfg, mtu := drawOrderedConfig(rapidSource{rt}, &r.cfg)
-		rec := &recorder[step.OrderedOp]{of: orderedCase(newBuffer, cfg), last: &last}
+		rec := &recorder[ordered.Op]{of: orderedCase(newBuffer, cfg), last: &last}
 		p := orderedPair(rt, rec, newBuffer, cfg)
 		if p == nil {
 			return
 		}
 		p.Observe = stats.observe
 		g := &ogen{ref: p.Ref, mtu: mtu, feat: feat, limit: r.cfg.packetLimit()}
-		apply := func(rt *rapid.T, op step.OrderedOp) {
-			rec.apply(rt, op, func(op step.OrderedOp) error { _, err := p.Apply(op); return err })
+		apply := func(rt *rapid.T, op ordered.Op) {
+			rec.apply(rt, op, func(op ordered.Op) error { _, err := p.Apply(op); return err })
 		}
 		rt.Repeat(map[string]func(*rapid.T){
 			"": func(rt *rapid.T) {
@@ -60,9 +61,9 @@ func checkOrderedRapid(r *run, newBuffer step.OrderedFactory, feat step.Features
 			},
 			"Op":     func(rt *rapid.T) { apply(rt, g.drawOp(rapidSource{rt})) },
 			"Op2":    func(rt *rapid.T) { apply(rt, g.drawOp(rapidSource{rt})) },
-			"Stream": func(rt *rapid.T) { stream(rapidSource{rt}, g, func(op step.OrderedOp) { apply(rt, op) }) },
+			"Stream": func(rt *rapid.T) { stream(rapidSource{rt}, g, func(op ordered.Op) { apply(rt, op) }) },
 		})
-		if err := drainOrdered(p, func(op step.OrderedOp) error { apply(rt, op); return nil }); err != nil {
+		if err := drainOrdered(p, func(op ordered.Op) error { apply(rt, op); return nil }); err != nil {
 			rec.fail(rt, err)
 		}
 	})
@@ -76,7 +77,7 @@ func checkOrderedRapid(r *run, newBuffer step.OrderedFactory, feat step.Features
 // stream sends a run of consecutive sequences from Next as a network
 // would deliver them: shuffled within a few places, some duplicated, some
 // lost; the consumer pops whenever it can, and skips a gap now and then.
-func stream(s source, g *ogen, apply func(step.OrderedOp)) {
+func stream(s source, g *ogen, apply func(ordered.Op)) {
 	m := uint32(1) << g.ref.Bits
 	next := g.ref.Next()
 	n := s.intn(1, 3*int(min(m, 32)), "stream length")
@@ -95,12 +96,12 @@ func stream(s source, g *ogen, apply func(step.OrderedOp)) {
 		default:
 			pending = slices.Delete(pending, i, i+1)
 		}
-		apply(step.OrderedOp{Kind: step.OPush, MaxSize: g.mtu, Seq: seq, Seed: byte(seq)})
+		apply(ordered.Op{Kind: ordered.Push, MaxSize: g.mtu, Seq: seq, Seed: byte(seq)})
 		for g.ref.Len() > 0 {
 			if _, ok := g.ref.Held[g.ref.Next()]; ok {
-				apply(step.OrderedOp{Kind: step.OPop, DstLen: g.ref.C})
+				apply(ordered.Op{Kind: ordered.Pop, DstLen: g.ref.C})
 			} else if s.intn(0, 3, "skip gap") == 0 {
-				apply(step.OrderedOp{Kind: step.OSkipTo, Seq: (g.ref.Next() + 1) % m})
+				apply(ordered.Op{Kind: ordered.SkipTo, Seq: (g.ref.Next() + 1) % m})
 			} else {
 				break
 			}
@@ -110,12 +111,12 @@ func stream(s source, g *ogen, apply func(step.OrderedOp)) {
 
 // drainOrdered pops everything held, skipping gaps, then requires the
 // buffer to hold no byte: delivered and dropped packets free their storage.
-func drainOrdered(p *step.OrderedPair, apply func(step.OrderedOp) error) error {
+func drainOrdered(p *ordered.Pair, apply func(ordered.Op) error) error {
 	m := uint32(1) << p.Ref.Bits
 	for p.Ref.Len() > 0 {
-		op := step.OrderedOp{Kind: step.OPop, DstLen: p.Ref.C}
+		op := ordered.Op{Kind: ordered.Pop, DstLen: p.Ref.C}
 		if _, ok := p.Ref.Held[p.Ref.Next()]; !ok {
-			op = step.OrderedOp{Kind: step.OSkipTo, Seq: (p.Ref.Next() + 1) % m}
+			op = ordered.Op{Kind: ordered.SkipTo, Seq: (p.Ref.Next() + 1) % m}
 		}
 		if err := apply(op); err != nil {
 			return err
@@ -129,8 +130,8 @@ func drainOrdered(p *step.OrderedPair, apply func(step.OrderedOp) error) error {
 
 // orderedPair builds the pair of one case; nil if both sides refuse the
 // configuration, a failed case if only one does.
-func orderedPair(t fataler, r *recorder[step.OrderedOp], newBuffer step.OrderedFactory, cfg step.OrderedConfig) *step.OrderedPair {
-	p, err := step.NewOrderedPair(newBuffer, cfg)
+func orderedPair(t fataler, r *recorder[ordered.Op], newBuffer ordered.Factory, cfg ordered.Config) *ordered.Pair {
+	p, err := ordered.NewPair(newBuffer, cfg)
 	if err != nil {
 		r.fail(t, err)
 	}
@@ -138,7 +139,7 @@ func orderedPair(t fataler, r *recorder[step.OrderedOp], newBuffer step.OrderedF
 }
 
 // orderedCounters compares the counters of both sides between steps.
-func orderedCounters(p *step.OrderedPair) error {
+func orderedCounters(p *ordered.Pair) error {
 	got := [4]int{p.Impl.Len(), p.Impl.Used(), int(p.Impl.Next()), p.Impl.MaxPackets()}
 	want := [4]int{p.Ref.Len(), p.Ref.Used(), int(p.Ref.Next()), p.Ref.MaxPackets()}
 	if got != want {
@@ -152,7 +153,7 @@ type orderedStats struct {
 	Steps, Delivered, Late, Duplicate, Ahead, Gap, Skips, Dropped, SeqWraps, Missing, Resyncs int
 }
 
-func (s *orderedStats) observe(op step.OrderedOp, r step.OrderedResult) {
+func (s *orderedStats) observe(op ordered.Op, r ordered.Result) {
 	s.Steps++
 	switch r.Err {
 	case "ErrLate":
@@ -166,13 +167,13 @@ func (s *orderedStats) observe(op step.OrderedOp, r step.OrderedResult) {
 	}
 	ok := r.Err == "" && r.Panic == ""
 	switch {
-	case ok && (op.Kind == step.OPop || op.Kind == step.OPopWith):
+	case ok && (op.Kind == ordered.Pop || op.Kind == ordered.PopWith):
 		s.Delivered++
 		s.SeqWraps += b2i(r.Next == 0)
-	case ok && op.Kind == step.OSkipTo:
+	case ok && op.Kind == ordered.SkipTo:
 		s.Skips++
 		s.Dropped += r.N
-	case ok && op.Kind == step.OMissing:
+	case ok && op.Kind == ordered.Missing:
 		s.Missing += len(r.Missing)
 	}
 }
@@ -184,9 +185,9 @@ func (s orderedStats) String() string {
 
 // checkOrderedGopter is the gopter engine for ordered buffers: the same
 // generator, gopter's sequences and shrinking.
-func checkOrderedGopter(r *run, newBuffer step.OrderedFactory, feat step.Features) *Failure {
+func checkOrderedGopter(r *run, newBuffer ordered.Factory, feat lockstep.Features) *Failure {
 	seed := gopterSeed()
-	var last failure[step.OrderedOp]
+	var last failure[ordered.Op]
 	var stats orderedStats
 	params := gopter.DefaultTestParametersWithSeed(seed)
 	params.MinSuccessfulTests = 400 * scale()
@@ -196,8 +197,8 @@ func checkOrderedGopter(r *run, newBuffer step.OrderedFactory, feat step.Feature
 	props.Property("ordered", commands.Prop(&commands.ProtoCommands{
 		NewSystemUnderTestFunc: func(initial commands.State) commands.SystemUnderTest {
 			st := initial.(oState)
-			s := &sut[step.OrderedOp]{rec: &recorder[step.OrderedOp]{of: orderedCase(newBuffer, st.cfg), last: &last}}
-			pair, err := step.NewOrderedPair(newBuffer, st.cfg)
+			s := &sut[ordered.Op]{rec: &recorder[ordered.Op]{of: orderedCase(newBuffer, st.cfg), last: &last}}
+			pair, err := ordered.NewPair(newBuffer, st.cfg)
 			if err == nil && pair == nil {
 				err = fmt.Errorf("%s: both sides refuse a generated configuration", st.cfg)
 			}
@@ -206,13 +207,13 @@ func checkOrderedGopter(r *run, newBuffer step.OrderedFactory, feat step.Feature
 				return s
 			}
 			pair.Observe = stats.observe
-			s.apply = func(op step.OrderedOp) error { _, err := pair.Apply(op); return err }
+			s.apply = func(op ordered.Op) error { _, err := pair.Apply(op); return err }
 			return s
 		},
 		InitialStateGen: func(params *gopter.GenParameters) *gopter.GenResult {
 			for {
 				cfg, mtu := drawOrderedConfig(rngSource{params.Rng}, &r.cfg)
-				if ref, err := step.NewModelOrdered(cfg); err == nil {
+				if ref, err := ordered.NewModel(cfg); err == nil {
 					return gopter.NewGenResult(oState{cfg: cfg, mtu: mtu, ops: nil, ref: ref}, gopter.NoShrinker)
 				}
 			}
@@ -221,7 +222,7 @@ func checkOrderedGopter(r *run, newBuffer step.OrderedFactory, feat step.Feature
 			st := s.(oState)
 			return func(params *gopter.GenParameters) *gopter.GenResult {
 				g := &ogen{ref: st.ref, mtu: st.mtu, feat: feat, limit: r.cfg.packetLimit()}
-				return gopter.NewGenResult(commands.Command(command[step.OrderedOp, oState]{g.drawOp(rngSource{params.Rng})}), gopter.NoShrinker)
+				return gopter.NewGenResult(commands.Command(command[ordered.Op, oState]{g.drawOp(rngSource{params.Rng})}), gopter.NoShrinker)
 			}
 		},
 	}))
@@ -236,19 +237,19 @@ func checkOrderedGopter(r *run, newBuffer step.OrderedFactory, feat step.Feature
 // oState is the gopter state: the configuration and the model after the
 // commands so far (rebuilt from ops, so that a state is never changed).
 type oState struct {
-	cfg step.OrderedConfig
+	cfg ordered.Config
 	mtu int
-	ops []step.OrderedOp
+	ops []ordered.Op
 	ref *model.Ordered
 }
 
 // next returns the state after op.
-func (st oState) next(op step.OrderedOp) oState {
+func (st oState) next(op ordered.Op) oState {
 	ops := append(slices.Clip(st.ops), op)
-	ref, _ := step.NewModelOrdered(st.cfg)
-	other, _ := step.NewModelOrdered(st.cfg)
+	ref, _ := ordered.NewModel(st.cfg)
+	other, _ := ordered.NewModel(st.cfg)
 	for _, op := range ops {
-		step.RunOrdered(ref, other, op)
+		ordered.Run(ref, other, op)
 	}
 	return oState{cfg: st.cfg, mtu: st.mtu, ops: ops, ref: ref}
 }

@@ -4,7 +4,8 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/ordered"
 	"github.com/netbuf-go/netbuf/model"
 )
 
@@ -13,17 +14,17 @@ import (
 type ogen struct {
 	ref   *model.Ordered
 	mtu   int
-	feat  step.Features
+	feat  lockstep.Features
 	limit int // the largest maxSize to draw (MaxPacket)
 }
 
 // drawConfig draws a tiny configuration: SeqBits 2 to 5, so that the
 // sequence space wraps every few packets, a window anywhere in its range,
 // 1 to 64 bytes, 1 to 8 arrival slots; or, one time in ten, an invalid one.
-func drawOrderedConfig(s source, o *config) (step.OrderedConfig, int) {
+func drawOrderedConfig(s source, o *config) (ordered.Config, int) {
 	bits := s.intn(2, 5, "seq bits")
 	m := 1 << bits
-	c := step.OrderedConfig{
+	c := ordered.Config{
 		Capacity: s.intn(1, min(64, o.capLimit()), "capacity"), MaxPackets: s.intn(1, min(8, o.slotLimit()), "slots"),
 		Window: s.intn(1, m/2, "window"), SeqBits: bits,
 		First: uint32(s.intn(0, m-1, "first")), Resync: s.intn(0, 3, "resync") == 3,
@@ -79,10 +80,10 @@ func (g *ogen) drawSeq(s source) uint32 {
 
 // drawOp draws the next operation; pushes outweigh pops so that arrival
 // slots and storage run full.
-func (g *ogen) drawOp(s source) step.OrderedOp {
+func (g *ogen) drawOp(s source) ordered.Op {
 	switch pick(s, "kind", 30, 14, 10, 8, 3, 3, 1) {
 	case 0:
-		op := step.OrderedOp{Kind: step.OPushWith, MaxSize: g.drawSize(s), Seq: g.drawSeq(s)}
+		op := ordered.Op{Kind: ordered.PushWith, MaxSize: g.drawSize(s), Seq: g.drawSeq(s)}
 		op.N = max(op.MaxSize, 0)
 		if s.intn(0, 3, "short n") == 0 {
 			op.N = s.intn(0, max(op.MaxSize, 0), "n")
@@ -95,9 +96,9 @@ func (g *ogen) drawOp(s source) step.OrderedOp {
 		op.Seed = byte(s.intn(0, 255, "seed"))
 		return op
 	case 1:
-		return step.OrderedOp{Kind: step.OPush, MaxSize: max(g.drawSize(s), 0), Seq: g.drawSeq(s), Seed: byte(s.intn(0, 255, "seed"))}
+		return ordered.Op{Kind: ordered.Push, MaxSize: max(g.drawSize(s), 0), Seq: g.drawSeq(s), Seed: byte(s.intn(0, 255, "seed"))}
 	case 2:
-		op := step.OrderedOp{Kind: step.OPopWith, Consume: g.drawCallback(s), Seed: byte(s.intn(0, 255, "seed"))}
+		op := ordered.Op{Kind: ordered.PopWith, Consume: g.drawCallback(s), Seed: byte(s.intn(0, 255, "seed"))}
 		g.drawNested(s, &op, op.Consume)
 		return op
 	case 3:
@@ -109,18 +110,18 @@ func (g *ogen) drawOp(s source) step.OrderedOp {
 		if s.intn(0, 3, "spare capacity") == 3 {
 			spare = s.intn(1, g.ref.C, "spare")
 		}
-		return step.OrderedOp{Kind: step.OPop, DstLen: dst, Spare: spare}
+		return ordered.Op{Kind: ordered.Pop, DstLen: dst, Spare: spare}
 	case 4:
 		m := 1 << g.ref.Bits
 		seq := uint32((int(g.ref.Next()) + s.intn(0, m-1, "skip")) % m)
 		if s.intn(0, 9, "bad skip") == 0 {
 			seq = uint32(m)
 		}
-		return step.OrderedOp{Kind: step.OSkipTo, Seq: seq}
+		return ordered.Op{Kind: ordered.SkipTo, Seq: seq}
 	case 5:
-		return step.OrderedOp{Kind: step.OMissing, Max: s.intn(0, 1<<g.ref.Bits, "max")}
+		return ordered.Op{Kind: ordered.Missing, Max: s.intn(0, 1<<g.ref.Bits, "max")}
 	}
-	return step.OrderedOp{Kind: step.OReset}
+	return ordered.Op{Kind: ordered.Reset}
 }
 
 // drawSize draws a maxSize: mostly the typical size, sometimes any, 0,
@@ -145,13 +146,13 @@ func (g *ogen) drawAnySize(s source) int {
 	return g.mtu
 }
 
-func (g *ogen) drawCallback(s source) step.Callback {
-	return []step.Callback{step.CallOK, step.CallErr, step.CallPanic, step.CallReenter, step.CallOther, step.CallNil}[pick(s, "callback", 24, 3, 2, 3, 2, b2i(g.feat.NilFuncs))]
+func (g *ogen) drawCallback(s source) lockstep.Callback {
+	return []lockstep.Callback{lockstep.CallOK, lockstep.CallErr, lockstep.CallPanic, lockstep.CallReenter, lockstep.CallOther, lockstep.CallNil}[pick(s, "callback", 24, 3, 2, 3, 2, b2i(g.feat.NilFuncs))]
 }
 
-func (g *ogen) drawNested(s source, op *step.OrderedOp, cb step.Callback) {
-	if cb == step.CallReenter || cb == step.CallOther {
-		op.Reenter = step.OKind(s.intn(0, int(step.NumOKinds)-1, "nested kind"))
+func (g *ogen) drawNested(s source, op *ordered.Op, cb lockstep.Callback) {
+	if cb == lockstep.CallReenter || cb == lockstep.CallOther {
+		op.Reenter = ordered.Kind(s.intn(0, int(ordered.NumKinds)-1, "nested kind"))
 		op.ReSize = min([]int{1, 0, -1, g.mtu, g.ref.C + 1}[s.intn(0, 4, "nested size")], g.limit)
 	}
 }

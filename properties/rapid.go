@@ -7,7 +7,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 	"pgregory.net/rapid"
 )
 
@@ -15,11 +16,11 @@ import (
 // with named actions) that drives a Pair one Op at a time, then drains it.
 // It runs the profiles in turn (tiny buffers first, where a failure shrinks
 // to a few ops) and stops at the first that fails.
-func checkRapid(r *run, newBuffer step.Factory, feat step.Features) *Failure {
+func checkRapid(r *run, newBuffer unordered.Factory, feat lockstep.Features) *Failure {
 	var total unorderedStats
 	for _, p := range rapidProfiles {
 		var ps unorderedStats
-		var last failure[step.Op] // the newest failing case: after shrinking, the minimal one
+		var last failure[unordered.Op] // the newest failing case: after shrinking, the minimal one
 		failed, replay := runRapid(r, p.checks, shrinkTime, func(rt *rapid.T) {
 			var stats unorderedStats
 			defer func() { ps.Add(stats) }()
@@ -61,7 +62,7 @@ func runRapid(r *run, checks int, shrink time.Duration, prop func(*rapid.T)) (fa
 
 // shrinkTime bounds rapid's shrinking, so that a failure is reported in
 // seconds on a loaded machine. The report shrinks the case further with
-// step.Shrink and its kin, which remove operations while the failure
+// unordered.Shrink and its kin, which remove operations while the failure
 // stays and depend on no clock, so the counterexample stays short.
 const shrinkTime = 3 * time.Second
 

@@ -10,7 +10,9 @@ import (
 	"testing"
 
 	"github.com/netbuf-go/netbuf/internal/scenario"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/ordered"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
 
 // caseOf is how to re-check, shrink and print the ops of one case's
@@ -21,30 +23,40 @@ type caseOf[Op any] struct {
 	record func([]Op) string // the ops as a scenario
 }
 
-func unorderedCase(newBuffer step.Factory, c, slots int) caseOf[step.Op] {
-	return caseOf[step.Op]{
-		check:  func(ops []step.Op) error { return step.CheckOps(newBuffer, c, slots, ops) },
-		shrink: func(ops []step.Op) []step.Op { return step.Shrink(newBuffer, c, slots, ops) },
-		record: func(ops []step.Op) string { return formatScenario(scenario.Record(c, slots, ops)) },
+func unorderedCase(newBuffer unordered.Factory, c, slots int) caseOf[unordered.Op] {
+	return caseOf[unordered.Op]{
+		check: func(ops []unordered.Op) error {
+			return unordered.Check(newBuffer, unordered.Config{Capacity: c, MaxPackets: slots}, ops)
+		},
+		shrink: func(ops []unordered.Op) []unordered.Op {
+			return unordered.Shrink(newBuffer, unordered.Config{Capacity: c, MaxPackets: slots}, ops)
+		},
+		record: func(ops []unordered.Op) string {
+			return formatScenario(scenario.RecordOf(unordered.Family{}, unordered.Config{Capacity: c, MaxPackets: slots}, ops))
+		},
 	}
 }
 
-func orderedCase(newBuffer step.OrderedFactory, cfg step.OrderedConfig) caseOf[step.OrderedOp] {
-	return caseOf[step.OrderedOp]{
-		check:  func(ops []step.OrderedOp) error { return step.CheckOrderedOps(newBuffer, cfg, ops) },
-		shrink: func(ops []step.OrderedOp) []step.OrderedOp { return step.ShrinkOrdered(newBuffer, cfg, ops) },
-		record: func(ops []step.OrderedOp) string { return formatScenario(scenario.RecordOrdered(cfg, ops)) },
+func orderedCase(newBuffer ordered.Factory, cfg ordered.Config) caseOf[ordered.Op] {
+	return caseOf[ordered.Op]{
+		check:  func(ops []ordered.Op) error { return ordered.Check(newBuffer, cfg, ops) },
+		shrink: func(ops []ordered.Op) []ordered.Op { return ordered.Shrink(newBuffer, cfg, ops) },
+		record: func(ops []ordered.Op) string { return formatScenario(scenario.RecordOf(ordered.Family{}, cfg, ops)) },
 	}
 }
 
 // spscCase prints a case with the calls that drain it: CheckSPSCOps
 // drains, and a failure may come from the drain.
-func spscCase(newSPSC step.SPSCFactory, c, slots int) caseOf[step.SPSCOp] {
-	return caseOf[step.SPSCOp]{
-		check:  func(ops []step.SPSCOp) error { return step.CheckSPSCOps(newSPSC, c, slots, ops) },
-		shrink: func(ops []step.SPSCOp) []step.SPSCOp { return step.ShrinkSPSC(newSPSC, c, slots, ops) },
-		record: func(ops []step.SPSCOp) string {
-			return formatScenario(scenario.RecordSPSC(c, slots, step.WithDrain(c, slots, ops)))
+func spscCase(newSPSC spsc.Factory, c, slots int) caseOf[spsc.Op] {
+	return caseOf[spsc.Op]{
+		check: func(ops []spsc.Op) error {
+			return spsc.Check(newSPSC, spsc.Config{Capacity: c, MaxPackets: slots}, ops)
+		},
+		shrink: func(ops []spsc.Op) []spsc.Op {
+			return spsc.Shrink(newSPSC, spsc.Config{Capacity: c, MaxPackets: slots}, ops)
+		},
+		record: func(ops []spsc.Op) string {
+			return formatScenario(scenario.RecordOf(spsc.Family{}, spsc.Config{Capacity: c, MaxPackets: slots}, spsc.WithDrain(spsc.Config{Capacity: c, MaxPackets: slots}, ops)))
 		},
 	}
 }
@@ -58,7 +70,7 @@ type failure[Op any] struct {
 }
 
 // value is f as a Failure found by engine. The engine's shrunk case is
-// shrunk further (caseOf.shrink: step.Shrink and its kin), which removes
+// shrunk further (caseOf.shrink: unordered.Shrink and its kin), which removes
 // operations while the failure stays on fresh buffers: the result does not
 // depend on the engine's time budget or on the machine's load.
 func (f failure[Op]) value(engine, replay string) *Failure {
@@ -172,19 +184,19 @@ func envGiven(name string) bool {
 
 // drain ends what is open on p, pops every packet left through apply, then
 // requires the buffer to hold nothing: no byte is ever leaked.
-func drain(p *step.Pair, apply func(step.Op) error) error {
+func drain(p *unordered.Pair, apply func(unordered.Op) error) error {
 	if _, ok := p.Ref.Reserving(); ok {
-		if err := apply(step.Op{Kind: step.OpAbort}); err != nil {
+		if err := apply(unordered.Op{Kind: unordered.Abort}); err != nil {
 			return err
 		}
 	}
 	if p.Ref.Peeking() {
-		if err := apply(step.Op{Kind: step.OpRelease}); err != nil {
+		if err := apply(unordered.Op{Kind: unordered.Release}); err != nil {
 			return err
 		}
 	}
 	for p.Ref.Len() > 0 {
-		if err := apply(step.Op{Kind: step.OpPop, DstLen: p.Ref.Cap()}); err != nil {
+		if err := apply(unordered.Op{Kind: unordered.Pop, DstLen: p.Ref.Cap()}); err != nil {
 			return err
 		}
 	}

@@ -3,11 +3,11 @@ package properties
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"strings"
+	"slices"
 	"testing"
 
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/scenario"
+	"github.com/netbuf-go/netbuf/internal/step/ring"
 	"pgregory.net/rapid"
 )
 
@@ -18,8 +18,8 @@ import (
 // Capacities are mostly 1 to 8, so the ring's indices wrap many times.
 // The constructor must refuse capacities below 1, and above MaxSlots when
 // it is declared; CapacityRoundsUp lets Cap() exceed the capacity asked
-// for; ErrorMeans maps the ring's own errors. Saved `ring C` scenarios are
-// replayed with Corpus.
+// for; ErrorMeans maps the ring's own errors. It replays the ring
+// scenarios of netbuf's corpus and of Corpus before its engine.
 func CheckRing(t testing.TB, newRing RingFactory, opts ...Option) {
 	t.Helper()
 	r := newRun(t, "CheckRing", opts)
@@ -50,20 +50,25 @@ type rings struct {
 
 // pair builds a ring of capacity c and model.Ring beside it: of the
 // ring's Cap() with CapacityRoundsUp, which must not be below c.
-func (rs rings) pair(c int) (*step.RingPair, error) {
+func (rs rings) pair(c int) (*ring.Pair, error) {
 	q, err := rs.newRing(c)
-	var impl step.Ring
+	var impl ring.Buffer
 	if q != nil {
 		impl = ringOf{q, rs.cfg}
 	}
-	build := func(int) (step.Ring, error) { return impl, ringErr(rs.cfg, err) }
+	build := func(int) (ring.Buffer, error) { return impl, ringErr(rs.cfg, err) }
 	if !rs.cfg.roundsUp || err != nil || q == nil || c < 1 {
-		return step.NewRingPair(build, c)
+		return ring.NewPair(build, ring.Config{Capacity: c})
 	}
 	if q.Cap() < c {
 		return nil, fmt.Errorf("New(%d): Cap() = %d, less than asked", c, q.Cap())
 	}
-	return step.NewRingPair(build, q.Cap())
+	return ring.NewPair(build, ring.Config{Capacity: q.Cap()})
+}
+
+// lacks reports whether the ring lacks op's method.
+func (rs rings) lacks(op ring.Op) bool {
+	return (op.Kind == ring.Peek && !rs.peek) || (op.Kind == ring.Reset && !rs.reset)
 }
 
 type ringPeeker interface{ Peek() (uint64, error) }
@@ -101,7 +106,7 @@ func ringErr(cfg *config, err error) error {
 }
 
 func checkRingRapid(r *run, rs rings) *Failure {
-	var last failure[step.RingOp]
+	var last failure[ring.Op]
 	steps := 0
 	failed, replay := runRapid(r, 1000, shrinkTime, func(rt *rapid.T) {
 		limit := r.cfg.slotLimit()
@@ -114,7 +119,7 @@ func checkRingRapid(r *run, rs rings) *Failure {
 		default:
 			c = rapid.IntRange(-1, 0).Draw(rt, "capacity") // refused by both
 		}
-		rec := &recorder[step.RingOp]{of: ringCase(rs, c), last: &last}
+		rec := &recorder[ring.Op]{of: ringCase(rs, c), last: &last}
 		p, err := rs.pair(c)
 		if err != nil {
 			rec.fail(rt, err)
@@ -122,8 +127,11 @@ func checkRingRapid(r *run, rs rings) *Failure {
 		if p == nil {
 			return
 		}
-		apply := func(rt *rapid.T, op step.RingOp) { steps++; rec.apply(rt, op, p.Apply) }
-		push := func(rt *rapid.T) { apply(rt, step.RingOp{Kind: step.RingPush, V: rapid.Uint64().Draw(rt, "v")}) }
+		apply := func(rt *rapid.T, op ring.Op) {
+			steps++
+			rec.apply(rt, op, func(op ring.Op) error { _, err := p.Apply(op); return err })
+		}
+		push := func(rt *rapid.T) { apply(rt, ring.Op{Kind: ring.Push, V: rapid.Uint64().Draw(rt, "v")}) }
 		actions := map[string]func(*rapid.T){
 			"Push": push,
 			"PushMany": func(rt *rapid.T) { // fills the ring: pushes outnumber pops
@@ -131,17 +139,17 @@ func checkRingRapid(r *run, rs rings) *Failure {
 					push(rt)
 				}
 			},
-			"Pop": func(rt *rapid.T) { apply(rt, step.RingOp{Kind: step.RingPop}) },
+			"Pop": func(rt *rapid.T) { apply(rt, ring.Op{Kind: ring.Pop}) },
 		}
 		if rs.peek {
-			actions["Peek"] = func(rt *rapid.T) { apply(rt, step.RingOp{Kind: step.RingPeek}) }
+			actions["Peek"] = func(rt *rapid.T) { apply(rt, ring.Op{Kind: ring.Peek}) }
 		}
 		if rs.reset {
 			actions["Reset"] = func(rt *rapid.T) {
 				if p.Ref.Len() == 0 {
 					rt.Skip("empty") // keeps resets rarer than the other actions
 				}
-				apply(rt, step.RingOp{Kind: step.RingReset})
+				apply(rt, ring.Op{Kind: ring.Reset})
 			}
 		}
 		rt.Repeat(actions)
@@ -158,85 +166,61 @@ type ringStats int
 func (s ringStats) String() string { return fmt.Sprintf("steps=%d", int(s)) }
 
 // ringCase re-checks, shrinks and prints ring cases of capacity c.
-func ringCase(rs rings, c int) caseOf[step.RingOp] {
-	check := func(ops []step.RingOp) error {
+func ringCase(rs rings, c int) caseOf[ring.Op] {
+	check := func(ops []ring.Op) error {
 		p, err := rs.pair(c)
 		if err != nil || p == nil {
 			return err
 		}
 		for _, op := range ops {
-			if err := p.Apply(op); err != nil {
+			if _, err := p.Apply(op); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return caseOf[step.RingOp]{
+	return caseOf[ring.Op]{
 		check:  check,
-		shrink: func(ops []step.RingOp) []step.RingOp { return shrinkOps(ops, check) },
-		record: func(ops []step.RingOp) string {
-			lines := []string{fmt.Sprintf("ring %d", c)}
-			for _, op := range ops {
-				lines = append(lines, op.String())
-			}
-			return strings.Join(lines, "\n")
+		shrink: func(ops []ring.Op) []ring.Op { return shrinkOps(ops, check) },
+		record: func(ops []ring.Op) string {
+			return formatScenario(scenario.RecordOf(ring.Family{}, ring.Config{Capacity: c}, ops))
 		},
 	}
 }
 
-// replayRingCorpus replays the `ring C` scenarios of the Corpus options
-// (netbuf's corpus has none).
+// replayRingCorpus replays the ring scenarios of netbuf's corpus and the
+// Corpus options' on rings from rs, each call compared with the model.
 func replayRingCorpus(r *run, rs rings) *Failure {
-	saved := 0
-	for _, fsys := range r.cfg.corpora {
-		files, err := fs.Glob(fsys, "*.scn")
-		if err == nil && len(files) == 0 {
-			err = fmt.Errorf("Corpus: no *.scn file at the root of %v (a wrong directory?)", fsys)
-		}
-		if err != nil {
-			return &Failure{Engine: "corpus", Err: err}
-		}
-		for _, file := range files {
-			text, err := fs.ReadFile(fsys, file)
-			if err != nil {
-				return &Failure{Engine: "corpus", Err: err}
+	if r.cfg.noCorpus {
+		return nil
+	}
+	files, err := corpusFiles(r)
+	if err != nil {
+		return &Failure{Engine: "corpus", Err: err}
+	}
+	ran, skipped := 0, 0
+	for _, file := range files {
+		for _, s := range file.scenarios {
+			c, ok := s.Config.(ring.Config)
+			ops := scenario.OpsOf[ring.Op](s)
+			if !ok {
+				continue
 			}
-			bs, err := parseBlocks(file, string(text), "ring", 1, parseRingOp)
-			if err != nil {
-				return &Failure{Engine: "corpus", Err: err}
+			if slices.ContainsFunc(ops, rs.lacks) {
+				skipped++
+				continue
 			}
-			for _, b := range bs {
-				saved++
-				c := ringCase(rs, b.args[0])
-				if err := c.check(b.ops); err != nil {
-					f := failure[step.RingOp]{of: c, ops: b.ops, err: err}.value("corpus", "")
-					f.Err = fmt.Errorf("%s: %w", b.file, f.Err)
-					return f
-				}
+			ran++
+			rc := ringCase(rs, c.Capacity)
+			if err := rc.check(ops); err != nil {
+				f := failure[ring.Op]{of: rc, ops: ops, err: err}.value("corpus", "")
+				f.Err = fmt.Errorf("%s:%d: %w", file.name, s.Line, f.Err)
+				return f
 			}
 		}
 	}
-	if saved > 0 {
-		r.logf("corpus: %d saved ring scenarios replayed", saved)
-	}
+	r.logf("corpus: %d ring scenarios replayed, %d need Peek or Reset, which the ring does not have", ran, skipped)
 	return nil
-}
-
-// parseRingOp reads a ring call as RingOp.String prints it.
-func parseRingOp(words []string) (step.RingOp, error) {
-	var op step.RingOp
-	switch {
-	case words[0] == "push" && len(words) == 2:
-		_, err := fmt.Sscan(words[1], &op.V)
-		return step.RingOp{Kind: step.RingPush, V: op.V}, err
-	case len(words) == 1 && words[0] == "pop":
-		return step.RingOp{Kind: step.RingPop}, nil
-	case len(words) == 1 && words[0] == "peek":
-		return step.RingOp{Kind: step.RingPeek}, nil
-	case len(words) == 1 && words[0] == "reset":
-		return step.RingOp{Kind: step.RingReset}, nil
-	}
-	return op, fmt.Errorf("want `push V`, `pop`, `peek` or `reset`, got %q", strings.Join(words, " "))
 }
 
 // shrinkOps removes operations, last first, while check still fails, to

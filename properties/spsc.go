@@ -7,7 +7,8 @@ import (
 
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/commands"
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/spsc"
 	"github.com/netbuf-go/netbuf/model"
 	"pgregory.net/rapid"
 )
@@ -27,8 +28,8 @@ import (
 func CheckSPSC(t testing.TB, newSPSC SPSCFactory, opts ...Option) {
 	t.Helper()
 	r := newRun(t, "CheckSPSC", opts)
-	f := func(c, n int) (step.Producer, step.Consumer, error) { return newSPSC(c, n) }
-	var feat step.Features
+	f := func(c, n int) (spsc.Producer, spsc.Consumer, error) { return newSPSC(c, n) }
+	var feat lockstep.Features
 	for _, o := range r.cfg.stepOptions() {
 		o(&feat)
 	}
@@ -47,91 +48,91 @@ type spscGen struct {
 	m     *model.SPSC
 	mtu   int
 	limit int  // the largest maxSize to draw (MaxPacket)
-	batch bool // the halves have batched publication (step.BatchProducer, step.BatchConsumer)
+	batch bool // the halves have batched publication (spsc.BatchProducer, spsc.BatchConsumer)
 }
 
 // hasBatch reports whether the halves newSPSC builds have batched
 // publication (docs/SPEC.md section 7.5); only then are its calls drawn.
-func hasBatch(newSPSC step.SPSCFactory) bool {
+func hasBatch(newSPSC spsc.Factory) bool {
 	p, c, err := newSPSC(1, 1)
-	_, bp := p.(step.BatchProducer)
-	_, bc := c.(step.BatchConsumer)
+	_, bp := p.(spsc.BatchProducer)
+	_, bc := c.(spsc.BatchConsumer)
 	return err == nil && bp && bc
 }
 
 // drawOp draws the next call. With a reservation or a peek open it mostly
 // ends it, but often lets the other half work first: that is where an
 // SPSC buffer differs from one owned by one goroutine.
-func (g *spscGen) drawOp(s source) step.SPSCOp {
+func (g *spscGen) drawOp(s source) spsc.Op {
 	m := g.m
 	if n, ok := m.Reserving(); ok && pick(s, "end reservation", 5, 3, 1) != 1 {
 		return g.drawCommit(s, n)
 	}
 	if m.Peeking() && pick(s, "end peek", 5, 3, 1) != 1 {
 		if g.batch && s.intn(0, 2, "deferred") == 0 {
-			return step.SPSCOp{Kind: step.SReleaseDeferred}
+			return spsc.Op{Kind: spsc.ReleaseDeferred}
 		}
-		return step.SPSCOp{Kind: step.SRelease}
+		return spsc.Op{Kind: spsc.Release}
 	}
 	if g.batch && s.intn(0, 9, "flush") == 0 {
-		return step.SPSCOp{Kind: []step.SKind{step.SPFlush, step.SCFlush}[s.intn(0, 1, "flush half")]}
+		return spsc.Op{Kind: []spsc.Kind{spsc.PFlush, spsc.CFlush}[s.intn(0, 1, "flush half")]}
 	}
 	full := 10 + 80*max(m.Len()*m.C, m.Used()*m.Slots)/(m.C*m.Slots)
 	switch pick(s, "kind", 12, 20, 8, full/2, full, full/2, 3, 3, 1, 1, 1, 1, 2) {
 	case 0:
-		return step.SPSCOp{Kind: step.SReserve, MaxSize: g.drawMaxSize(s), Seed: g.seed(s)}
+		return spsc.Op{Kind: spsc.Reserve, MaxSize: g.drawMaxSize(s), Seed: g.seed(s)}
 	case 1:
 		return g.drawPushWith(s)
 	case 2:
-		return step.SPSCOp{Kind: step.SPush, MaxSize: max(g.drawMaxSize(s), 0), Seed: g.seed(s)}
+		return spsc.Op{Kind: spsc.Push, MaxSize: max(g.drawMaxSize(s), 0), Seed: g.seed(s)}
 	case 3:
-		return step.SPSCOp{Kind: step.SPeek}
+		return spsc.Op{Kind: spsc.Peek}
 	case 4:
-		op := step.SPSCOp{Kind: step.SPopWith, Seed: g.seed(s)}
+		op := spsc.Op{Kind: spsc.PopWith, Seed: g.seed(s)}
 		g.drawCallback(s, &op)
 		return op
 	case 5:
-		return step.SPSCOp{Kind: step.SPop, DstLen: g.drawDst(s)}
+		return spsc.Op{Kind: spsc.Pop, DstLen: g.drawDst(s)}
 	case 6:
-		return step.SPSCOp{Kind: step.SWaitRoom, MaxSize: g.drawMaxSize(s)}
+		return spsc.Op{Kind: spsc.WaitRoom, MaxSize: g.drawMaxSize(s)}
 	case 7:
-		return step.SPSCOp{Kind: step.SWaitData}
+		return spsc.Op{Kind: spsc.WaitData}
 	case 8:
-		return step.SPSCOp{Kind: []step.SKind{step.SUsed, step.SPLen, step.SCLen}[s.intn(0, 2, "counter")]}
+		return spsc.Op{Kind: []spsc.Kind{spsc.Used, spsc.PLen, spsc.CLen}[s.intn(0, 2, "counter")]}
 	case 9:
 		if s.intn(0, 3, "close") == 0 {
-			return step.SPSCOp{Kind: step.SClose}
+			return spsc.Op{Kind: spsc.Close}
 		}
 	case 10, 11: // an ending call with nothing of its kind open: ErrInvalidState
-		return step.SPSCOp{Kind: []step.SKind{step.SCommit, step.SAbort, step.SRelease}[s.intn(0, 2, "stray end")]}
+		return spsc.Op{Kind: []spsc.Kind{spsc.Commit, spsc.Abort, spsc.Release}[s.intn(0, 2, "stray end")]}
 	}
 	return g.drawTypical(s)
 }
 
 func (g *spscGen) seed(s source) byte { return byte(s.intn(0, 255, "seed")) }
 
-func (g *spscGen) drawCommit(s source, n int) step.SPSCOp {
+func (g *spscGen) drawCommit(s source, n int) spsc.Op {
 	switch pick(s, "end", 8, 2, 1) {
 	case 1:
-		return step.SPSCOp{Kind: step.SAbort}
+		return spsc.Op{Kind: spsc.Abort}
 	case 2:
-		return g.deferred(s, step.SPSCOp{Kind: step.SCommit, N: []int{-1, n + 1}[s.intn(0, 1, "bad n")]})
+		return g.deferred(s, spsc.Op{Kind: spsc.Commit, N: []int{-1, n + 1}[s.intn(0, 1, "bad n")]})
 	}
-	return g.deferred(s, step.SPSCOp{Kind: step.SCommit, N: drawN(s, n)})
+	return g.deferred(s, spsc.Op{Kind: spsc.Commit, N: drawN(s, n)})
 }
 
 // deferred makes a commit a CommitDeferred half the time, if the buffer
 // has batched publication.
-func (g *spscGen) deferred(s source, op step.SPSCOp) step.SPSCOp {
+func (g *spscGen) deferred(s source, op spsc.Op) spsc.Op {
 	if g.batch && s.intn(0, 1, "deferred") == 0 {
-		op.Kind = step.SCommitDeferred
+		op.Kind = spsc.CommitDeferred
 	}
 	return op
 }
 
 // drawTypical draws a PushWith of the typical size whose fill succeeds.
-func (g *spscGen) drawTypical(s source) step.SPSCOp {
-	return step.SPSCOp{Kind: step.SPushWith, MaxSize: g.mtu, N: drawN(s, g.mtu), Seed: g.seed(s)}
+func (g *spscGen) drawTypical(s source) spsc.Op {
+	return spsc.Op{Kind: spsc.PushWith, MaxSize: g.mtu, N: drawN(s, g.mtu), Seed: g.seed(s)}
 }
 
 // drawMaxSize draws from the cases the geometry distinguishes, the empty
@@ -186,8 +187,8 @@ func (g *spscGen) drawDst(s source) int {
 	return l
 }
 
-func (g *spscGen) drawPushWith(s source) step.SPSCOp {
-	op := step.SPSCOp{Kind: step.SPushWith, MaxSize: g.drawMaxSize(s), Seed: g.seed(s)}
+func (g *spscGen) drawPushWith(s source) spsc.Op {
+	op := spsc.Op{Kind: spsc.PushWith, MaxSize: g.drawMaxSize(s), Seed: g.seed(s)}
 	op.N = drawN(s, op.MaxSize)
 	if s.intn(0, 9, "bad n") == 9 {
 		op.N = []int{-1, max(op.MaxSize, 0) + 1}[s.intn(0, 1, "which bad n")]
@@ -198,25 +199,25 @@ func (g *spscGen) drawPushWith(s source) step.SPSCOp {
 
 // drawCallback draws what fill or consume does; a nested call goes to the
 // same half (ErrBusy) or to the other one (it must work).
-func (g *spscGen) drawCallback(s source, op *step.SPSCOp) {
-	op.Callback = []step.Callback{step.CallOK, step.CallErr, step.CallPanic,
-		step.CallReenter, step.CallOther, step.CallNil}[pick(s, "callback", 20, 3, 2, 4, 6, 1)]
-	if op.Callback != step.CallReenter && op.Callback != step.CallOther {
+func (g *spscGen) drawCallback(s source, op *spsc.Op) {
+	op.Callback = []lockstep.Callback{lockstep.CallOK, lockstep.CallErr, lockstep.CallPanic,
+		lockstep.CallReenter, lockstep.CallOther, lockstep.CallNil}[pick(s, "callback", 20, 3, 2, 4, 6, 1)]
+	if op.Callback != lockstep.CallReenter && op.Callback != lockstep.CallOther {
 		return
 	}
-	producer := op.Kind.Producer() == (op.Callback == step.CallReenter)
-	lo, hi := step.SReserve, step.SPLen
+	producer := op.Kind.Producer() == (op.Callback == lockstep.CallReenter)
+	lo, hi := spsc.Reserve, spsc.PLen
 	if !producer {
-		lo, hi = step.SPeek, step.SCLen
+		lo, hi = spsc.Peek, spsc.CLen
 	}
-	op.Reenter = lo + step.SKind(s.intn(0, int(hi-lo), "nested kind"))
+	op.Reenter = lo + spsc.Kind(s.intn(0, int(hi-lo), "nested kind"))
 	op.ReSize = min([]int{1, 0, -1, g.mtu, g.m.C, g.m.C + 1}[s.intn(0, 5, "nested size")], g.limit)
 }
 
 // spscStream runs the producer ahead of the consumer by lag packets for
 // a few laps of the storage, then lets it drain and pushes on from where
 // the buffer emptied: the steady state, and the restart at 0.
-func (g *spscGen) stream(s source, apply func(step.SPSCOp)) {
+func (g *spscGen) stream(s source, apply func(spsc.Op)) {
 	lag := s.intn(1, max(1, g.m.Slots), "lag")
 	laps := 3 * g.m.C / max(g.mtu, 1)
 	for range s.intn(1, min(max(laps, 8), 100), "rounds") {
@@ -229,7 +230,7 @@ func (g *spscGen) stream(s source, apply func(step.SPSCOp)) {
 			if _, ok := g.m.Reserving(); ok && s.intn(0, 1, "pop while reserved") == 0 {
 				break
 			}
-			apply(step.SPSCOp{Kind: step.SPop, DstLen: g.m.C})
+			apply(spsc.Op{Kind: spsc.Pop, DstLen: g.m.C})
 		}
 	}
 }
@@ -239,21 +240,21 @@ type spscStats struct {
 	Steps, Pushes, Pops, Wraps, Restarts, Interleaved, Cross, Busy, WouldBlock, Empty, Closed, Panics int
 }
 
-func (st *spscStats) observe(m *model.SPSC) func(op step.SPSCOp, r step.SPSCResult, restarted, wrapped bool) {
-	return func(op step.SPSCOp, r step.SPSCResult, restarted, wrapped bool) {
+func (st *spscStats) observe(m *model.SPSC) func(op spsc.Op, r spsc.Result, restarted, wrapped bool) {
+	return func(op spsc.Op, r spsc.Result, restarted, wrapped bool) {
 		st.Steps++
 		ok := r.Err == "" && r.Panic == ""
 		switch op.Kind {
-		case step.SCommit, step.SPushWith, step.SPush:
+		case spsc.Commit, spsc.PushWith, spsc.Push:
 			st.Pushes += b2i(ok)
-		case step.SRelease, step.SPopWith, step.SPop:
+		case spsc.Release, spsc.PopWith, spsc.Pop:
 			st.Pops += b2i(ok)
 			_, reserving := m.Reserving()
 			st.Interleaved += b2i(ok && reserving)
 		}
 		st.Wraps += b2i(wrapped)
 		st.Restarts += b2i(restarted)
-		st.Cross += b2i(op.Callback == step.CallOther && r.Called)
+		st.Cross += b2i(op.Callback == lockstep.CallOther && r.Called)
 		st.Busy += b2i(r.Nested == "ErrBusy")
 		st.Panics += b2i(r.Panic != "")
 		switch r.Err {
@@ -304,18 +305,18 @@ func spscTinyConfig(s source, o *config) (c, slots, mtu int) {
 // shrinkTime: a failure that needs a rare call (Close, a nested call of
 // the other half) can keep rapid's shrinker busy for its whole budget
 // with little progress, and the report re-shrinks the case anyway
-// (step.ShrinkSPSC, no clock).
+// (spsc.Shrink, no clock).
 const spscShrinkTime = 2 * time.Second
 
-func checkSPSCRapid(r *run, newSPSC step.SPSCFactory) *Failure {
-	var last failure[step.SPSCOp]
+func checkSPSCRapid(r *run, newSPSC spsc.Factory) *Failure {
+	var last failure[spsc.Op]
 	var total spscStats
 	batch := hasBatch(newSPSC)
 	failed, replay := runRapid(r, 1000, spscShrinkTime, func(rt *rapid.T) {
 		src := rapidSource{rt}
 		c, slots, mtu := spscTinyConfig(src, &r.cfg)
-		rec := &recorder[step.SPSCOp]{of: spscCase(newSPSC, c, slots), last: &last}
-		pair, err := step.NewSPSCPair(newSPSC, c, slots)
+		rec := &recorder[spsc.Op]{of: spscCase(newSPSC, c, slots), last: &last}
+		pair, err := spsc.NewPair(newSPSC, spsc.Config{Capacity: c, MaxPackets: slots})
 		if err != nil {
 			rec.fail(rt, err)
 		}
@@ -326,8 +327,8 @@ func checkSPSCRapid(r *run, newSPSC step.SPSCFactory) *Failure {
 		defer func() { total.add(stats) }()
 		pair.Observe = stats.observe(pair.Model)
 		g := &spscGen{m: pair.Model, mtu: mtu, limit: r.cfg.packetLimit(), batch: batch}
-		apply := func(op step.SPSCOp) {
-			rec.apply(rt, op, func(op step.SPSCOp) error { _, err := pair.Apply(op); return err })
+		apply := func(op spsc.Op) {
+			rec.apply(rt, op, func(op spsc.Op) error { _, err := pair.Apply(op); return err })
 		}
 		rt.Repeat(map[string]func(*rapid.T){
 			"": func(rt *rapid.T) {
@@ -339,7 +340,7 @@ func checkSPSCRapid(r *run, newSPSC step.SPSCFactory) *Failure {
 			"Op2":    func(rt *rapid.T) { apply(g.drawOp(rapidSource{rt})) },
 			"Stream": func(rt *rapid.T) { g.stream(rapidSource{rt}, apply) },
 		})
-		if err := pair.Drain(func(op step.SPSCOp) error { apply(op); return nil }); err != nil {
+		if err := pair.Drain(func(op spsc.Op) error { apply(op); return nil }); err != nil {
 			rec.fail(rt, err)
 		}
 	})
@@ -357,16 +358,16 @@ type spscState struct {
 	m             *model.SPSC
 }
 
-func (s spscState) next(op step.SPSCOp) spscState {
+func (s spscState) next(op spsc.Op) spscState {
 	m := s.m.Clone()
-	step.NewSPSCRunner(step.Halves{P: m.Producer(), C: m.Consumer()}).Run(op)
+	spsc.NewRunner(spsc.Halves{P: m.Producer(), C: m.Consumer()}).Run(op)
 	s.m = m
 	return s
 }
 
-func checkSPSCGopter(r *run, newSPSC step.SPSCFactory) *Failure {
+func checkSPSCGopter(r *run, newSPSC spsc.Factory) *Failure {
 	seed := gopterSeed()
-	var last failure[step.SPSCOp]
+	var last failure[spsc.Op]
 	var stats spscStats
 	params := gopter.DefaultTestParametersWithSeed(seed)
 	params.MinSuccessfulTests = 600 * scale()
@@ -376,11 +377,11 @@ func checkSPSCGopter(r *run, newSPSC step.SPSCFactory) *Failure {
 	o := &r.cfg
 	batch := hasBatch(newSPSC)
 	props.Property("spsc", commands.Prop(&commands.ProtoCommands{
-		DestroySystemUnderTestFunc: endSUT[step.SPSCOp],
+		DestroySystemUnderTestFunc: endSUT[spsc.Op],
 		NewSystemUnderTestFunc: func(initial commands.State) commands.SystemUnderTest {
 			st := initial.(spscState)
-			s := &sut[step.SPSCOp]{rec: &recorder[step.SPSCOp]{of: spscCase(newSPSC, st.c, st.slots), last: &last}}
-			pair, err := step.NewSPSCPair(newSPSC, st.c, st.slots)
+			s := &sut[spsc.Op]{rec: &recorder[spsc.Op]{of: spscCase(newSPSC, st.c, st.slots), last: &last}}
+			pair, err := spsc.NewPair(newSPSC, spsc.Config{Capacity: st.c, MaxPackets: st.slots})
 			if err == nil && pair == nil {
 				err = fmt.Errorf("spsc %d %d: both sides refuse a generated configuration", st.c, st.slots)
 			}
@@ -389,7 +390,7 @@ func checkSPSCGopter(r *run, newSPSC step.SPSCFactory) *Failure {
 				return s
 			}
 			pair.Observe = stats.observe(pair.Model)
-			s.apply = func(op step.SPSCOp) error { _, err := pair.Apply(op); return err }
+			s.apply = func(op spsc.Op) error { _, err := pair.Apply(op); return err }
 			s.end = pair.End
 			return s
 		},
@@ -404,7 +405,7 @@ func checkSPSCGopter(r *run, newSPSC step.SPSCFactory) *Failure {
 			st := s.(spscState)
 			return func(params *gopter.GenParameters) *gopter.GenResult {
 				g := &spscGen{m: st.m, mtu: st.mtu, limit: o.packetLimit(), batch: batch}
-				return gopter.NewGenResult(commands.Command(command[step.SPSCOp, spscState]{g.drawOp(rngSource{params.Rng})}), gopter.NoShrinker)
+				return gopter.NewGenResult(commands.Command(command[spsc.Op, spscState]{g.drawOp(rngSource{params.Rng})}), gopter.NoShrinker)
 			}
 		},
 	}))

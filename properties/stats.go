@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
 
 // unorderedStats counts what a run exercised, so that a report can show the suite
@@ -34,32 +35,32 @@ type unorderedStats struct {
 }
 
 // observe counts one operation; wrapped and padded say how the model
-// placed a push (see step.Pair.Observe).
-func (s *unorderedStats) observe(op step.Op, r step.Result, wrapped, padded bool) {
+// placed a push (see unordered.Pair.Observe).
+func (s *unorderedStats) observe(op unordered.Op, r unordered.Result, wrapped, padded bool) {
 	s.Steps++
 	ok := r.Err == "" && r.Panic == ""
 	switch op.Kind {
-	case step.OpPush, step.OpPushWith, step.OpCommit, step.OpPushBatch:
-		if !ok || op.Kind == step.OpPushBatch && r.N == 0 {
+	case unordered.Push, unordered.PushWith, unordered.Commit, unordered.PushBatch:
+		if !ok || op.Kind == unordered.PushBatch && r.N == 0 {
 			break
 		}
 		n := 1
-		if op.Kind == step.OpPushBatch {
+		if op.Kind == unordered.PushBatch {
 			n = r.N
 			s.Batches++
 		}
 		s.Pushes += n
-		s.Wraps += b2i(wrapped && op.Kind != step.OpCommit)
-		s.Paddings += b2i(padded && op.Kind != step.OpCommit)
-		zero := op.Kind == step.OpPush && op.MaxSize == 0 || op.Kind == step.OpPushWith && r.N == 0 ||
-			op.Kind == step.OpCommit && op.N == 0
+		s.Wraps += b2i(wrapped && op.Kind != unordered.Commit)
+		s.Paddings += b2i(padded && op.Kind != unordered.Commit)
+		zero := op.Kind == unordered.Push && op.MaxSize == 0 || op.Kind == unordered.PushWith && r.N == 0 ||
+			op.Kind == unordered.Commit && op.N == 0
 		s.ZeroLength += b2i(zero)
-	case step.OpPop, step.OpPopWith, step.OpRelease:
+	case unordered.Pop, unordered.PopWith, unordered.Release:
 		s.Pops += b2i(ok)
-	case step.OpReset:
+	case unordered.Reset:
 		s.Resets++
 	}
-	if op.Kind >= step.OpReserve {
+	if op.Kind >= unordered.Reserve {
 		s.TwoPhase++
 	}
 	if r.Panic != "" {
@@ -68,12 +69,12 @@ func (s *unorderedStats) observe(op step.Op, r step.Result, wrapped, padded bool
 	if r.Nested == "ErrBusy" {
 		s.Busy++
 	}
-	if (op.Fill == step.CallOther || op.Consume == step.CallOther) && r.Called {
+	if (op.Fill == lockstep.CallOther || op.Consume == lockstep.CallOther) && r.Called {
 		s.Other++
 	}
 	switch r.Err {
 	case "ErrCallback":
-		s.FillErrors += b2i(op.Kind == step.OpPushWith || op.Kind == step.OpPushBatch)
+		s.FillErrors += b2i(op.Kind == unordered.PushWith || op.Kind == unordered.PushBatch)
 	case "ErrInvalidLength":
 		s.InvalidN++
 	case "ErrWouldBlock":

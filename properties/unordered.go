@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/netbuf-go/netbuf/internal/step"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
+	"github.com/netbuf-go/netbuf/internal/step/unordered"
 )
 
 // CheckUnordered checks buffers from newBuffer against the contract of an
@@ -20,13 +21,13 @@ import (
 func CheckUnordered(t testing.TB, newBuffer Factory, opts ...Option) {
 	t.Helper()
 	r := newRun(t, "CheckUnordered", opts)
-	f := func(c, n int) (step.Buffer, error) { return newBuffer(c, n) }
+	f := func(c, n int) (unordered.Buffer, error) { return newBuffer(c, n) }
 	probe, err := newBuffer(1, 1)
 	if err != nil || probe == nil {
 		r.fail(&Failure{Engine: "constructor", Err: fmt.Errorf("New(1, 1) = %v, %v: want a buffer", probe, err)})
 		return
 	}
-	feat := step.Detect(probe, r.cfg.stepOptions()...)
+	feat := unordered.Detect(probe, r.cfg.stepOptions()...)
 	r.logf("checking the contract with its geometry; nil callbacks %v, PushBatch %v, two-phase %v", feat.NilFuncs, feat.Batch, feat.TwoPhase)
 	r.engine("constructor", func() *Failure {
 		return checkLimits(r, true, func(c, n int) error { _, err := newBuffer(c, n); return err })
@@ -38,9 +39,9 @@ func CheckUnordered(t testing.TB, newBuffer Factory, opts ...Option) {
 }
 
 // stepOptions are the features that only options show.
-func (c *config) stepOptions() []step.Option {
+func (c *config) stepOptions() []lockstep.Option {
 	if c.nilFuncs {
-		return []step.Option{step.WithNilFuncs()}
+		return []lockstep.Option{lockstep.WithNilFuncs()}
 	}
 	return nil
 }

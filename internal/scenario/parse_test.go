@@ -16,9 +16,6 @@ import (
 var ignoreLines = cmpopts.IgnoreFields(scenario.Scenario{}, "Line")
 var ignoreStepLines = cmpopts.IgnoreFields(scenario.Step{}, "Line")
 
-// ignoreCompat compares scenarios without their transitional fields.
-var ignoreCompat = cmpopts.IgnoreFields(scenario.Scenario{}, "Compat")
-
 func TestParse(t *testing.T) {
 	text := `# a comment
 new 10 4   # trailing comment
@@ -52,7 +49,7 @@ new 0 4 -> ErrInvalidSize
 		}},
 		{Line: 10, Config: unordered.Config{Capacity: 0, MaxPackets: 4}, NewErr: "ErrInvalidSize"},
 	}
-	if d := cmp.Diff(want, got, ignoreCompat); d != "" {
+	if d := cmp.Diff(want, got); d != "" {
 		t.Fatalf("Parse (-want +got):\n%s", d)
 	}
 	again, err := scenario.Parse(scenario.Format(got))

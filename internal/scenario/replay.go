@@ -83,7 +83,7 @@ func CheckCorpusOf[C lockstep.Config, O lockstep.Op, R any](t *testing.T, f lock
 		}
 		var mine []Scenario
 		for _, s := range ss {
-			if _, ok := s.Config.(C); ok && feat.Covers(needs(s)) {
+			if _, ok := s.Config.(C); ok && feat.Covers(s.Needs()) {
 				mine = append(mine, s)
 			}
 		}
@@ -144,7 +144,7 @@ func ReplayFile(fsys fs.FS, name string, newBuffer unordered.Factory, feat locks
 	}
 	file := path.Base(name)
 	for _, s := range ss {
-		if _, ok := s.Config.(unordered.Config); !ok || !feat.Covers(needs(s)) {
+		if _, ok := s.Config.(unordered.Config); !ok || !feat.Covers(s.Needs()) {
 			skipped++
 			continue
 		}

@@ -1,5 +1,5 @@
 // Package scenario reads, writes and replays netbuf's regression corpus:
-// small text files (*.scn, embedded in package corpus) that script an
+// small text files (*.scn, in testdata/ at the module's root) that script an
 // UnorderedBuffer one operation per line, each with the answer the
 // specification (docs/SPEC.md) requires. Every bug the properties or the
 // fuzzers ever find is kept there as a scenario, and checked forever.
@@ -82,13 +82,11 @@ type Scenario struct {
 	Config lockstep.Config // unordered.Config, ordered.Config, spsc.Config or ring.Config: the family
 	NewErr string          // the constructor's expected error ("" for success)
 	Steps  []Step
-
-	Compat // transitional fields, derived from Config (compat.go)
 }
 
 // newScenario is a scenario of configuration c.
 func newScenario(line int, c lockstep.Config) Scenario {
-	return Scenario{Line: line, Config: c, Compat: compatOf(c)}
+	return Scenario{Line: line, Config: c}
 }
 
 // Step is one statement with its expected answer.
@@ -113,8 +111,8 @@ func OpsOf[O lockstep.Statement](s Scenario) []O {
 	return ops
 }
 
-// needs returns the features beyond the contract that s uses.
-func needs(s Scenario) lockstep.Features {
+// Needs returns the features beyond the contract that s uses.
+func (s Scenario) Needs() lockstep.Features {
 	var f lockstep.Features
 	for _, st := range s.Steps {
 		if op, ok := st.Stmt.(interface{ Needs() lockstep.Features }); ok {

@@ -18,6 +18,7 @@ var declared = map[string]properties.Option{
 	"TestPolicyOwnErrors/full":   properties.ErrorMeans(ErrFull, netbuf.ErrWouldBlock),
 	"TestPolicyOwnErrors/empty":  properties.ErrorMeans(queue.ErrTimeout, netbuf.ErrEmpty),
 	"TestPolicyCapacityRoundsUp": properties.CapacityRoundsUp(),
+	"TestPolicyBoxesValues":      properties.Allocates(),
 }
 
 // positive steps around TestFindingCapacityZeroPanics: it refuses a
@@ -55,6 +56,7 @@ func TestCheckRing(t *testing.T) {
 		{"TestPolicyCapacityRoundsUp", atLeastTwo, "TestPolicyCapacityRoundsUp", capDiffers},
 		{"TestPolicyOwnErrors/full", atLeastTwo, "TestPolicyOwnErrors/full", has("unexpected error: " + ErrFull.Error())},
 		{"TestPolicyOwnErrors/empty", atLeastTwo, "TestPolicyOwnErrors/empty", has("unexpected error: " + queue.ErrTimeout.Error())},
+		{"TestPolicyBoxesValues", atLeastTwo, "TestPolicyBoxesValues", has("Push then Pop allocates 1.0 times per call")},
 	} {
 		t.Run(tc.finding, func(t *testing.T) {
 			var opts []properties.Option
@@ -90,8 +92,7 @@ func capDiffers(report string) bool {
 
 // TestCheckRingStepsAroundFindings: with both findings stepped around
 // (capacities below 1 refused, at least 2 cells) and its policies
-// declared, RingBuffer passes CheckRing, allocation check included (see
-// TestFindingAllocsCheckPushesSmallValue for what that one misses).
+// declared, RingBuffer passes CheckRing.
 func TestCheckRingStepsAroundFindings(t *testing.T) {
 	var opts []properties.Option
 	for _, o := range declared {

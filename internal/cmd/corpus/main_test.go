@@ -137,7 +137,7 @@ func TestConvertSPSCAndOrdered(t *testing.T) {
 		t.Fatal(err)
 	}
 	ss, err = scenario.Parse(string(text))
-	if err != nil || len(ss) != 1 || ss[0].Ordered == nil {
+	if err != nil || len(ss) != 1 || !scenario.Is[ordered.Config](ss[0]) {
 		t.Fatalf("parse: %v\n%s", err, text)
 	}
 	if err := scenario.ReplayOf(ordered.Family{New: ordered.Netbuf}, ss[0]); err != nil {
