@@ -25,7 +25,7 @@ func (b *UnorderedBuffer) PushBatch(maxSize int, bufs [][]byte, fill func(bufs [
 	}
 	k := min(len(bufs), b.meta.Cap()-b.meta.Len())
 	if maxSize > 0 {
-		k = min(k, b.room(off)/maxSize) // >= 1: reserve found maxSize bytes there
+		k = min(k, b.contiguous(off)/maxSize) // >= 1: reserve found maxSize bytes there
 	}
 	for i := range k {
 		start, end := off+i*maxSize, off+(i+1)*maxSize
@@ -45,21 +45,6 @@ func (b *UnorderedBuffer) PushBatch(maxSize int, bufs [][]byte, fill func(bufs [
 	b.commitBatch(off, pad, maxSize, bufs[:m])
 	clear(bufs[:k])
 	return m, nil
-}
-
-// room returns the contiguous free bytes starting at off, where reserve
-// placed the next packet: the gap up to head when wrapped, the tail window
-// when the packet goes at the tail, else (a wrap to 0) the head window.
-func (b *UnorderedBuffer) room(off int) int {
-	c, tail := len(b.data), b.head+b.used
-	switch {
-	case tail > c:
-		return c - b.used
-	case off == tail:
-		return c - tail
-	default:
-		return b.head
-	}
 }
 
 // validBatch reports whether fill's answer is usable: 0 <= m <= len(bufs)

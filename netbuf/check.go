@@ -36,7 +36,7 @@ func (b *UnorderedBuffer) Check() error {
 		// exactly the room a reservation of the same size would get now.
 		w := b.res
 		off, win := b.tailRoom()
-		off, pad, err := b.place(w.max, off, win)
+		off, pad, err := b.place(w.max, b.meta.Full(), off, win)
 		if err != nil || off != w.off || pad != w.pad {
 			return fmt.Errorf("netbuf: check: reservation of %d bytes at %d padding %d, but the room is at %d padding %d (%v)",
 				w.max, w.off, w.pad, off, pad, err)

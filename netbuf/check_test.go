@@ -24,7 +24,7 @@ type checkState struct {
 }
 
 func (s checkState) build() *UnorderedBuffer {
-	b := &UnorderedBuffer{data: make([]byte, s.c), head: s.head, used: s.used, busy: s.busy, open: s.open, res: s.res}
+	b := &UnorderedBuffer{store: store{data: make([]byte, s.c), head: s.head, used: s.used}, busy: s.busy, open: s.open, res: s.res}
 	b.meta = Ring[slot]{buf: make([]slot, s.slots), head: s.metaHead, n: len(s.pkts)}
 	for i, p := range s.pkts {
 		b.meta.buf[(s.metaHead+i)%s.slots] = p
@@ -83,7 +83,7 @@ func TestCheckReportsEachBrokenInvariant(t *testing.T) {
 	}{
 		{"zero value", &UnorderedBuffer{},
 			"netbuf: check: zero capacity (0 bytes, 0 slots): not made by NewUnorderedBuffer"},
-		{"storage but no slots", &UnorderedBuffer{data: make([]byte, 4)},
+		{"storage but no slots", &UnorderedBuffer{store: store{data: make([]byte, 4)}},
 			"netbuf: check: zero capacity (4 bytes, 0 slots): not made by NewUnorderedBuffer"},
 		{"slots but no storage", checkState{c: 0, slots: 2}.build(),
 			"netbuf: check: zero capacity (0 bytes, 2 slots): not made by NewUnorderedBuffer"},

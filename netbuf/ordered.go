@@ -41,11 +41,9 @@ type OrderedConfig struct {
 //
 // A buffer is owned by one goroutine at a time; it has no lock.
 type OrderedBuffer struct {
-	data   []byte        // storage ring; len(data) is C
+	store                // the storage ring over the arrivals: u counts delivered-but-not-freed bytes too
 	arr    Ring[arrival] // one entry per arrival whose storage is held, oldest first
 	idx    seqIndex      // held sequence -> its arrival's place in arr's backing array
-	head   int           // h: offset of the oldest arrival's first byte; 0 when none is held
-	used   int           // u: bytes held, padding and delivered-but-not-freed bytes included
 	held   int           // Len(): arrivals neither delivered nor dropped
 	next   uint32        // Next()
 	hi     uint32        // the held sequence farthest from next, while held > 0
@@ -80,7 +78,7 @@ func NewOrderedBuffer(cfg OrderedConfig) (*OrderedBuffer, error) {
 		return nil, ErrInvalidSize
 	}
 	return &OrderedBuffer{
-		data:   make([]byte, cfg.Capacity),
+		store:  store{data: make([]byte, cfg.Capacity)},
 		arr:    makeRing[arrival](cfg.MaxPackets),
 		idx:    makeSeqIndex(min(cfg.MaxPackets, cfg.Window)), // held <= both
 		next:   cfg.First,
@@ -221,7 +219,7 @@ func (b *OrderedBuffer) PopWith(consume func(seq uint32, p []byte) error) error 
 	if !ok {
 		return b.noNext()
 	}
-	a := &b.arr.buf[k]
+	a := b.arr.slot(int(k))
 	off, end := int(a.off), int(a.off)+int(a.len)
 	p := b.data[off:end:end]
 	b.busy = true
@@ -246,7 +244,7 @@ func (b *OrderedBuffer) Pop(dst []byte) (uint32, int, error) {
 	if !ok {
 		return 0, 0, b.noNext()
 	}
-	a := &b.arr.buf[k]
+	a := b.arr.slot(int(k))
 	n := int(a.len)
 	if len(dst) < n {
 		return 0, 0, io.ErrShortBuffer
@@ -257,36 +255,12 @@ func (b *OrderedBuffer) Pop(dst []byte) (uint32, int, error) {
 	return seq, n, nil
 }
 
-// room finds where a packet of up to maxSize bytes goes: its offset, and the
-// padding the newest arrival gets if it is committed (docs/SPEC.md 1.3,
-// rules 1 to 4, with arrival slots for metadata slots, as UnorderedBuffer's
-// place). It changes nothing.
+// room finds where a packet of up to maxSize bytes goes: its offset, and
+// the padding the newest arrival gets if it is committed (docs/SPEC.md 1.3,
+// with arrival slots for metadata slots). It changes nothing.
 func (b *OrderedBuffer) room(maxSize int) (off, pad int, err error) {
-	c := len(b.data)
-	switch {
-	case maxSize < 0:
-		return 0, 0, ErrInvalidSize
-	case maxSize > c:
-		return 0, 0, ErrTooLarge
-	case b.arr.Full():
-		return 0, 0, ErrWouldBlock
-	}
-	tail := b.head + b.used // t, in [0, 2C)
-	off, win := tail, c-tail
-	if win <= 0 {
-		// Wrapped, or t == C, which places every packet as a wrap does (the
-		// padding C-t would be 0): the room is the gap [t-C, h).
-		off, win = tail-c, c-b.used
-	}
-	if maxSize <= win {
-		return off, 0, nil
-	}
-	if tail < c && b.head >= maxSize {
-		// Wrap to 0: the newest arrival (there is one, since h > 0)
-		// carries the tail window as padding.
-		return 0, c - tail, nil
-	}
-	return 0, 0, ErrWouldBlock
+	off, win := b.tailRoom()
+	return b.place(maxSize, b.arr.Full(), off, win)
 }
 
 // commit records the packet fill (or Push) wrote at off, n bytes with
@@ -326,9 +300,6 @@ func (b *OrderedBuffer) free() {
 		}
 		size := int(a.len) + int(a.pad)
 		b.arr.dropFront()
-		b.used -= size
-		if b.head += size; b.head == len(b.data) || b.arr.Len() == 0 {
-			b.head = 0 // wrapped; or nothing held: h = u = 0 (rule 2)
-		}
+		b.freeFront(size, b.arr.Len() == 0)
 	}
 }

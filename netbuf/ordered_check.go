@@ -108,10 +108,10 @@ func (b *OrderedBuffer) checkIndex() error {
 		if k >= b.arr.Cap() {
 			return fmt.Errorf("netbuf: check: bucket %d points at slot %d of %d", i, k, b.arr.Cap())
 		}
-		if j := (k - b.arr.head + b.arr.Cap()) % b.arr.Cap(); j >= b.arr.Len() {
+		if b.arr.position(k) >= b.arr.Len() {
 			return fmt.Errorf("netbuf: check: bucket %d (sequence %d) points at free arrival slot %d", i, e.seq, k)
 		}
-		if a := b.arr.buf[k]; a.seq != e.seq || a.done {
+		if a := *b.arr.slot(k); a.seq != e.seq || a.done {
 			return fmt.Errorf("netbuf: check: bucket %d (sequence %d) points at arrival of sequence %d, done %v", i, e.seq, a.seq, a.done)
 		}
 		for h := x.home(e.seq); h != uint32(i); h = (h + 1) & x.mask {

@@ -93,7 +93,7 @@ func (b *OrderedBuffer) skip(seq uint32) (dropped int) {
 func (b *OrderedBuffer) deliver(at, k uint32) {
 	b.drop(at, k)
 	b.next = (b.next + 1) & b.mask
-	if int(k) == b.arr.head {
+	if b.arr.isFront(int(k)) {
 		b.free()
 	}
 }
@@ -111,7 +111,7 @@ func (b *OrderedBuffer) noNext() error {
 // (delivered or dropped). The caller frees the storage.
 func (b *OrderedBuffer) drop(at, k uint32) {
 	b.idx.remove(at)
-	b.arr.buf[k].done = true
+	b.arr.slot(int(k)).done = true
 	b.held--
 }
 

@@ -124,6 +124,20 @@ func (r *Ring[T]) back() *T { return &r.buf[r.index(r.n-1)] }
 // at returns the i-th value from the oldest in place, for 0 <= i < Len().
 func (r *Ring[T]) at(i int) *T { return &r.buf[r.index(i)] }
 
+// slot returns the value at index k of the backing array in place, k
+// being what index returned for it: a place that does not move while the
+// value is held, which OrderedBuffer's sequence index records.
+func (r *Ring[T]) slot(k int) *T { return &r.buf[k] }
+
+// isFront reports whether index k of the backing array holds the oldest
+// value.
+func (r *Ring[T]) isFront(k int) bool { return k == r.head }
+
+// position returns how far index k of the backing array lies from the
+// oldest value, in [0, Cap()): below Len() for a held value. Check uses
+// it; it costs a modulo.
+func (r *Ring[T]) position(k int) int { return (k - r.head + len(r.buf)) % len(r.buf) }
+
 // check reports a head or length outside the capacity, in
 // UnorderedBuffer.Check's words.
 func (r *Ring[T]) check() error {

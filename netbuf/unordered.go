@@ -43,13 +43,11 @@ type slot struct {
 //
 // A buffer is owned by one goroutine at a time; it has no lock.
 type UnorderedBuffer struct {
-	data []byte     // storage ring; len(data) is C
-	meta Ring[slot] // one entry per held packet, oldest first
-	head int        // h: offset of the oldest packet's first byte; 0 when empty
-	used int        // u: bytes held, padding included
-	busy bool       // in a callback, or open != phaseNone: the one flag every refusal tests
-	open phase      // the two-phase operation open; phaseNone inside a callback
-	res  window     // the open reservation, while open == phaseReserved
+	store            // the storage ring: data, head h and used u
+	meta  Ring[slot] // one entry per held packet, oldest first
+	busy  bool       // in a callback, or open != phaseNone: the one flag every refusal tests
+	open  phase      // the two-phase operation open; phaseNone inside a callback
+	res   window     // the open reservation, while open == phaseReserved
 }
 
 // NewUnorderedBuffer returns an empty buffer with capacityBytes bytes of
@@ -61,8 +59,8 @@ func NewUnorderedBuffer(capacityBytes, maxPackets int) (*UnorderedBuffer, error)
 		return nil, ErrInvalidSize
 	}
 	return &UnorderedBuffer{
-		data: make([]byte, capacityBytes),
-		meta: makeRing[slot](maxPackets),
+		store: store{data: make([]byte, capacityBytes)},
+		meta:  makeRing[slot](maxPackets),
 	}, nil
 }
 
@@ -225,12 +223,5 @@ func (b *UnorderedBuffer) Pop(dst []byte) (int, error) {
 // length and its padding.
 func (b *UnorderedBuffer) drop(s slot) {
 	b.meta.dropFront()
-	size := int(s.len) + int(s.pad)
-	b.used -= size
-	b.head += size // the packet plus its padding end at or before C
-	if b.head == len(b.data) || b.meta.Len() == 0 {
-		// Wrapped to 0; or empty: start again at 0, so the whole storage
-		// is one window (used is 0 then: it is the sum over held packets).
-		b.head = 0
-	}
+	b.freeFront(int(s.len)+int(s.pad), b.meta.Len() == 0)
 }
