@@ -95,6 +95,16 @@ func (o *Ordered) PushWith(maxSize int, fill func(p []byte) (uint32, int, error)
 	return seq, n, nil
 }
 
+// Place answers where PushWith(maxSize) would put its packet, before fill:
+// the offset in storage, whether it wraps (the newest arrival then gets
+// the tail window as padding), or the error PushWith answers first.
+func (o *Ordered) Place(maxSize int) (off int, wraps bool, err error) {
+	if o.inCall {
+		return 0, false, ErrBusy
+	}
+	return o.store.Place(maxSize)
+}
+
 // Push mirrors netbuf's OrderedBuffer.Push.
 func (o *Ordered) Push(seq uint32, p []byte) error {
 	_, _, err := o.PushWith(len(p), func(q []byte) (uint32, int, error) { return seq, copy(q, p), nil })
@@ -131,6 +141,9 @@ func (o *Ordered) Pop(dst []byte) (uint32, int, error) {
 		return 0, 0, ErrBusy
 	}
 	p, err := o.next()
+	if err == ErrGap {
+		return o.NextSeq, 0, err // the missing sequence
+	}
 	if err != nil {
 		return 0, 0, err
 	}

@@ -1,10 +1,14 @@
 package netbuf
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
-// Sentinel errors. Every error the package returns is one of these (or an
-// error returned by a caller's fill or consume function, passed through
-// unchanged), so callers test with errors.Is.
+// Sentinel errors. Every error the package returns is one of these, or
+// wraps one of them with the details (a constructor names the argument out
+// of range), or is an error returned by a caller's fill or consume
+// function, passed through unchanged; so callers test with errors.Is.
 var (
 	// ErrWouldBlock means there is no room now, in bytes or in metadata
 	// slots. Retry after a Pop.
@@ -18,10 +22,13 @@ var (
 	ErrTooLarge = errors.New("netbuf: packet larger than the buffer's capacity")
 
 	// ErrInvalidSize means a negative maxSize, or a constructor argument
-	// out of range.
+	// out of range: constructors wrap it with the argument's name, its
+	// value and its range.
 	ErrInvalidSize = errors.New("netbuf: invalid size")
 
-	// ErrInvalidLength means a fill function reported n < 0 or n > len(p).
+	// ErrInvalidLength means a fill function reported n < 0 or n > len(p),
+	// or Commit was given n outside [0, maxSize] of its reservation (that
+	// answer wraps it with n and maxSize).
 	ErrInvalidLength = errors.New("netbuf: fill reported an invalid length")
 
 	// ErrBusy means a method of a buffer was called from inside one of that
@@ -64,3 +71,9 @@ var (
 	// committed before the Close has been popped.
 	ErrClosed = errors.New("netbuf: producer closed")
 )
+
+// sizeError is ErrInvalidSize from constructor fn: argument arg is v,
+// outside [lo, hi].
+func sizeError(fn, arg string, v, lo, hi int64) error {
+	return fmt.Errorf("%w: %s: %s %d outside [%d, %d]", ErrInvalidSize, fn, arg, v, lo, hi)
+}

@@ -64,18 +64,14 @@ type arrival struct {
 }
 
 // NewOrderedBuffer returns an empty buffer configured by cfg, or
-// ErrInvalidSize if a field is out of range (see OrderedConfig). It makes
+// ErrInvalidSize, wrapped with the first field out of range, its value and
+// its range (see OrderedConfig). It makes
 // four allocations: the buffer, its storage, its arrival slots and its
 // sequence index (8 bytes per bucket, 2 to 4 buckets per packet that can be
 // held at once, min(MaxPackets, Window)).
 func NewOrderedBuffer(cfg OrderedConfig) (*OrderedBuffer, error) {
-	switch {
-	case cfg.Capacity < 1 || cfg.Capacity > MaxCapacity,
-		cfg.MaxPackets < 1 || cfg.MaxPackets > MaxCapacity,
-		cfg.SeqBits < 2 || cfg.SeqBits > 32,
-		cfg.Window < 1 || uint64(cfg.Window) > uint64(1)<<(cfg.SeqBits-1),
-		uint64(cfg.First) >= uint64(1)<<cfg.SeqBits:
-		return nil, ErrInvalidSize
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
 	return &OrderedBuffer{
 		store:  store{data: make([]byte, cfg.Capacity)},
@@ -87,6 +83,25 @@ func NewOrderedBuffer(cfg OrderedConfig) (*OrderedBuffer, error) {
 		bits:   uint8(cfg.SeqBits),
 		resync: cfg.Resync,
 	}, nil
+}
+
+// check returns the first field of c out of range, as NewOrderedBuffer
+// answers it.
+func (c OrderedConfig) check() error {
+	const fn = "NewOrderedBuffer"
+	switch {
+	case c.Capacity < 1 || c.Capacity > MaxCapacity:
+		return sizeError(fn, "Capacity", int64(c.Capacity), 1, MaxCapacity)
+	case c.MaxPackets < 1 || c.MaxPackets > MaxCapacity:
+		return sizeError(fn, "MaxPackets", int64(c.MaxPackets), 1, MaxCapacity)
+	case c.SeqBits < 2 || c.SeqBits > 32:
+		return sizeError(fn, "SeqBits", int64(c.SeqBits), 2, 32)
+	case c.Window < 1 || uint64(c.Window) > uint64(1)<<(c.SeqBits-1):
+		return sizeError(fn, "Window", int64(c.Window), 1, 1<<(c.SeqBits-1))
+	case uint64(c.First) >= uint64(1)<<c.SeqBits:
+		return sizeError(fn, "First", int64(c.First), 0, 1<<c.SeqBits-1)
+	}
+	return nil
 }
 
 // Next returns the sequence number Pop waits for.
@@ -233,16 +248,21 @@ func (b *OrderedBuffer) PopWith(consume func(seq uint32, p []byte) error) error 
 }
 
 // Pop copies the packet with sequence Next into dst, delivers it, and
-// returns its sequence and length. It fails, changing nothing and returning
-// 0, 0, with ErrBusy, ErrGap, ErrEmpty (as PopWith) or io.ErrShortBuffer if
-// len(dst) is less than the packet's length.
+// returns its sequence and length. It fails, changing nothing, with ErrBusy,
+// ErrGap, ErrEmpty (as PopWith) or io.ErrShortBuffer if len(dst) is less
+// than the packet's length. With ErrGap it returns the missing sequence,
+// Next, and 0, so that a caller that gives up on it can SkipTo(seq+1);
+// every other failure returns 0, 0.
 func (b *OrderedBuffer) Pop(dst []byte) (uint32, int, error) {
 	if b.busy {
 		return 0, 0, ErrBusy
 	}
 	at, k, ok := b.idx.find(b.next)
 	if !ok {
-		return 0, 0, b.noNext()
+		if err := b.noNext(); err != ErrGap {
+			return 0, 0, err
+		}
+		return b.next, 0, ErrGap
 	}
 	a := b.arr.slot(int(k))
 	n := int(a.len)

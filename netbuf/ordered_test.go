@@ -6,16 +6,18 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"runtime/debug"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/netbuf-go/netbuf/netbuf"
 )
 
 // The OrderedBuffer tests restate docs/SPEC.md section 6 case by case, with
-// the expected answers worked out by hand, and then run random operations
-// against ordRef, a naive restatement of the section kept in this file
-// (slices and linear scans, nothing shared with the code under test).
+// the expected answers worked out by hand; ordered_model_test.go then runs
+// random operations against model.Ordered, the reference model.
 
 // errOrdProbe is returned by fills and consumes that must not commit.
 var errOrdProbe = errors.New("probe: callback fails on purpose")
@@ -126,32 +128,60 @@ func TestOrderedNewLimits(t *testing.T) {
 		ordCheck(t, b)
 	}
 	good := netbuf.OrderedConfig{Capacity: 10, MaxPackets: 4, Window: 4, SeqBits: 4}
-	bad := []func(c *netbuf.OrderedConfig){
-		func(c *netbuf.OrderedConfig) { c.Capacity = 0 },
-		func(c *netbuf.OrderedConfig) { c.Capacity = -1 },
-		func(c *netbuf.OrderedConfig) { c.Capacity = netbuf.MaxCapacity + 1 },
-		func(c *netbuf.OrderedConfig) { c.MaxPackets = 0 },
-		func(c *netbuf.OrderedConfig) { c.MaxPackets = -5 },
-		func(c *netbuf.OrderedConfig) { c.MaxPackets = netbuf.MaxCapacity + 1 },
-		func(c *netbuf.OrderedConfig) { c.SeqBits = 1; c.Window = 1 },
-		func(c *netbuf.OrderedConfig) { c.SeqBits = 0; c.Window = 1 },
-		func(c *netbuf.OrderedConfig) { c.SeqBits = -1; c.Window = 1 },
-		func(c *netbuf.OrderedConfig) { c.SeqBits = 33 },
-		func(c *netbuf.OrderedConfig) { c.SeqBits = 64 },
-		func(c *netbuf.OrderedConfig) { c.Window = 0 },
-		func(c *netbuf.OrderedConfig) { c.Window = -1 },
-		func(c *netbuf.OrderedConfig) { c.Window = 9 }, // 2^(4-1) + 1
-		func(c *netbuf.OrderedConfig) { c.SeqBits = 32; c.Window = 1<<31 + 1 },
-		func(c *netbuf.OrderedConfig) { c.First = 16 },
-		func(c *netbuf.OrderedConfig) { c.SeqBits = 2; c.Window = 2; c.First = 4 },
-		func(c *netbuf.OrderedConfig) { c.SeqBits = 31; c.First = 1 << 31 },
+	bad := []struct {
+		set   func(c *netbuf.OrderedConfig)
+		names string // what the error says: the field, its value and its range
+	}{
+		{func(c *netbuf.OrderedConfig) { c.Capacity = 0 }, "Capacity 0 outside [1, 2147483647]"},
+		{func(c *netbuf.OrderedConfig) { c.Capacity = -1 }, "Capacity -1 outside [1, 2147483647]"},
+		{func(c *netbuf.OrderedConfig) { c.Capacity = netbuf.MaxCapacity + 1 }, "Capacity 2147483648 outside [1, 2147483647]"},
+		{func(c *netbuf.OrderedConfig) { c.MaxPackets = 0 }, "MaxPackets 0 outside [1, 2147483647]"},
+		{func(c *netbuf.OrderedConfig) { c.MaxPackets = -5 }, "MaxPackets -5 outside [1, 2147483647]"},
+		{func(c *netbuf.OrderedConfig) { c.MaxPackets = netbuf.MaxCapacity + 1 }, "MaxPackets 2147483648 outside [1, 2147483647]"},
+		{func(c *netbuf.OrderedConfig) { c.SeqBits = 1; c.Window = 1 }, "SeqBits 1 outside [2, 32]"},
+		{func(c *netbuf.OrderedConfig) { c.SeqBits = 0; c.Window = 1 }, "SeqBits 0 outside [2, 32]"},
+		{func(c *netbuf.OrderedConfig) { c.SeqBits = -1; c.Window = 1 }, "SeqBits -1 outside [2, 32]"},
+		{func(c *netbuf.OrderedConfig) { c.SeqBits = 33 }, "SeqBits 33 outside [2, 32]"},
+		{func(c *netbuf.OrderedConfig) { c.SeqBits = 64 }, "SeqBits 64 outside [2, 32]"},
+		{func(c *netbuf.OrderedConfig) { c.Window = 0 }, "Window 0 outside [1, 8]"},
+		{func(c *netbuf.OrderedConfig) { c.Window = -1 }, "Window -1 outside [1, 8]"},
+		{func(c *netbuf.OrderedConfig) { c.Window = 9 }, "Window 9 outside [1, 8]"}, // 2^(4-1) + 1
+		{func(c *netbuf.OrderedConfig) { c.SeqBits = 32; c.Window = 1<<31 + 1 }, "Window 2147483649 outside [1, 2147483648]"},
+		{func(c *netbuf.OrderedConfig) { c.First = 16 }, "First 16 outside [0, 15]"},
+		{func(c *netbuf.OrderedConfig) { c.SeqBits = 2; c.Window = 2; c.First = 4 }, "First 4 outside [0, 3]"},
+		{func(c *netbuf.OrderedConfig) { c.SeqBits = 31; c.First = 1 << 31 }, "First 2147483648 outside [0, 2147483647]"},
 	}
-	for i, f := range bad {
+	for i, tc := range bad {
 		cfg := good
-		f(&cfg)
-		if b, err := netbuf.NewOrderedBuffer(cfg); b != nil || !errors.Is(err, netbuf.ErrInvalidSize) {
+		tc.set(&cfg)
+		b, err := netbuf.NewOrderedBuffer(cfg)
+		if b != nil || !errors.Is(err, netbuf.ErrInvalidSize) {
 			t.Errorf("case %d: NewOrderedBuffer(%+v) = (%v, %v), want (nil, ErrInvalidSize)", i, cfg, b, err)
+		} else if want := "NewOrderedBuffer: " + tc.names; !strings.Contains(err.Error(), want) {
+			t.Errorf("case %d: NewOrderedBuffer(%+v): %q, want it to say %q", i, cfg, err, want)
 		}
+	}
+}
+
+// TestOrderedAcceptsMaxCapacityOnFreshPages: NewOrderedBuffer accepts
+// Capacity == MaxCapacity (a `> MaxCapacity` check written `>=` refuses
+// it), on fresh pages, as TestUnorderedAcceptsMaxCapacityOnFreshPages
+// explains.
+func TestOrderedAcceptsMaxCapacityOnFreshPages(t *testing.T) {
+	if strconv.IntSize < 64 {
+		t.Skip("2 GiB of storage does not fit a 32-bit address space")
+	}
+	debug.FreeOSMemory()
+	b, err := netbuf.NewOrderedBuffer(netbuf.OrderedConfig{Capacity: netbuf.MaxCapacity, MaxPackets: 1, Window: 1, SeqBits: 2})
+	if err != nil || b.Cap() != netbuf.MaxCapacity {
+		t.Fatalf("NewOrderedBuffer(Capacity MaxCapacity) = (%v, %v), want a buffer of Cap() == MaxCapacity", b != nil, err)
+	}
+	if err := b.Push(0, []byte("x")); err != nil {
+		t.Fatalf("Push into the largest buffer: %v", err)
+	}
+	dst := make([]byte, 1)
+	if seq, n, err := b.Pop(dst); err != nil || seq != 0 || n != 1 || dst[0] != 'x' {
+		t.Fatalf("Pop = %d %d %v %q, want 0 1 nil \"x\"", seq, n, err, dst)
 	}
 }
 
@@ -259,8 +289,12 @@ func TestOrderedPopErrors(t *testing.T) {
 		if err := b.PopWith(noConsume); !errors.Is(err, want) {
 			t.Fatalf("PopWith = %v, want %v", err, want)
 		}
-		if seq, n, err := b.Pop(make([]byte, 10)); seq != 0 || n != 0 || !errors.Is(err, want) {
-			t.Fatalf("Pop = (%d, %d, %v), want (0, 0, %v)", seq, n, err, want)
+		wantSeq := uint32(0)
+		if want == netbuf.ErrGap {
+			wantSeq = b.Next() // the missing sequence
+		}
+		if seq, n, err := b.Pop(make([]byte, 10)); seq != wantSeq || n != 0 || !errors.Is(err, want) {
+			t.Fatalf("Pop = (%d, %d, %v), want (%d, 0, %v)", seq, n, err, wantSeq, want)
 		}
 	}
 	expectPop(netbuf.ErrEmpty)
@@ -297,6 +331,43 @@ func TestOrderedPopErrors(t *testing.T) {
 	}
 	expectPop(netbuf.ErrGap) // 1 is missing; 2 is held
 	ordExpect(t, b, 1, 6, 1)
+}
+
+// TestOrderedPopGapNamesTheMissingSequence: on ErrGap, Pop returns Next,
+// the sequence that is missing, so that the loop a receiver writes first,
+// giving up each missing sequence it is told of, drains the buffer in
+// order, from a Next that is not 0 and across the wrap of the sequence
+// space.
+func TestOrderedPopGapNamesTheMissingSequence(t *testing.T) {
+	b := newOrdered(t, netbuf.OrderedConfig{Capacity: 64, MaxPackets: 8, Window: 8, SeqBits: 4, First: 13})
+	for _, seq := range []uint32{15, 2, 14, 0} { // 13 and 1 are lost
+		ordPush(t, b, seq, 2)
+	}
+	var got []uint32
+	dst := make([]byte, 2)
+	for range 20 { // a loop that spins would not end by itself
+		seq, n, err := b.Pop(dst)
+		if errors.Is(err, netbuf.ErrEmpty) {
+			break
+		}
+		if errors.Is(err, netbuf.ErrGap) {
+			if seq != b.Next() || n != 0 {
+				t.Fatalf("Pop = (%d, %d, ErrGap), want (%d, 0): the missing sequence", seq, n, b.Next())
+			}
+			if _, err := b.SkipTo((seq + 1) & 15); err != nil {
+				t.Fatalf("SkipTo(%d) after ErrGap: %v", (seq+1)&15, err)
+			}
+			continue
+		}
+		if err != nil || n != 2 {
+			t.Fatalf("Pop = (%d, %d, %v)", seq, n, err)
+		}
+		got = append(got, seq)
+	}
+	if want := []uint32{14, 15, 0, 2}; !slices.Equal(got, want) {
+		t.Fatalf("delivered %v, want %v", got, want)
+	}
+	ordExpect(t, b, 0, 0, 3)
 }
 
 // TestOrderedSequenceWrap: sequences wrap from M-1 to 0 for every small
@@ -907,352 +978,6 @@ func ordFailures(b *netbuf.OrderedBuffer, resync bool, rng *rand.Rand) []func(t 
 	)
 	rng.Shuffle(len(fs), func(i, j int) { fs[i], fs[j] = fs[j], fs[i] })
 	return fs[:1+rng.IntN(len(fs))]
-}
-
-// ordRef restates docs/SPEC.md section 6 as plainly as possible: a slice
-// of arrivals, each with its bytes, its place in storage and whether it has
-// left; every question answered by a linear scan.
-type ordRef struct {
-	c, slots, window int
-	m                uint64
-	resync           bool
-	next             uint32
-	arr              []ordRefArrival
-	h, u             int // storage head and used (section 1.3)
-}
-
-type ordRefArrival struct {
-	seq         uint32
-	off, n, pad int
-	data        []byte
-	left        bool // delivered or dropped
-}
-
-func (r *ordRef) d(seq uint32) uint64 { return (uint64(seq) + r.m - uint64(r.next)) % r.m }
-
-// held returns the index of the arrival holding seq, or -1.
-func (r *ordRef) held(seq uint32) int {
-	for i, a := range r.arr {
-		if !a.left && a.seq == seq {
-			return i
-		}
-	}
-	return -1
-}
-
-func (r *ordRef) length() (n int) {
-	for _, a := range r.arr {
-		if !a.left {
-			n++
-		}
-	}
-	return n
-}
-
-// place is rules 1 to 4 of section 1.3, word for word.
-func (r *ordRef) place(maxSize int) (off, pad int, err error) {
-	switch {
-	case maxSize < 0:
-		return 0, 0, netbuf.ErrInvalidSize
-	case maxSize > r.c:
-		return 0, 0, netbuf.ErrTooLarge
-	case len(r.arr) == r.slots:
-		return 0, 0, netbuf.ErrWouldBlock
-	}
-	t := r.h + r.u
-	tailWin, headWin := r.c-r.u, 0 // wrapped
-	if t <= r.c {
-		tailWin, headWin = r.c-t, r.h
-	}
-	switch {
-	case tailWin >= maxSize:
-		return t % r.c, 0, nil
-	case headWin >= maxSize:
-		return 0, r.c - t, nil
-	}
-	return 0, 0, netbuf.ErrWouldBlock
-}
-
-// push is PushWith with a fill that reports (seq, n, fillErr) and writes
-// data; it returns PushWith's seq and n, the offset of the room (-1: not
-// reached), and PushWith's error.
-func (r *ordRef) push(maxSize int, seq uint32, n int, fillErr error, data []byte) (uint32, int, int, error) {
-	off, pad, err := r.place(maxSize)
-	if err != nil {
-		return 0, 0, -1, err
-	}
-	switch {
-	case fillErr != nil:
-		return 0, 0, off, fillErr
-	case n < 0 || n > maxSize:
-		return 0, 0, off, netbuf.ErrInvalidLength
-	case uint64(seq) >= r.m:
-		return 0, 0, off, netbuf.ErrInvalidSeq
-	case r.d(seq) >= r.m/2:
-		return seq, 0, off, netbuf.ErrLate
-	case r.held(seq) >= 0:
-		return seq, 0, off, netbuf.ErrDuplicate
-	case r.d(seq) >= uint64(r.window) && !r.resync:
-		return seq, 0, off, netbuf.ErrAhead
-	}
-	if pad > 0 {
-		r.arr[len(r.arr)-1].pad += pad
-		r.u += pad
-	}
-	r.arr = append(r.arr, ordRefArrival{seq: seq, off: off, n: n, data: slices.Clone(data[:n])})
-	r.u += n
-	if r.d(seq) >= uint64(r.window) {
-		r.skip(uint32((uint64(seq) + r.m - uint64(r.window) + 1) % r.m))
-	}
-	return seq, n, off, nil
-}
-
-// pop returns the packet Pop would deliver, or why there is none.
-func (r *ordRef) pop() (int, error) {
-	if i := r.held(r.next); i >= 0 {
-		return i, nil
-	}
-	if r.length() > 0 {
-		return -1, netbuf.ErrGap
-	}
-	return -1, netbuf.ErrEmpty
-}
-
-func (r *ordRef) deliver(i int) {
-	r.arr[i].left = true
-	r.next = uint32((uint64(r.next) + 1) % r.m)
-	r.free()
-}
-
-func (r *ordRef) skipTo(seq uint32) (int, error) {
-	switch {
-	case uint64(seq) >= r.m:
-		return 0, netbuf.ErrInvalidSize
-	case r.d(seq) >= r.m/2:
-		return 0, netbuf.ErrLate
-	}
-	return r.skip(seq), nil
-}
-
-func (r *ordRef) skip(seq uint32) (dropped int) {
-	for i, a := range r.arr {
-		if !a.left && r.d(a.seq) < r.d(seq) {
-			r.arr[i].left = true
-			dropped++
-		}
-	}
-	r.next = seq
-	r.free()
-	return dropped
-}
-
-// free is rule 6 over the arrivals, while the oldest has left.
-func (r *ordRef) free() {
-	for len(r.arr) > 0 && r.arr[0].left {
-		a := r.arr[0]
-		r.arr = r.arr[1:]
-		r.h = (r.h + a.n + a.pad) % r.c
-		r.u -= a.n + a.pad
-	}
-	if len(r.arr) == 0 {
-		r.h, r.u = 0, 0
-	}
-}
-
-func (r *ordRef) missing(limit int) []uint32 {
-	var hi uint64
-	for _, a := range r.arr {
-		if !a.left {
-			hi = max(hi, r.d(a.seq))
-		}
-	}
-	var out []uint32
-	for d := uint64(0); d < hi && len(out) < limit; d++ {
-		if s := uint32((uint64(r.next) + d) % r.m); r.held(s) < 0 {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// TestOrderedAgainstRef runs random operations of every kind, on random
-// configurations, against ordRef: every answer, every packet's bytes, the
-// place of every push's room, and Len, Used, Next and Check() after every
-// step.
-func TestOrderedAgainstRef(t *testing.T) {
-	steps := 4000
-	if testing.Short() {
-		steps = 400
-	}
-	rng := rand.New(rand.NewPCG(7, 11))
-	for run := range 60 {
-		bits := []int{2, 3, 4, 5, 8, 16, 32}[run%7]
-		half := uint64(1) << (bits - 1)
-		cfg := netbuf.OrderedConfig{
-			Capacity:   1 + rng.IntN(48),
-			MaxPackets: 1 + rng.IntN(12),
-			Window:     int(1 + rng.Uint64N(min(half, 24))),
-			SeqBits:    bits,
-			Resync:     rng.IntN(2) == 0,
-		}
-		if run%5 == 0 {
-			cfg.Window = int(half)
-			if bits > 8 {
-				cfg.Window = int(min(half, 1<<14)) // wide windows: AppendMissing's answers stay short
-			}
-		}
-		cfg.First = uint32(rng.Uint64N(half * 2))
-		t.Run(fmt.Sprintf("%d/%+v", run, cfg), func(t *testing.T) {
-			ordRunAgainstRef(t, cfg, rng, steps)
-		})
-	}
-}
-
-func ordRunAgainstRef(t *testing.T, cfg netbuf.OrderedConfig, rng *rand.Rand, steps int) {
-	b := newOrdered(t, cfg)
-	base := ordBase(t, b)
-	r := &ordRef{c: cfg.Capacity, slots: cfg.MaxPackets, window: cfg.Window, m: uint64(1) << cfg.SeqBits, resync: cfg.Resync, next: cfg.First}
-	var counter byte
-	// seqNear picks a sequence around the window, now and then anywhere,
-	// held, or out of range.
-	seqNear := func() uint32 {
-		switch k := rng.IntN(20); {
-		case k == 0:
-			return uint32(rng.Uint64N(r.m))
-		case k == 1 && r.m < 1<<32:
-			return uint32(r.m) + uint32(rng.IntN(3))
-		case k == 2 && len(r.arr) > 0:
-			return r.arr[rng.IntN(len(r.arr))].seq
-		default:
-			return uint32((uint64(r.next) + r.m - 2 + uint64(rng.IntN(r.window+6))) % r.m)
-		}
-	}
-	for step := range steps {
-		var what string
-		switch op := rng.IntN(100); {
-		case op < 45: // push
-			maxSize := rng.IntN(cfg.Capacity/2 + 2)
-			switch rng.IntN(40) {
-			case 0:
-				maxSize = -1
-			case 1:
-				maxSize = cfg.Capacity + 1
-			}
-			seq, n := seqNear(), max(0, maxSize-rng.IntN(3))
-			var fillErr error
-			switch rng.IntN(30) {
-			case 0:
-				fillErr = errOrdProbe
-			case 1:
-				n = -1
-			case 2:
-				n = maxSize + 1
-			}
-			data := make([]byte, max(0, maxSize+1))
-			for i := range data {
-				counter++
-				data[i] = counter
-			}
-			wantSeq, wantN, wantOff, wantErr := r.push(maxSize, seq, n, fillErr, data)
-			if rng.IntN(3) == 0 && fillErr == nil && n == maxSize && maxSize >= 0 {
-				what = fmt.Sprintf("Push(%d, %d bytes)", seq, maxSize)
-				if err := b.Push(seq, data[:maxSize]); !errors.Is(err, wantErr) || (wantErr == nil) != (err == nil) {
-					t.Fatalf("step %d: %s = %v, want %v", step, what, err, wantErr)
-				}
-				break
-			}
-			what = fmt.Sprintf("PushWith(%d) fill (%d, %d, %v)", maxSize, seq, n, fillErr)
-			gotOff := -1
-			gotSeq, gotN, err := b.PushWith(maxSize, func(p []byte) (uint32, int, error) {
-				if len(p) != maxSize || cap(p) != maxSize {
-					t.Errorf("step %d: fill got len %d cap %d, want %d", step, len(p), cap(p), maxSize)
-				}
-				gotOff = wantOff // not observable for an empty slice
-				if maxSize > 0 {
-					gotOff = int(addr(p) - base)
-				}
-				copy(p, data)
-				return seq, n, fillErr
-			})
-			if gotSeq != wantSeq || gotN != wantN || !errors.Is(err, wantErr) || (wantErr == nil) != (err == nil) || gotOff != wantOff {
-				t.Fatalf("step %d: %s = (%d, %d, %v) room at %d, want (%d, %d, %v) at %d",
-					step, what, gotSeq, gotN, err, gotOff, wantSeq, wantN, wantErr, wantOff)
-			}
-		case op < 80: // pop
-			i, wantErr := r.pop()
-			var want ordRefArrival
-			if i >= 0 {
-				want = r.arr[i]
-			}
-			if rng.IntN(2) == 0 {
-				dst := make([]byte, rng.IntN(cfg.Capacity+1))
-				what = fmt.Sprintf("Pop(len %d)", len(dst))
-				if wantErr == nil && len(dst) < want.n {
-					wantErr = io.ErrShortBuffer
-				}
-				seq, n, err := b.Pop(dst)
-				if wantErr != nil {
-					if seq != 0 || n != 0 || !errors.Is(err, wantErr) {
-						t.Fatalf("step %d: %s = (%d, %d, %v), want (0, 0, %v)", step, what, seq, n, err, wantErr)
-					}
-					break
-				}
-				if seq != want.seq || err != nil || string(dst[:n]) != string(want.data) {
-					t.Fatalf("step %d: %s = (%d, %x, %v), want (%d, %x, nil)", step, what, seq, dst[:n], err, want.seq, want.data)
-				}
-				r.deliver(i)
-				break
-			}
-			fail := rng.IntN(5) == 0
-			what = fmt.Sprintf("PopWith(fail %v)", fail)
-			called := false
-			err := b.PopWith(func(seq uint32, p []byte) error {
-				called = true
-				if seq != want.seq || string(p) != string(want.data) || cap(p) != len(p) {
-					t.Errorf("step %d: consume got (%d, %x, cap %d), want (%d, %x)", step, seq, p, cap(p), want.seq, want.data)
-				}
-				if fail {
-					return errOrdProbe
-				}
-				return nil
-			})
-			if wantErr == nil && fail {
-				wantErr = errOrdProbe
-			}
-			if !errors.Is(err, wantErr) || (wantErr == nil) != (err == nil) || called != (i >= 0) {
-				t.Fatalf("step %d: %s = %v (consume called %v), want %v", step, what, err, called, wantErr)
-			}
-			if err == nil {
-				r.deliver(i)
-			}
-		case op < 88:
-			seq := seqNear()
-			if rng.IntN(4) == 0 {
-				seq = uint32((uint64(r.next) + rng.Uint64N(r.m/2+2)) % r.m)
-			}
-			what = fmt.Sprintf("SkipTo(%d)", seq)
-			want, wantErr := r.skipTo(seq)
-			if got, err := b.SkipTo(seq); got != want || !errors.Is(err, wantErr) || (wantErr == nil) != (err == nil) {
-				t.Fatalf("step %d: %s = (%d, %v), want (%d, %v)", step, what, got, err, want, wantErr)
-			}
-		case op < 98:
-			max := rng.IntN(8) - 1
-			what = fmt.Sprintf("AppendMissing(max %d)", max)
-			if got, want := b.AppendMissing([]uint32{1}, max), append([]uint32{1}, r.missing(max)...); !slices.Equal(got, want) {
-				t.Fatalf("step %d: %s = %v, want %v", step, what, got, want)
-			}
-		default:
-			what = "Reset"
-			b.Reset()
-			r.arr, r.h, r.u = nil, 0, 0
-		}
-		if b.Len() != r.length() || b.Used() != r.u || b.Next() != r.next {
-			t.Fatalf("step %d: after %s: Len %d Used %d Next %d, want %d %d %d", step, what, b.Len(), b.Used(), b.Next(), r.length(), r.u, r.next)
-		}
-		if err := b.Check(); err != nil {
-			t.Fatalf("step %d: after %s: %v", step, what, err)
-		}
-	}
 }
 
 // TestOrderedZeroAllocs: in steady state, packets pushed out of order

@@ -21,10 +21,11 @@ type Ring[T any] struct {
 }
 
 // NewRing returns an empty ring holding up to capacity values.
-// capacity must be in [1, MaxRingCapacity], else ErrInvalidSize.
+// capacity must be in [1, MaxRingCapacity], else ErrInvalidSize (wrapped
+// with the capacity given).
 func NewRing[T any](capacity int) (*Ring[T], error) {
 	if capacity < 1 || capacity > MaxRingCapacity {
-		return nil, ErrInvalidSize
+		return nil, sizeError("NewRing", "capacity", int64(capacity), 1, MaxRingCapacity)
 	}
 	r := makeRing[T](capacity)
 	return &r, nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"testing"
 	"weak"
 
@@ -99,10 +100,26 @@ func TestNewRingBadCapacity(t *testing.T) {
 		r, err := netbuf.NewRing[struct{}](c)
 		if r != nil || !errors.Is(err, netbuf.ErrInvalidSize) {
 			t.Errorf("NewRing(%d) = (non-nil %v, %v), want (nil, ErrInvalidSize)", c, r != nil, err)
+		} else if want := fmt.Sprintf("NewRing: capacity %d outside [1, %d]", c, netbuf.MaxRingCapacity); !strings.Contains(err.Error(), want) {
+			t.Errorf("NewRing(%d): %q, want it to say %q", c, err, want)
 		}
 	}
 	if r, err := netbuf.NewRing[int](5); err != nil || r.Cap() != 5 {
 		t.Fatalf("NewRing(5): Cap %d, %v; want exactly 5 (no rounding up)", r.Cap(), err)
+	}
+}
+
+// TestNewRingAcceptsMaxRingCapacity: the documented limit is accepted, not
+// only what lies beyond it rejected (TestNewRingBadCapacity): a `> limit`
+// check written `>=` is wrong by exactly one.
+func TestNewRingAcceptsMaxRingCapacity(t *testing.T) {
+	// Zero-size elements: the largest ring allocates nothing.
+	r, err := netbuf.NewRing[struct{}](netbuf.MaxRingCapacity)
+	if err != nil || r.Cap() != netbuf.MaxRingCapacity {
+		t.Fatalf("NewRing(MaxRingCapacity) = (%v, %v), want a ring of that capacity", r != nil, err)
+	}
+	if err := r.Push(struct{}{}); err != nil {
+		t.Fatalf("Push into the largest ring: %v", err)
 	}
 }
 

@@ -1,5 +1,7 @@
 package netbuf
 
+import "fmt"
+
 // The two-phase API splits PushWith and PopWith at the call of their
 // callback: Reserve and Commit (or Abort) push, Peek and Release pop, with
 // the same placement, checks, slices and answers, and neither a callback
@@ -49,7 +51,8 @@ func (b *UnorderedBuffer) Reserve(maxSize int) ([]byte, error) {
 // Commit ends the open reservation by committing its first n bytes as one
 // packet, as PushWith does when fill returns (n, nil). If n is outside
 // [0, maxSize] it returns ErrInvalidLength and ends the reservation with
-// nothing committed. With no reservation open it returns ErrInvalidState
+// nothing committed (the error wraps ErrInvalidLength with n and maxSize).
+// With no reservation open it returns ErrInvalidState
 // (ErrBusy inside a callback) and changes nothing.
 func (b *UnorderedBuffer) Commit(n int) error {
 	w := b.res
@@ -71,11 +74,22 @@ func (b *UnorderedBuffer) commitSlow(n int) error {
 	w := b.res
 	b.busy, b.open = false, phaseNone
 	if uint(n) > uint(w.max) { // catches n < 0 too
-		return ErrInvalidLength
+		return commitLengthError{n, w.max}
 	}
 	b.commit(w.off, n, w.pad)
 	return nil
 }
+
+// commitLengthError is Commit's answer to an n outside [0, maxSize]: it is
+// ErrInvalidLength (errors.Is), in words that name Commit, as there is no
+// fill to blame.
+type commitLengthError struct{ n, max int }
+
+func (e commitLengthError) Error() string {
+	return fmt.Sprintf("netbuf: Commit(%d) outside the reservation's [0, %d]", e.n, e.max)
+}
+
+func (e commitLengthError) Unwrap() error { return ErrInvalidLength }
 
 // Abort ends the open reservation with nothing committed, as PushWith does
 // when fill returns an error: the buffer is as it was before Reserve. With

@@ -3,6 +3,7 @@ package netbuf_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/netbuf-go/netbuf/netbuf"
@@ -248,5 +249,25 @@ func TestTwoPhaseBusyBetweenHalves(t *testing.T) {
 			}
 			expectState(t, b, o.used, o.held)
 		})
+	}
+}
+
+// TestTwoPhaseCommitLengthSaysCommit: Commit(n) beyond the reservation
+// answers ErrInvalidLength in words that fit it, naming Commit, n and the
+// reservation's size, not a fill that was never given.
+func TestTwoPhaseCommitLengthSaysCommit(t *testing.T) {
+	b, err := netbuf.NewUnorderedBuffer(16, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{-1, 9} {
+		if _, err := b.Reserve(8); err != nil {
+			t.Fatal(err)
+		}
+		err := b.Commit(n)
+		want := fmt.Sprintf("Commit(%d) outside the reservation's [0, 8]", n)
+		if !errors.Is(err, netbuf.ErrInvalidLength) || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "fill") {
+			t.Errorf("Commit(%d) after Reserve(8) = %q, want ErrInvalidLength saying %q and no fill", n, err, want)
+		}
 	}
 }

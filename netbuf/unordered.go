@@ -52,11 +52,14 @@ type UnorderedBuffer struct {
 
 // NewUnorderedBuffer returns an empty buffer with capacityBytes bytes of
 // storage and room for maxPackets packets. Both must be in [1, MaxCapacity],
-// else ErrInvalidSize. It makes exactly two allocations: storage and
-// metadata.
+// else ErrInvalidSize, wrapped with the first argument out of range. It
+// makes exactly two allocations: storage and metadata.
 func NewUnorderedBuffer(capacityBytes, maxPackets int) (*UnorderedBuffer, error) {
-	if capacityBytes < 1 || capacityBytes > MaxCapacity || maxPackets < 1 || maxPackets > MaxCapacity {
-		return nil, ErrInvalidSize
+	if capacityBytes < 1 || capacityBytes > MaxCapacity {
+		return nil, sizeError("NewUnorderedBuffer", "capacityBytes", int64(capacityBytes), 1, MaxCapacity)
+	}
+	if maxPackets < 1 || maxPackets > MaxCapacity {
+		return nil, sizeError("NewUnorderedBuffer", "maxPackets", int64(maxPackets), 1, MaxCapacity)
 	}
 	return &UnorderedBuffer{
 		store: store{data: make([]byte, capacityBytes)},

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -397,17 +400,19 @@ func TestUnorderedReset(t *testing.T) {
 func TestNewUnorderedBufferBadArgs(t *testing.T) {
 	over := netbuf.MaxCapacity
 	over++ // overflows to a negative number where int is 32 bits: still invalid
+	limit := fmt.Sprintf("outside [1, %d]", netbuf.MaxCapacity)
 	for _, tc := range []struct {
 		rule         string
 		bytes, slots int
+		names        string // the argument the error names, with its value
 	}{
-		{"capacityBytes 0", 0, 1},
-		{"capacityBytes negative", -1, 1},
-		{"capacityBytes > MaxCapacity", over, 1},
-		{"maxPackets 0", 1, 0},
-		{"maxPackets negative", 1, -5},
-		{"maxPackets > MaxCapacity", 1, over},
-		{"both 0", 0, 0},
+		{"capacityBytes 0", 0, 1, "capacityBytes 0 "},
+		{"capacityBytes negative", -1, 1, "capacityBytes -1 "},
+		{"capacityBytes > MaxCapacity", over, 1, fmt.Sprintf("capacityBytes %d ", over)},
+		{"maxPackets 0", 1, 0, "maxPackets 0 "},
+		{"maxPackets negative", 1, -5, "maxPackets -5 "},
+		{"maxPackets > MaxCapacity", 1, over, fmt.Sprintf("maxPackets %d ", over)},
+		{"both 0", 0, 0, "capacityBytes 0 "},
 	} {
 		t.Run(tc.rule, func(t *testing.T) {
 			b, err := netbuf.NewUnorderedBuffer(tc.bytes, tc.slots)
@@ -415,7 +420,34 @@ func TestNewUnorderedBufferBadArgs(t *testing.T) {
 				// (b is not printed: it may hold a huge array.)
 				t.Fatalf("NewUnorderedBuffer(%d, %d) = (non-nil %v, %v), want (nil, ErrInvalidSize)", tc.bytes, tc.slots, b != nil, err)
 			}
+			if msg := err.Error(); !strings.Contains(msg, "NewUnorderedBuffer: "+tc.names+limit) {
+				t.Fatalf("NewUnorderedBuffer(%d, %d): %q does not name %q and its limit (%s)", tc.bytes, tc.slots, msg, tc.names, limit)
+			}
 		})
+	}
+}
+
+// TestUnorderedAcceptsMaxCapacityOnFreshPages: NewUnorderedBuffer accepts
+// MaxCapacity bytes (a `> MaxCapacity` check written `>=` refuses it). The
+// heap's free pages go back to the system first, so that the 2 GiB come as
+// fresh pages, which the runtime does not clear: after other tests, it otherwise
+// sometimes clears them page by page, seconds of page faults on a loaded
+// machine. Only a few pages of the storage are ever touched.
+func TestUnorderedAcceptsMaxCapacityOnFreshPages(t *testing.T) {
+	if strconv.IntSize < 64 {
+		t.Skip("2 GiB of storage does not fit a 32-bit address space")
+	}
+	debug.FreeOSMemory()
+	b, err := netbuf.NewUnorderedBuffer(netbuf.MaxCapacity, 1)
+	if err != nil || b.Cap() != netbuf.MaxCapacity {
+		t.Fatalf("NewUnorderedBuffer(MaxCapacity, 1) = (%v, %v), want a buffer of Cap() == MaxCapacity", b != nil, err)
+	}
+	if err := b.Push([]byte("x")); err != nil {
+		t.Fatalf("Push into the largest buffer: %v", err)
+	}
+	dst := make([]byte, 1)
+	if n, err := b.Pop(dst); err != nil || n != 1 || dst[0] != 'x' {
+		t.Fatalf("Pop = %d %v %q, want 1 nil \"x\"", n, err, dst)
 	}
 }
 
