@@ -192,8 +192,10 @@ func TestSPSCDeferredClose(t *testing.T) {
 // deferred call alone wakes nobody.
 func TestSPSCDeferredWaits(t *testing.T) {
 	p, q := newSPSC(t, 8, 2)
+	guard, stop := context.WithTimeout(context.Background(), 10*time.Second) // a missed wake-up fails instead of hanging
+	defer stop()
 	done := make(chan error)
-	go func() { done <- q.Wait(context.Background()) }()
+	go func() { done <- q.Wait(guard) }()
 	commitDeferred(t, p, "abcdef")
 	select {
 	case err := <-done:
@@ -209,7 +211,7 @@ func TestSPSCDeferredWaits(t *testing.T) {
 		t.Fatalf("consumer's Wait = %v", err)
 	}
 	lens(t, p, q, 1, 1, 6)
-	go func() { done <- p.Wait(context.Background(), 4) }()
+	go func() { done <- p.Wait(guard, 4) }()
 	peekDeferred(t, q, "abcdef")
 	select {
 	case err := <-done:
