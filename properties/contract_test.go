@@ -26,7 +26,7 @@ func newOrderedPort(wrap func(properties.OrderedBuffer) properties.OrderedBuffer
 }
 
 // anySeq answers a sequence of its own with every error whose sequence the
-// contract leaves open (netbuf answers 0 there).
+// contract leaves open (netbuf answers 0, or Next with ErrGap).
 type anySeq struct{ properties.OrderedBuffer }
 
 func (b anySeq) PushWith(maxSize int, fill func([]byte) (uint32, int, error)) (uint32, int, error) {
