@@ -91,7 +91,8 @@ func Run(b, other Buffer, op Op) (r Result) {
 
 // unspecified clears what the contract leaves open in r: the sequence
 // PushWith or Pop returns with an error other than the three sequence
-// errors (netbuf answers 0; a port may answer what it likes).
+// errors (netbuf answers 0, or Next with ErrGap; a port may answer what
+// it likes).
 func unspecified(op Op, r *Result) {
 	if (op.Kind == PushWith || op.Kind == Pop) && r.Err != "" && r.Err != "ErrLate" && r.Err != "ErrDuplicate" && r.Err != "ErrAhead" {
 		r.Seq = 0
