@@ -78,8 +78,8 @@ func TestCheckRingCorpus(t *testing.T) {
 	broken := func(c int) (properties.Ring, error) { return newPow2Ring(c, true) }
 	var got *properties.Failure
 	properties.CheckRing(t, broken, append(pow2Options(), properties.OnFailure(func(f *properties.Failure) { got = f }))...)
-	if got == nil || got.Calls > 10 {
-		t.Fatalf("want a failure of at most 10 calls, got %v", got)
+	if got == nil {
+		t.Fatal("a ring that loses a value passes")
 	}
 	t.Log(got)
 	saved := fstest.MapFS{"lost.scn": {Data: []byte(got.Scenario)}}
