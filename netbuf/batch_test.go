@@ -173,9 +173,9 @@ func TestPushBatchFailureIsAtomic(t *testing.T) {
 				t.Fatalf("err %v, want %v", err, tc.want)
 			}
 			if b.head != before.head || b.used != before.used || b.meta.n != before.meta.n ||
-				b.meta.head != before.meta.head || b.busy || fmt.Sprint(beforeMeta) != fmt.Sprint(b.meta.buf) {
+				b.meta.head != before.meta.head || b.busy() || fmt.Sprint(beforeMeta) != fmt.Sprint(b.meta.buf) {
 				t.Fatalf("buffer changed: head %d used %d len %d busy %v, was %d %d %d",
-					b.head, b.used, b.meta.n, b.busy, before.head, before.used, before.meta.n)
+					b.head, b.used, b.meta.n, b.busy(), before.head, before.used, before.meta.n)
 			}
 		})
 	}
@@ -193,8 +193,8 @@ func TestPushBatchFailureIsAtomic(t *testing.T) {
 				panic("boom")
 			})
 		}()
-		if b.Len() != 1 || b.Used() != 1 || b.busy {
-			t.Fatalf("after panic: len %d used %d busy %v", b.Len(), b.Used(), b.busy)
+		if b.Len() != 1 || b.Used() != 1 || b.busy() {
+			t.Fatalf("after panic: len %d used %d busy %v", b.Len(), b.Used(), b.busy())
 		}
 		if _, err := b.PushBatch(10, make([][]byte, 4), batchFill([][]byte{[]byte("b")}, new(int))); err != nil {
 			t.Fatalf("buffer unusable after panic: %v", err)

@@ -18,19 +18,17 @@ func (b *UnorderedBuffer) Check() error {
 	switch {
 	case b.used < 0 || b.used > c:
 		return fmt.Errorf("netbuf: check: used %d outside [0, %d]", b.used, c)
-	case b.busy && b.open == phaseNone:
+	case b.state == phaseCallback:
 		return fmt.Errorf("netbuf: check: busy outside a callback")
-	case b.open > phasePeeked:
-		return fmt.Errorf("netbuf: check: unknown phase %d", b.open)
-	case !b.busy && b.open != phaseNone:
-		return fmt.Errorf("netbuf: check: phase %d open but not busy", b.open)
+	case b.state > phasePeeked:
+		return fmt.Errorf("netbuf: check: unknown phase %d", b.state)
 	case n == 0 && (b.head != 0 || b.used != 0):
 		return fmt.Errorf("netbuf: check: empty but head %d used %d (want 0, 0)", b.head, b.used)
 	}
 	if err := b.checkPackets(); err != nil {
 		return err
 	}
-	switch b.open {
+	switch b.state {
 	case phaseReserved:
 		// Nothing can change while the reservation is open, so it is still
 		// exactly the room a reservation of the same size would get now.
@@ -44,6 +42,9 @@ func (b *UnorderedBuffer) Check() error {
 	case phasePeeked:
 		if n == 0 {
 			return fmt.Errorf("netbuf: check: peek open on an empty buffer")
+		}
+		if s := b.meta.front(); b.res.max != int(s.len)+int(s.pad) {
+			return fmt.Errorf("netbuf: check: peek frees %d bytes, but the oldest packet has %d and padding %d", b.res.max, s.len, s.pad)
 		}
 	}
 	return nil

@@ -18,13 +18,12 @@ type checkState struct {
 	metaHead   int
 	pkts       []slot
 	head, used int
-	busy       bool
-	open       phase
+	state      phase
 	res        window
 }
 
 func (s checkState) build() *UnorderedBuffer {
-	b := &UnorderedBuffer{store: store{data: make([]byte, s.c), head: s.head, used: s.used}, busy: s.busy, open: s.open, res: s.res}
+	b := &UnorderedBuffer{store: store{data: make([]byte, s.c), head: s.head, used: s.used}, state: s.state, res: s.res}
 	b.meta = Ring[slot]{buf: make([]slot, s.slots), head: s.metaHead, n: len(s.pkts)}
 	for i, p := range s.pkts {
 		b.meta.buf[(s.metaHead+i)%s.slots] = p
@@ -46,15 +45,15 @@ func TestCheckAcceptsValidEdges(t *testing.T) {
 		{"zero-length packets, one at the wrap", checkState{c: 4, slots: 4,
 			pkts: []slot{{2, 2, 0}, {0, 0, 0}, {0, 1, 0}}, head: 2, used: 3}},
 		{"reservation open on an empty buffer: all of it", checkState{c: 8, slots: 1,
-			busy: true, open: phaseReserved, res: window{off: 0, max: 8}}},
+			state: phaseReserved, res: window{off: 0, max: 8}}},
 		{"reservation open at the tail, filling it to C", checkState{c: 8, slots: 2,
-			pkts: []slot{{0, 3, 0}}, used: 3, busy: true, open: phaseReserved, res: window{off: 3, max: 5}}},
+			pkts: []slot{{0, 3, 0}}, used: 3, state: phaseReserved, res: window{off: 3, max: 5}}},
 		{"reservation open at 0, padding the tail window", checkState{c: 8, slots: 3,
-			pkts: []slot{{4, 2, 0}}, head: 4, used: 2, busy: true, open: phaseReserved, res: window{off: 0, max: 3, pad: 2}}},
+			pkts: []slot{{4, 2, 0}}, head: 4, used: 2, state: phaseReserved, res: window{off: 0, max: 3, pad: 2}}},
 		{"reservation open in the wrapped gap", checkState{c: 8, slots: 3,
-			pkts: []slot{{4, 2, 2}, {0, 1, 0}}, head: 4, used: 5, busy: true, open: phaseReserved, res: window{off: 1, max: 3}}},
+			pkts: []slot{{4, 2, 2}, {0, 1, 0}}, head: 4, used: 5, state: phaseReserved, res: window{off: 1, max: 3}}},
 		{"peek open on the last slot's packet", checkState{c: 8, slots: 2, metaHead: 1,
-			pkts: []slot{{0, 8, 0}}, used: 8, busy: true, open: phasePeeked}},
+			pkts: []slot{{0, 8, 0}}, used: 8, state: phasePeeked, res: window{max: 8}}},
 	}
 	for _, tc := range cases {
 		if err := tc.s.build().Check(); err != nil {
@@ -105,30 +104,29 @@ func TestCheckReportsEachBrokenInvariant(t *testing.T) {
 			"netbuf: check: used -1 outside [0, 4]"},
 		{"used past C", checkState{c: 4, slots: 2, pkts: []slot{{0, 4, 0}}, used: 5}.build(),
 			"netbuf: check: used 5 outside [0, 4]"},
-		{"busy outside a callback", checkState{c: 4, slots: 2, busy: true}.build(),
+		{"busy outside a callback", checkState{c: 4, slots: 2, state: phaseCallback}.build(),
 			"netbuf: check: busy outside a callback"},
-		{"unknown phase", checkState{c: 4, slots: 2, busy: true, open: phasePeeked + 1}.build(),
-			"netbuf: check: unknown phase 3"},
-		{"reservation open but not busy", checkState{c: 4, slots: 2, open: phaseReserved, res: window{max: 1}}.build(),
-			"netbuf: check: phase 1 open but not busy"},
-		{"peek open but not busy", checkState{c: 4, slots: 2, pkts: []slot{{0, 1, 0}}, used: 1, open: phasePeeked}.build(),
-			"netbuf: check: phase 2 open but not busy"},
-		{"peek open on an empty buffer", checkState{c: 4, slots: 2, busy: true, open: phasePeeked}.build(),
+		{"unknown phase", checkState{c: 4, slots: 2, state: phasePeeked + 1}.build(),
+			"netbuf: check: unknown phase 4"},
+		{"peek open on an empty buffer", checkState{c: 4, slots: 2, state: phasePeeked}.build(),
 			"netbuf: check: peek open on an empty buffer"},
+		{"peek that frees the wrong size", checkState{c: 8, slots: 2, pkts: []slot{{4, 2, 2}, {0, 1, 0}}, head: 4, used: 5,
+			state: phasePeeked, res: window{max: 2}}.build(),
+			"netbuf: check: peek frees 2 bytes, but the oldest packet has 2 and padding 2"},
 		{"reservation not where the room is", checkState{c: 8, slots: 2, pkts: []slot{{0, 3, 0}}, used: 3,
-			busy: true, open: phaseReserved, res: window{off: 4, max: 2}}.build(),
+			state: phaseReserved, res: window{off: 4, max: 2}}.build(),
 			"netbuf: check: reservation of 2 bytes at 4 padding 0, but the room is at 3 padding 0 (<nil>)"},
 		{"reservation past the room", checkState{c: 8, slots: 2, pkts: []slot{{0, 3, 0}}, used: 3,
-			busy: true, open: phaseReserved, res: window{off: 3, max: 6}}.build(),
+			state: phaseReserved, res: window{off: 3, max: 6}}.build(),
 			"netbuf: check: reservation of 6 bytes at 3 padding 0, but the room is at 0 padding 0 (netbuf: no room for the packet now)"},
 		{"reservation with the metadata ring full", checkState{c: 8, slots: 1, pkts: []slot{{0, 3, 0}}, used: 3,
-			busy: true, open: phaseReserved, res: window{off: 3, max: 2}}.build(),
+			state: phaseReserved, res: window{off: 3, max: 2}}.build(),
 			"netbuf: check: reservation of 2 bytes at 3 padding 0, but the room is at 0 padding 0 (netbuf: no room for the packet now)"},
 		{"reservation at 0 with the wrong padding", checkState{c: 8, slots: 3, pkts: []slot{{4, 2, 0}}, head: 4, used: 2,
-			busy: true, open: phaseReserved, res: window{off: 0, max: 3, pad: 1}}.build(),
+			state: phaseReserved, res: window{off: 0, max: 3, pad: 1}}.build(),
 			"netbuf: check: reservation of 3 bytes at 0 padding 1, but the room is at 0 padding 2 (<nil>)"},
 		{"reservation of a negative size", checkState{c: 8, slots: 3,
-			busy: true, open: phaseReserved, res: window{off: 0, max: -1}}.build(),
+			state: phaseReserved, res: window{off: 0, max: -1}}.build(),
 			"netbuf: check: reservation of -1 bytes at 0 padding 0, but the room is at 0 padding 0 (netbuf: invalid size)"},
 		{"empty with a head", checkState{c: 4, slots: 2, head: 3}.build(),
 			"netbuf: check: empty but head 3 used 0 (want 0, 0)"},

@@ -319,7 +319,6 @@ func (b *OrderedBuffer) free() {
 			return
 		}
 		size := int(a.len) + int(a.pad)
-		b.arr.dropFront()
-		b.freeFront(size, b.arr.Len() == 0)
+		b.freeFront(size, b.arr.dropFront())
 	}
 }

@@ -90,7 +90,7 @@ func (s *store) freeFront(size int, empty bool) {
 // the tail now, win being tailRoom's window. Since win >= 0, the unsigned
 // compare also rejects maxSize < 0.
 func (b *UnorderedBuffer) fitsTail(maxSize, win int) bool {
-	return uint(maxSize) <= uint(win) && !b.busy && !b.meta.Full()
+	return uint(maxSize) <= uint(win) && !b.busy() && !b.meta.Full()
 }
 
 // reserve finds room for a packet of up to maxSize bytes: its offset, and
@@ -110,7 +110,7 @@ func (b *UnorderedBuffer) reserve(maxSize int) (off, pad int, err error) {
 //
 //go:noinline
 func (b *UnorderedBuffer) reserveSlow(maxSize, off, win int) (int, int, error) {
-	if b.busy {
+	if b.busy() {
 		return 0, 0, ErrBusy
 	}
 	return b.place(maxSize, b.meta.Full(), off, win)

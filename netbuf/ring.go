@@ -105,12 +105,13 @@ func (r *Ring[T]) pushBack(v T) {
 
 // dropFront removes the oldest value, leaving its copy in the backing
 // array: Pop clears it first where T may hold pointers. The ring must not
-// be empty.
-func (r *Ring[T]) dropFront() {
+// be empty. It reports whether the ring is empty now.
+func (r *Ring[T]) dropFront() (empty bool) {
 	if r.head++; r.head == len(r.buf) {
 		r.head = 0
 	}
 	r.n--
+	return r.n == 0
 }
 
 // reset removes every value, leaving their copies in the backing array.

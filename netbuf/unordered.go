@@ -45,9 +45,8 @@ type slot struct {
 type UnorderedBuffer struct {
 	store            // the storage ring: data, head h and used u
 	meta  Ring[slot] // one entry per held packet, oldest first
-	busy  bool       // in a callback, or open != phaseNone: the one flag every refusal tests
-	open  phase      // the two-phase operation open; phaseNone inside a callback
-	res   window     // the open reservation, while open == phaseReserved
+	state phase      // what the buffer is busy with, if anything: the one field every refusal tests
+	res   window     // the open reservation, while state == phaseReserved
 }
 
 // NewUnorderedBuffer returns an empty buffer with capacityBytes bytes of
@@ -84,7 +83,7 @@ func (b *UnorderedBuffer) MaxPackets() int { return b.meta.Cap() }
 // callbacks, or between the halves of a two-phase operation) it does
 // nothing.
 func (b *UnorderedBuffer) Reset() {
-	if b.busy {
+	if b.busy() {
 		return
 	}
 	b.meta.reset()
@@ -92,11 +91,16 @@ func (b *UnorderedBuffer) Reset() {
 }
 
 // Callbacks run between b.enter() and a deferred b.leave(): the deferred
-// call clears busy even if the callback panics, so the buffer stays usable,
-// and unchanged since nothing is committed before the callback returns.
+// call ends the busy state even if the callback panics, so the buffer stays
+// usable, and unchanged since nothing is committed before the callback
+// returns.
 
-func (b *UnorderedBuffer) enter() { b.busy = true }
-func (b *UnorderedBuffer) leave() { b.busy = false }
+func (b *UnorderedBuffer) enter() { b.state = phaseCallback }
+func (b *UnorderedBuffer) leave() { b.state = phaseNone }
+
+// busy reports whether the buffer refuses every call but the one that ends
+// what it is busy with.
+func (b *UnorderedBuffer) busy() bool { return b.state != phaseNone }
 
 // PushWith reserves maxSize contiguous bytes, passes exactly those bytes to
 // fill (len(p) == cap(p) == maxSize) and commits p[:n] as one packet. fill
@@ -180,7 +184,7 @@ func (b *UnorderedBuffer) Push(p []byte) error {
 // panic in consume propagates and the packet stays.
 func (b *UnorderedBuffer) PopWith(consume func(p []byte) error) error {
 	switch {
-	case b.busy:
+	case b.busy():
 		return ErrBusy
 	case consume == nil:
 		return ErrNilFunc
@@ -207,7 +211,7 @@ func (b *UnorderedBuffer) PopWith(consume func(p []byte) error) error {
 // which case the packet stays.
 func (b *UnorderedBuffer) Pop(dst []byte) (int, error) {
 	switch {
-	case b.busy:
+	case b.busy():
 		return 0, ErrBusy
 	case b.meta.Len() == 0:
 		return 0, ErrEmpty
@@ -225,6 +229,5 @@ func (b *UnorderedBuffer) Pop(dst []byte) (int, error) {
 // drop removes the oldest packet, s (read by the caller), freeing its
 // length and its padding.
 func (b *UnorderedBuffer) drop(s slot) {
-	b.meta.dropFront()
-	b.freeFront(int(s.len)+int(s.pad), b.meta.Len() == 0)
+	b.freeFront(int(s.len)+int(s.pad), b.meta.dropFront())
 }

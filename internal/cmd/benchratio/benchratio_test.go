@@ -66,8 +66,8 @@ BenchmarkPushPop/impl=chanpool/size=64-2   100  51 ns/op
 	}
 	got := strings.Join(tb.targets(), "\n")
 	for _, want := range []string{
-		"PushPop/size=mix twophase/floor <= 1.30x: measured 1.20x: met",
-		"PushPop/size=64 twophase/floor <= 1.60x: measured 1.70x: NOT MET",
+		"PushPop/size=mix twophase/floor <= 1.20x: measured 1.20x: met",
+		"PushPop/size=64 twophase/floor <= 1.40x: measured 1.70x: NOT MET",
 		"PushPop/size=64 chanpool/twophase >= 3.00x: measured 3.00x: met",
 		"target PushPop/size=1500 twophase/floor: not measured",
 	} {

@@ -38,9 +38,9 @@ var targets = []target{
 	{"PushPop/size=1500", naive, netbuf, 8, false},
 
 	{"PushPop/size=1500", twophase, floor, 1.05, true},
-	{"PushPop/size=64", twophase, floor, 1.6, true},
+	{"PushPop/size=64", twophase, floor, 1.4, true},
 	{"PushPop/size=64", chanpool, twophase, 3, false},
-	{"PushPop/size=mix", twophase, floor, 1.3, true},
+	{"PushPop/size=mix", twophase, floor, 1.2, true},
 
 	{"SPSC/size=64", diodes, spscbatch, 2, false},
 	{"SPSC/size=1500", diodes, spscbatch, 2, false},
