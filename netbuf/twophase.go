@@ -54,7 +54,8 @@ func (b *UnorderedBuffer) Reserve(maxSize int) ([]byte, error) {
 // Commit ends the open reservation by committing its first n bytes as one
 // packet, as PushWith does when fill returns (n, nil). If n is outside
 // [0, maxSize] it returns ErrInvalidLength and ends the reservation with
-// nothing committed (an error that says so and wraps ErrInvalidLength).
+// nothing committed (the error says so with n and maxSize, and wraps
+// ErrInvalidLength).
 // With no reservation open it returns ErrInvalidState
 // (ErrBusy inside a callback) and changes nothing.
 func (b *UnorderedBuffer) Commit(n int) error {
@@ -77,19 +78,19 @@ func (b *UnorderedBuffer) commitSlow(n int) error {
 	w := b.res
 	b.state = phaseNone
 	if uint(n) > uint(w.max) { // catches n < 0 too
-		return commitLengthError(n)
+		return commitLengthError{n, w.max}
 	}
 	b.commit(w.off, n, w.pad)
 	return nil
 }
 
 // commitLengthError is Commit's answer to an n outside [0, maxSize]: it is
-// ErrInvalidLength (errors.Is), in words that name Commit and n, as there
-// is no fill to blame.
-type commitLengthError int
+// ErrInvalidLength (errors.Is), in words that name Commit, n and maxSize,
+// as there is no fill to blame.
+type commitLengthError struct{ n, max int }
 
-func (n commitLengthError) Error() string {
-	return fmt.Sprintf("netbuf: Commit(%d) outside [0, maxSize] of its reservation", int(n))
+func (e commitLengthError) Error() string {
+	return fmt.Sprintf("netbuf: Commit(%d) outside the reservation's [0, %d]", e.n, e.max)
 }
 
 func (commitLengthError) Unwrap() error { return ErrInvalidLength }

@@ -265,7 +265,7 @@ func TestTwoPhaseCommitLengthSaysCommit(t *testing.T) {
 			t.Fatal(err)
 		}
 		err := b.Commit(n)
-		want := fmt.Sprintf("Commit(%d) outside [0, maxSize] of its reservation", n)
+		want := fmt.Sprintf("Commit(%d) outside the reservation's [0, 8]", n)
 		if !errors.Is(err, netbuf.ErrInvalidLength) || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "fill") {
 			t.Errorf("Commit(%d) after Reserve(8) = %q, want ErrInvalidLength saying %q and no fill", n, err, want)
 		}
