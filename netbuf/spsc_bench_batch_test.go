@@ -137,7 +137,8 @@ func newDiodesBench(tb testing.TB, size int, st *spscStats) (func(int, []byte) e
 // slot, copies the bytes into a sink and stores its own count after every
 // packet (floor1) or every spscBatch-th and the last (floor). No API, no
 // checks, no Wait: each side polls, and yields after spscPolls looks (at
-// once with GOMAXPROCS 1, where the other side cannot run meanwhile).
+// once with GOMAXPROCS 1, where the other side cannot run meanwhile). The
+// producer keeps as many packets in flight as the buffer would hold.
 func newFloorBench(every int) func(testing.TB, int, *spscStats) (func(int, []byte) error, func(int) int) {
 	return func(tb testing.TB, size int, st *spscStats) (func(int, []byte) error, func(int) int) {
 		type shared struct {
@@ -152,13 +153,16 @@ func newFloorBench(every int) func(testing.TB, int, *spscStats) (func(int, []byt
 		data := make([]byte, spscBenchStorage)
 		slots := make([]uint64, spscBenchSlots)
 		S, e := uint64(spscBenchSlots), uint64(every)
+		// At most as many packets in flight as the SPSC buffer holds of
+		// this size: then a packet never lands on one not yet consumed.
+		flight := uint64(min(spscBenchSlots, spscBenchStorage/size))
 		sink := make([]byte, size)
 		produce := func(count int, payload []byte) error {
 			n := uint64(count)
 			var popped uint64
 			off := 0
 			for i := range n {
-				for polls := 0; i-popped >= S; polls++ {
+				for polls := 0; i-popped >= flight; polls++ {
 					if popped = s.popped.Load(); polls%limit == limit-1 {
 						st.full++
 						runtime.Gosched()
