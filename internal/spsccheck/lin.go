@@ -106,23 +106,28 @@ type drawer struct {
 	closed    bool // the producer drew spsc.Close
 	calls     int  // the producer's calls drawn so far
 	ppending  bool // the producer drew a deferred commit since its last flush (producer's goroutine only)
+	closeNext bool // the producer drew a flush in place of a Close, which comes next
+	open      bool // the producer's reservation is open (producer's goroutine only)
+	lastKind  spsc.Kind
 	cpending  bool // the consumer drew a deferred release since its last flush (consumer's goroutine only)
 }
 
 // A Wait publishes its half's deferred calls when it starts, and may
-// return much later: two instants, which no single step of the model
-// explains (docs/SPEC.md section 7.5). So the drawers flush before a wait
-// that could block with calls deferred; the sequential checks cover what
-// a Wait publishes.
+// return much later; Close publishes the deferred commits, then closes:
+// two instants each, which no single step of the model explains
+// (docs/SPEC.md section 7.5). So the drawers flush before a wait or a
+// Close that would publish; the sequential checks cover what these
+// publish.
 
-// flushFirst returns the flush to draw before op, a wait, if its half may
-// have deferred calls; else op.
-func flushFirst(op spsc.Op, pending *bool) spsc.Op {
-	if !*pending {
+// flushFirst returns the flush to draw before op (a wait, or Close) if
+// its half may have deferred calls; else op. busy: the half answers op
+// with ErrBusy at once (and would answer the flush so too).
+func flushFirst(op spsc.Op, pending *bool, busy bool) spsc.Op {
+	if !*pending || busy {
 		return op
 	}
 	*pending = false
-	if op.Kind == spsc.WaitRoom {
+	if op.Kind.Producer() {
 		return spsc.Op{Kind: spsc.PFlush}
 	}
 	return spsc.Op{Kind: spsc.CFlush}
@@ -136,10 +141,32 @@ func (g *drawer) size(rng *rand.Rand) int {
 }
 
 func (g *drawer) producer(rng *rand.Rand, x *spsc.Runner, last spsc.Result) spsc.Op {
+	if g.closeNext {
+		g.closeNext = false
+		return spsc.Op{Kind: spsc.Close}
+	}
+	switch g.lastKind { // whether a reservation is open: a flush would answer ErrBusy
+	case spsc.Reserve:
+		g.open = last.Err == ""
+	case spsc.Commit, spsc.CommitDeferred, spsc.Abort:
+		g.open = false
+	}
+	op := g.pick(rng, last)
+	g.lastKind = op.Kind
+	return op
+}
+
+func (g *drawer) pick(rng *rand.Rand, last spsc.Result) spsc.Op {
+	busy := g.open
 	op := g.producerOp(rng, last)
 	switch op.Kind {
 	case spsc.WaitRoom:
-		return flushFirst(op, &g.ppending)
+		return flushFirst(op, &g.ppending, busy)
+	case spsc.Close:
+		if f := flushFirst(op, &g.ppending, busy); f.Kind != spsc.Close {
+			g.closeNext = true
+			return f
+		}
 	case spsc.CommitDeferred:
 		g.ppending = true
 	}
@@ -151,7 +178,7 @@ func (g *drawer) consumer(rng *rand.Rand, x *spsc.Runner, last spsc.Result) spsc
 	switch op.Kind {
 	case spsc.WaitData:
 		if x.Peeked() == nil { // else it answers ErrBusy at once
-			return flushFirst(op, &g.cpending)
+			return flushFirst(op, &g.cpending, false)
 		}
 	case spsc.ReleaseDeferred:
 		g.cpending = true
