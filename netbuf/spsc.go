@@ -367,14 +367,8 @@ func (w *Producer) Push(p []byte) error {
 // Len, Used, Cap and MaxPackets answers ErrClosed, Close included. A busy
 // producer answers ErrBusy (end the reservation first).
 func (w *Producer) Close() error {
-	switch {
-	case w.busy:
-		return ErrBusy
-	case w.closed:
-		return ErrClosed
-	}
-	if w.pub != w.pushed {
-		w.publish()
+	if err := w.Flush(); err != nil {
+		return err
 	}
 	w.closed = true
 	w.s.closed.Store(true) // after every commit's store of pushed

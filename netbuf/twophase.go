@@ -54,9 +54,8 @@ func (b *UnorderedBuffer) Reserve(maxSize int) ([]byte, error) {
 // Commit ends the open reservation by committing its first n bytes as one
 // packet, as PushWith does when fill returns (n, nil). If n is outside
 // [0, maxSize] it returns ErrInvalidLength and ends the reservation with
-// nothing committed (the error says so with n and maxSize, and wraps
-// ErrInvalidLength).
-// With no reservation open it returns ErrInvalidState
+// nothing committed (the error names n and maxSize, and wraps
+// ErrInvalidLength). With no reservation open it returns ErrInvalidState
 // (ErrBusy inside a callback) and changes nothing.
 func (b *UnorderedBuffer) Commit(n int) error {
 	w := b.res

@@ -130,3 +130,26 @@ func TestFIFOKeepsSlice(t *testing.T) {
 	t.Log(got)
 	properties.CheckFIFO(t, newQ, properties.KeepsSlice())
 }
+
+// pastLen writes into dst's spare capacity: Pop must look at len(dst) only.
+type pastLen struct{ *sliceQueue }
+
+func (q pastLen) Push(p []byte) error { return q.sliceQueue.Push(append([]byte{}, p...)) }
+func (q pastLen) Pop(dst []byte) (int, error) {
+	n, err := q.sliceQueue.Pop(dst)
+	if err == nil && cap(dst) > len(dst) {
+		dst[:cap(dst)][len(dst)] = 1
+	}
+	return n, err
+}
+
+// TestFIFOPopPastLen: a Pop that writes past len(dst) fails.
+func TestFIFOPopPastLen(t *testing.T) {
+	var got *properties.Failure
+	properties.CheckFIFO(t, func(c, n int) (properties.FIFO, error) { return pastLen{&sliceQueue{slots: n}}, nil },
+		properties.OnFailure(func(f *properties.Failure) { got = f }))
+	if got == nil || !strings.Contains(got.Error(), "past len(dst)") {
+		t.Fatalf("a Pop writing past len(dst) passes: %v", got)
+	}
+	t.Log(got)
+}

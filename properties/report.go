@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/netbuf-go/netbuf/internal/scenario"
+	"github.com/netbuf-go/netbuf/internal/step/lockstep"
 	"github.com/netbuf-go/netbuf/internal/step/ordered"
 	"github.com/netbuf-go/netbuf/internal/step/spsc"
 	"github.com/netbuf-go/netbuf/internal/step/unordered"
@@ -204,4 +205,10 @@ func drain(p *unordered.Pair, apply func(unordered.Op) error) error {
 		return fmt.Errorf("after draining: Len %d, Used %d, want 0, 0 (a leak)", n, u)
 	}
 	return nil
+}
+
+// shrinkOps removes operations while check still fails on fresh buffers
+// (lockstep.ShrinkList).
+func shrinkOps[Op any](ops []Op, check func([]Op) error) []Op {
+	return lockstep.ShrinkList(ops, func(ops []Op) bool { return check(ops) != nil })
 }

@@ -222,18 +222,3 @@ func replayRingCorpus(r *run, rs rings) *Failure {
 	r.logf("corpus: %d ring scenarios replayed, %d need Peek or Reset, which the ring does not have", ran, skipped)
 	return nil
 }
-
-// shrinkOps removes operations, last first, while check still fails, to
-// a fixed point.
-func shrinkOps[Op any](ops []Op, check func([]Op) error) []Op {
-	for changed := true; changed; {
-		changed = false
-		for i := len(ops) - 1; i >= 0; i-- {
-			q := append(append(make([]Op, 0, len(ops)-1), ops[:i]...), ops[i+1:]...)
-			if check(q) != nil {
-				ops, changed = q, true
-			}
-		}
-	}
-	return ops
-}

@@ -107,20 +107,26 @@ func Check[C Config, O Op, R any](f Family[C, O, R], c C, ops []O) error {
 // fixed point. It depends on no engine and no clock: the same input always
 // shrinks to the same list. A list that does not fail is returned as is.
 func Shrink[C Config, O Op, R any](f Family[C, O, R], c C, ops []O) []O {
-	fails := func(ops []O) bool { return Check(f, c, ops) != nil }
-	if !fails(ops) {
-		return ops
+	return ShrinkList(ops, func(ops []O) bool { return Check(f, c, ops) != nil })
+}
+
+// ShrinkList returns a sublist of list for which fails still holds, made
+// by removing elements one at a time, last first, to a fixed point; list
+// itself if fails does not hold for it.
+func ShrinkList[T any](list []T, fails func([]T) bool) []T {
+	if !fails(list) {
+		return list
 	}
 	for changed := true; changed; {
 		changed = false
-		for i := len(ops) - 1; i >= 0; i-- {
-			q := append(append(make([]O, 0, len(ops)-1), ops[:i]...), ops[i+1:]...)
+		for i := len(list) - 1; i >= 0; i-- {
+			q := append(append(make([]T, 0, len(list)-1), list[:i]...), list[i+1:]...)
 			if fails(q) {
-				ops, changed = q, true
+				list, changed = q, true
 			}
 		}
 	}
-	return ops
+	return list
 }
 
 // Compare returns an error showing how got, the buffer's result of op,
